@@ -1,0 +1,74 @@
+# gdviz — run `make` or `make help` for the list of targets.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEB_PACKAGES := libcairo2-dev libpango1.0-dev pkg-config chromium fonts-dejavu-core
+QUALITY ?= high
+BUILD := build
+
+.PHONY: help setup system-packages test lint format figures videos report bench reference clean
+
+help: ## show this list of targets
+	@echo "gdviz — make gradient descent visible"
+	@echo
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN{FS=":.*## "}{printf "  make %-16s %s\n", $$1, $$2}'
+	@echo
+	@echo "  QUALITY=low|medium|high|4k selects the video quality (default high: 1080p60)."
+
+system-packages: ## install the Debian packages Manim and the browser tests need (apt-get)
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else \
+	    echo "Missing Debian packages:$$missing. Run:"; \
+	    echo "  sudo apt-get update && sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+
+$(STAMP): pyproject.toml
+	@$(MAKE) --no-print-directory system-packages
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[video,test,dev]'
+	@touch $@
+
+setup: $(STAMP) ## create .venv and install gdviz with every extra (and the Debian packages)
+
+test: $(STAMP) ## run the whole test suite
+	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## ruff (lint + format check) and mypy
+	$(BIN)/ruff check gdviz tests benchmarks scenes
+	$(BIN)/ruff format --check gdviz tests benchmarks scenes
+	$(BIN)/mypy
+
+format: $(STAMP) ## format the code with ruff
+	$(BIN)/ruff format gdviz tests benchmarks scenes
+	$(BIN)/ruff check --fix gdviz tests benchmarks scenes
+
+figures: $(STAMP) ## build the figure gallery into build/figures
+	$(BIN)/gdviz figures --output $(BUILD)/figures
+
+videos: $(STAMP) ## render every lecture video into build/videos (QUALITY=...)
+	$(BIN)/gdviz video --quality $(QUALITY) --output $(BUILD)/videos
+
+report: $(STAMP) ## build figures, videos and the HTML report into build/report
+	$(BIN)/gdviz report --output $(BUILD)/report
+
+bench: $(STAMP) ## run the speed benchmarks (needs torch: pip install '.[reference]')
+	$(BIN)/python benchmarks/bench_core.py
+
+reference: $(STAMP) ## re-record the torch.optim reference values used by the tests
+	$(BIN)/python -m pip install --quiet 'torch==2.13.0' || $(BIN)/python -m pip install --quiet '.[reference]'
+	$(BIN)/python tests/reference/record_torch.py
+
+clean: ## remove build output (keeps .venv)
+	rm -rf $(BUILD) media .pytest_cache
