@@ -1,0 +1,473 @@
+"""Experiments: named, declarative recipes that figures, scenes and the report all draw from.
+
+An :class:`Experiment` names a landscape, one or more starting points, a list of
+:class:`RunConfig` (optimizer + learning rate + hyperparameters + schedule) and the stopping
+rules. :meth:`Experiment.run` turns it into trajectories with :func:`gdviz.descent.descend`, so
+a video, a figure and a report table showing "seed 000, lr = 0.5" show the same numbers.
+
+The built-ins reproduce every example of the four seed documents. Users add their own in TOML::
+
+    [experiment.my-race]
+    title = "Adam vs. momentum on my formula"
+    expr = "x**2 + 3*sin(y)"          # or: landscape = "rosenbrock"
+    starts = [[-2.0, 1.5]]
+    steps = 300
+    grad_tol = 1e-6                     # optional; also loss_tol
+
+    [[experiment.my-race.runs]]
+    optimizer = "adam"
+    lr = 0.05
+    params = { betas = [0.9, 0.99] }  # torch.optim's names
+    schedule = "exponential:gamma=0.995"
+    label = "Adam"
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from gdviz.descent import descend
+from gdviz.landscapes import (
+    Landscape,
+    from_expression,
+    get_landscape,
+    least_squares_problem,
+    unknown_name_message,
+)
+from gdviz.trajectory import Trajectory
+
+__all__ = [
+    "Experiment",
+    "ExperimentError",
+    "ExperimentResult",
+    "RunConfig",
+    "builtin_experiments",
+    "get_experiment",
+    "load_experiments",
+]
+
+
+class ExperimentError(ValueError):
+    """A malformed experiment (file); the message names the key and, for files, the line."""
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """One optimizer configuration inside an experiment.
+
+    ``optimizer`` is a name or preset of :mod:`gdviz.optimizers` (``"gd"``, ``"momentum"``,
+    ``"adam"``...), ``params`` its torch hyperparameters, ``schedule`` a schedule text
+    (``"exponential:gamma=0.99"``) or ``None``.
+    """
+
+    optimizer: str
+    lr: float
+    params: dict[str, Any] = field(default_factory=dict)
+    schedule: str | None = None
+    label: str | None = None
+
+    def make_optimizer(self):  # noqa: ANN201 - returns gdviz.optimizers.Optimizer
+        from gdviz.optimizers import make_optimizer
+
+        return make_optimizer(self.optimizer, **self.params)
+
+    def make_schedule(self):  # noqa: ANN201
+        from gdviz.schedules import parse_schedule
+
+        return parse_schedule(self.schedule) if self.schedule else None
+
+    @property
+    def display_name(self) -> str:
+        """The label if given, else the optimizer's display name from the shared style."""
+        from gdviz.style import optimizer_label
+
+        return self.label or optimizer_label(self.optimizer)
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A named recipe: landscape × starts × runs, plus stopping rules."""
+
+    name: str
+    title: str
+    landscape: str
+    starts: tuple[tuple[float, ...], ...]
+    runs: tuple[RunConfig, ...]
+    steps: int
+    grad_tol: float = 0.0
+    loss_tol: float = 0.0
+    description: str = ""
+    source: str = "gdviz"
+    expression: bool = False
+
+    @cached_property
+    def surface(self) -> Landscape:
+        """The :class:`~gdviz.landscapes.Landscape` this experiment runs on."""
+        if self.expression:
+            return from_expression(self.landscape)
+        return get_landscape(self.landscape)
+
+    def validate(self) -> Experiment:
+        """Build every optimizer, schedule and the landscape once; raise on the first problem."""
+        try:
+            surface = self.surface
+            for run in self.runs:
+                run.make_optimizer()
+                run.make_schedule()
+            for start in self.starts:
+                if len(start) != surface.dim:
+                    raise ValueError(
+                        f"start {list(start)} has {len(start)} coordinate(s), "
+                        f"{surface.name} needs {surface.dim}"
+                    )
+        except ValueError as error:
+            raise ExperimentError(f"experiment '{self.name}': {error}") from None
+        return self
+
+    def run(self) -> ExperimentResult:
+        """Descend once per (run, start); all starts of a run go through one batched call."""
+        surface = self.surface
+        trajectories: dict[tuple[int, int], Trajectory] = {}
+        for r, config in enumerate(self.runs):
+            batch = descend(
+                surface,
+                config.make_optimizer(),
+                np.array(self.starts, dtype=np.float64),
+                lr=config.lr,
+                steps=self.steps,
+                schedule=config.make_schedule(),
+                grad_tol=self.grad_tol,
+                loss_tol=self.loss_tol,
+            )
+            for s in range(len(self.starts)):
+                trajectories[r, s] = batch[s]  # type: ignore[index]
+        return ExperimentResult(self, trajectories)
+
+
+@dataclass(frozen=True)
+class ExperimentResult:
+    """The trajectories of an experiment, keyed by ``(run index, start index)``."""
+
+    experiment: Experiment
+    trajectories: dict[tuple[int, int], Trajectory]
+
+    def items(self) -> list[tuple[RunConfig, int, Trajectory]]:
+        """``(run, start index, trajectory)`` in run order, then start order."""
+        return [
+            (self.experiment.runs[r], s, self.trajectories[r, s])
+            for r in range(len(self.experiment.runs))
+            for s in range(len(self.experiment.starts))
+        ]
+
+    def by_run(self, start: int = 0) -> list[tuple[RunConfig, Trajectory]]:
+        """One trajectory per run, all from start ``start``."""
+        return [(run, self.trajectories[r, start]) for r, run in enumerate(self.experiment.runs)]
+
+
+# --------------------------------------------------------------------------------------------
+# Built-ins: every example of the seed documents
+# --------------------------------------------------------------------------------------------
+
+_SEED003_OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
+#: Seed 003 gives RMSProp's decay as β = 0.9 (torch's default alpha is 0.99).
+_SEED003_PARAMS: dict[str, dict[str, Any]] = {"rmsprop": {"alpha": 0.9}}
+
+# landscape: (start, steps, {optimizer: lr})
+_SEED003_RACES: dict[str, tuple[tuple[float, float], int, dict[str, float]]] = {
+    "bowl": ((-2.4, 1.8), 150, {"sgd": 0.1, "momentum": 0.05, "rmsprop": 0.05, "adam": 0.2}),
+    "valley": ((-2.6, 1.4), 150, {"sgd": 0.09, "momentum": 0.02, "rmsprop": 0.05, "adam": 0.2}),
+    "rosenbrock": (
+        (-1.5, 2.0),
+        1500,
+        {"sgd": 0.001, "momentum": 0.0005, "rmsprop": 0.005, "adam": 0.05},
+    ),
+    "himmelblau": ((-0.5, -0.5), 300, {"sgd": 0.01, "momentum": 0.004, "rmsprop": 0.05, "adam": 0.2}),
+    "rastrigin": ((2.6, 2.3), 300, {"sgd": 0.002, "momentum": 0.002, "rmsprop": 0.05, "adam": 0.2}),
+}
+
+
+def _seed003_race(landscape: str) -> Experiment:
+    start, steps, lrs = _SEED003_RACES[landscape]
+    title = get_landscape(landscape).title
+    return Experiment(
+        name=f"race-{landscape}",
+        title=f"SGD, Momentum, RMSProp and Adam on the {title.lower()}",
+        landscape=landscape,
+        starts=(start,),
+        runs=tuple(
+            RunConfig(name, lrs[name], dict(_SEED003_PARAMS.get(name, {})))
+            for name in _SEED003_OPTIMIZERS
+        ),
+        steps=steps,
+        grad_tol=1e-6,
+        description=get_landscape(landscape).description,
+        source="seed 003",
+    )
+
+
+def _builtins() -> list[Experiment]:
+    regression_runs = (
+        RunConfig("gd", 0.01, label="lr 0.01"),
+        RunConfig("gd", 0.5, label="lr 0.5 (too high)"),
+        RunConfig("gd", 0.1, schedule="exponential:gamma=0.99", label="lr 0.1, ×0.99 decay"),
+    )
+    experiments = [
+        Experiment(
+            name="linear-regression",
+            title="Linear regression: fixed, too-high and decayed learning rates",
+            landscape="linear-regression",
+            starts=((0.5, 0.0),),
+            runs=regression_runs,
+            steps=200,
+            description="Fit y = w·x + b to five points for 200 epochs from w = 0.5, b = 0.",
+            source="seed 000",
+        ),
+        Experiment(
+            name="descent-path",
+            title="Gradient descent on f(x) = x² + 4x + 9",
+            landscape="shifted-parabola",
+            starts=((8.0,),),
+            runs=(RunConfig("gd", 0.1),),
+            steps=15,
+            description="Each step moves against the slope f'(x) = 2x + 4.",
+            source="seed 001",
+        ),
+        Experiment(
+            name="learning-rates",
+            title="The learning rate on f(x) = x², from x = 3",
+            landscape="parabola",
+            starts=((3.0,),),
+            runs=tuple(RunConfig("gd", lr) for lr in (0.01, 0.1, 0.9, 1.1)),
+            steps=10,
+            description="Too small crawls, right converges, too large oscillates, larger diverges.",
+            source="seed 001",
+        ),
+        Experiment(
+            name="local-minima",
+            title="Two starts, two valleys on f(x) = x·cos x",
+            landscape="xcosx",
+            starts=((-2.0,), (1.0,)),
+            runs=(RunConfig("gd", 0.1),),
+            steps=50,
+            description="Gradient descent settles in the valley nearest its start.",
+            source="seed 001",
+        ),
+        Experiment(
+            name="least-squares",
+            title="Batch gradient descent on a 3-feature linear regression",
+            landscape="least-squares",
+            starts=(tuple(float(v) for v in least_squares_problem().start),),
+            runs=(RunConfig("gd", 0.1),),
+            steps=1000,
+            grad_tol=1e-6,
+            description="100 seeded samples, θ* = (2, −1, 0.5); stops when ‖∇L‖ < 10⁻⁶.",
+            source="seed 002",
+        ),
+        Experiment(
+            name="momentum",
+            title="Momentum on the elongated valley",
+            landscape="valley",
+            starts=((-2.6, 1.4),),
+            runs=tuple(
+                RunConfig("sgd", 0.01, {"momentum": m}, label=f"momentum {m}")
+                for m in (0.0, 0.5, 0.9, 0.99)
+            ),
+            steps=150,
+            grad_tol=1e-6,
+            description="Momentum accumulates velocity along the valley floor.",
+            source="seed 003",
+        ),
+        Experiment(
+            name="saddle",
+            title="Plain GD stalls at a saddle; momentum escapes",
+            landscape="saddle",
+            starts=((-1.8, 1e-4),),
+            runs=(RunConfig("gd", 0.05), RunConfig("momentum", 0.05)),
+            steps=120,
+            description="Starting almost on the ridge line, the gradient along y is tiny.",
+            source="seed 002",
+        ),
+    ]
+    experiments += [_seed003_race(name) for name in _SEED003_RACES]
+    return experiments
+
+
+def builtin_experiments() -> dict[str, Experiment]:
+    """Every built-in experiment by name."""
+    return {experiment.name: experiment for experiment in _builtins()}
+
+
+def get_experiment(name: str, extra: dict[str, Experiment] | None = None) -> Experiment:
+    """Look up an experiment among the built-ins and ``extra`` (a user's file)."""
+    catalogue = {**builtin_experiments(), **(extra or {})}
+    if name not in catalogue:
+        raise ExperimentError(unknown_name_message("experiment", name, list(catalogue)))
+    return catalogue[name]
+
+
+# --------------------------------------------------------------------------------------------
+# TOML
+# --------------------------------------------------------------------------------------------
+
+_EXPERIMENT_KEYS = {
+    "title",
+    "landscape",
+    "expr",
+    "starts",
+    "steps",
+    "grad_tol",
+    "loss_tol",
+    "description",
+    "runs",
+}
+_RUN_KEYS = {"optimizer", "lr", "params", "schedule", "label"}
+_MAX_STEPS = 1_000_000
+
+
+def load_experiments(path: str | Path) -> dict[str, Experiment]:
+    """Read user experiments from a TOML file (see the module docstring for the format).
+
+    Raises
+    ------
+    ExperimentError
+        One line naming the file, the line and the key at fault.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ExperimentError(f"cannot read {path}: {error}") from None
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ExperimentError(f"{path}: invalid TOML: {error}") from None
+    locate = _Locator(path, text)
+    unknown = set(document) - {"experiment"}
+    if unknown:
+        key = sorted(unknown)[0]
+        raise ExperimentError(locate(key, None, f"unknown top-level key '{key}' (use [experiment.NAME])"))
+    tables = document.get("experiment")
+    if not isinstance(tables, dict) or not tables:
+        raise ExperimentError(f"{path}: no experiments found (add an [experiment.NAME] table)")
+    experiments = {}
+    for name, table in tables.items():
+        experiment = _parse_experiment(name, table, locate)
+        try:
+            experiment.validate()
+        except ExperimentError as error:
+            raise ExperimentError(locate(None, name, str(error))) from None
+        experiments[name] = experiment
+    return experiments
+
+
+class _Locator:
+    """Formats ``file:line: message`` by finding a key's line in the raw TOML text."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.lines = text.splitlines()
+
+    def line_of(self, key: str | None, table: str | None) -> int | None:
+        start = 0
+        if table is not None:
+            header = re.compile(rf"^\s*\[\[?\s*experiment\.[\"']?{re.escape(table)}[\"']?[\].]")
+            for i, line in enumerate(self.lines):
+                if header.match(line):
+                    start = i
+                    break
+            if key is None:
+                return start + 1
+        if key is None:
+            return None
+        pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=|[{{,]\s*{re.escape(key)}\s*=")
+        for i in range(start, len(self.lines)):
+            if pattern.search(self.lines[i]):
+                return i + 1
+        return start + 1 if table is not None else None
+
+    def __call__(self, key: str | None, table: str | None, message: str) -> str:
+        line = self.line_of(key, table)
+        where = f"{self.path}:{line}" if line else str(self.path)
+        return f"{where}: {message}"
+
+
+def _parse_experiment(name: str, table: Any, locate: _Locator) -> Experiment:
+    def fail(key: str | None, message: str) -> ExperimentError:
+        return ExperimentError(locate(key, name, f"experiment '{name}': {message}"))
+
+    if not isinstance(table, dict):
+        raise fail(None, "must be a table")
+    unknown = sorted(set(table) - _EXPERIMENT_KEYS)
+    if unknown:
+        raise fail(unknown[0], unknown_name_message("key", unknown[0], sorted(_EXPERIMENT_KEYS)))
+    if ("landscape" in table) == ("expr" in table):
+        raise fail(None, "give exactly one of 'landscape' or 'expr'")
+    landscape = table.get("landscape", table.get("expr"))
+    if not isinstance(landscape, str):
+        raise fail("landscape" if "landscape" in table else "expr", "must be a string")
+    starts = table.get("starts")
+    if (
+        not isinstance(starts, list)
+        or not starts
+        or not all(
+            isinstance(s, list) and s and all(_is_number(v) for v in s) for s in starts
+        )
+    ):
+        raise fail("starts", "'starts' must be a list of points, e.g. [[-1.5, 2.0]]")
+    steps = table.get("steps", 100)
+    if not isinstance(steps, int) or isinstance(steps, bool) or not 0 <= steps <= _MAX_STEPS:
+        raise fail("steps", f"'steps' must be a whole number from 0 to {_MAX_STEPS}")
+    tolerances = {}
+    for key in ("grad_tol", "loss_tol"):
+        value = table.get(key, 0.0)
+        if not _is_number(value) or value < 0:
+            raise fail(key, f"'{key}' must be a number ≥ 0")
+        tolerances[key] = float(value)
+    runs_table = table.get("runs")
+    if not isinstance(runs_table, list) or not runs_table:
+        raise fail(None, f"needs at least one [[experiment.{name}.runs]] table")
+    runs = []
+    for run in runs_table:
+        if not isinstance(run, dict):
+            raise fail("runs", "each run must be a table")
+        unknown = sorted(set(run) - _RUN_KEYS)
+        if unknown:
+            raise fail(unknown[0], unknown_name_message("run key", unknown[0], sorted(_RUN_KEYS)))
+        if not isinstance(run.get("optimizer"), str):
+            raise fail("optimizer", "each run needs optimizer = \"NAME\"")
+        if not _is_number(run.get("lr")):
+            raise fail("lr", "each run needs a numeric lr")
+        params = run.get("params", {})
+        if not isinstance(params, dict):
+            raise fail("params", "'params' must be a table, e.g. { momentum = 0.9 }")
+        params = {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
+        schedule = run.get("schedule")
+        if schedule is not None and not isinstance(schedule, str):
+            raise fail("schedule", "'schedule' must be a string like \"exponential:gamma=0.99\"")
+        label = run.get("label")
+        if label is not None and not isinstance(label, str):
+            raise fail("label", "'label' must be a string")
+        runs.append(RunConfig(run["optimizer"], float(run["lr"]), params, schedule, label))
+    return Experiment(
+        name=name,
+        title=str(table.get("title", name)),
+        landscape=landscape,
+        starts=tuple(tuple(float(v) for v in s) for s in starts),
+        runs=tuple(runs),
+        steps=steps,
+        description=str(table.get("description", "")),
+        source="user",
+        expression="expr" in table,
+        **tolerances,
+    )
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and np.isfinite(value)

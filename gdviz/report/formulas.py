@@ -1,0 +1,114 @@
+"""Formulas for the report, compiled offline from Typst math to SVG.
+
+The same Typst source that Manim's ``MathTypst`` shows in the videos is compiled here with the
+pip-installed ``typst`` package (no TeX, no CDN, fonts embedded as glyph outlines) and embedded
+as an ``<img>`` data URI, so each formula is an isolated document: glyph ids of two formulas never
+clash and no text inside a formula can become markup in the page.
+
+Compiled SVGs are cached by the hash of their source, in memory and on disk.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from gdviz.atomic import atomic_write
+from gdviz.report.cache import cache_dir
+
+__all__ = ["Formula", "FormulaError", "compile_formula"]
+
+#: Bump when the page set-up below changes, so stale cached SVGs are not reused.
+_PREAMBLE_VERSION = "1"
+_PREAMBLE = (
+    "#set page(width: auto, height: auto, margin: (x: 1pt, y: 3pt), fill: none)\n"
+    "#set text(size: {size}pt, fill: rgb(\"#1f2328\"))\n"
+)
+_MAX_SOURCE = 2000
+
+
+class FormulaError(ValueError):
+    """A formula that Typst could not compile (one line)."""
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A compiled formula, ready for the template.
+
+    Attributes
+    ----------
+    source : str
+        The Typst math source (without ``$``).
+    alt : str
+        Plain-text reading of the formula (the image's ``alt`` and tooltip).
+    src : str
+        ``data:image/svg+xml;base64,...`` of the compiled SVG.
+    width, height : float
+        Size in ``em`` of the surrounding text, so formulas scale with the page's type.
+    display : bool
+        A block formula (centred on its own line) rather than one inside a sentence.
+    """
+
+    source: str
+    alt: str
+    src: str
+    width: float
+    height: float
+    display: bool
+
+
+def compile_formula(source: str, alt: str, *, display: bool = True) -> Formula:
+    """Compile Typst math ``source`` (e.g. ``theta_(k+1) = theta_k - eta nabla L``).
+
+    Raises
+    ------
+    FormulaError
+        If the source is too long or does not compile.
+    """
+    if len(source) > _MAX_SOURCE:
+        raise FormulaError(f"formula longer than {_MAX_SOURCE} characters")
+    size = 12.0
+    svg = _compiled_svg(source, size, display)
+    match = re.search(rb'viewBox="0 0 ([0-9.]+) ([0-9.]+)"', svg)
+    width_pt, height_pt = (float(match.group(1)), float(match.group(2))) if match else (size, size)
+    return Formula(
+        source=source,
+        alt=alt,
+        src="data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii"),
+        width=round(width_pt / size, 3),
+        height=round(height_pt / size, 3),
+        display=display,
+    )
+
+
+@cache
+def _compiled_svg(source: str, size: float, display: bool) -> bytes:
+    delimiter = f"$ {source} $" if display else f"${source}$"
+    document = _PREAMBLE.format(size=size) + delimiter + "\n"
+    key = hashlib.sha256((_PREAMBLE_VERSION + document).encode()).hexdigest()[:32]
+    cached = _cache_file(key)
+    if cached is not None and cached.exists():
+        return cached.read_bytes()
+    import typst
+
+    try:
+        svg = typst.compile(document.encode(), format="svg")
+    except Exception as error:  # typst raises its own error types
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise FormulaError(f"cannot typeset {source!r}: {first}") from None
+    assert isinstance(svg, bytes)
+    if cached is not None:
+        try:
+            atomic_write(cached, svg)
+        except OSError:
+            pass  # a read-only cache only costs time
+    return svg
+
+
+def _cache_file(key: str) -> Path | None:
+    root = cache_dir()
+    return None if root is None else root / "typst" / f"{key}.svg"
