@@ -129,7 +129,7 @@ def _parse_float(value: str, name: str) -> float:
 @click.option("--optimizer", "-o", metavar="NAME", required=True, help="sgd, adam, rmsprop, ... or a preset: gd, momentum, nesterov.")
 @click.option("--start", "-s", metavar="X[,Y]", required=True, help="Starting point, one number per variable (--start=-1.5,2).")
 @click.option("--steps", "-n", type=click.IntRange(0, 10_000_000), default=100, show_default=True, help="Maximum number of updates.")
-@click.option("--lr", metavar="LR", help="Learning rate [default: torch's default for the optimizer, 0.1 for SGD and the presets].")
+@click.option("--lr", metavar="LR", help="Learning rate [default: torch.optim's default for the optimizer].")
 @click.option("--param", "-p", "params", metavar="KEY=VALUE", multiple=True, help="A torch hyperparameter: momentum=0.9, nesterov=true, betas=0.9,0.999. Repeatable.")
 @click.option("--schedule", metavar="KIND[:k=v,...]", help="exponential:gamma=0.99, step:step_size=50,gamma=0.5, cosine:T_max=100,eta_min=0.001, ...")
 @click.option("--tol", default="1e-6", show_default=True, metavar="TOL", help="Stop when the gradient norm is below TOL; 0 runs exactly --steps updates unless it diverges.")
@@ -252,6 +252,127 @@ def _check_output_file(path: Path) -> None:
         raise click.BadParameter(f"{path} is a directory", param_hint="'--output'")
     if not parent.is_dir() or not os.access(parent, os.W_OK):
         raise click.BadParameter(f"cannot write {path}: {parent} is not a writable directory", param_hint="'--output'")
+
+
+# --------------------------------------------------------------------------------- figures
+
+
+@cli.command("figures")
+@click.argument("names", nargs=-1, metavar="[NAME]...")
+@click.option("--output", "-O", default="build/figures", show_default=True, metavar="DIR", type=click.Path(path_type=Path), help="Directory to write <name>.<format> files into (created if missing).")
+@click.option("--format", "-f", "formats", default="png,svg", show_default=True, metavar="FMT[,FMT]", help="Comma-separated formats: png, svg, pdf.")
+@click.option("--theme", type=click.Choice(["light", "dark"]), default="light", show_default=True, help="Colour theme.")
+@click.option("--dpi", type=click.IntRange(20, 600), default=150, show_default=True, help="Resolution of PNG files (20–600).")
+@click.option("--config", metavar="FILE.toml", type=click.Path(path_type=Path), help="Your experiments: draw the gallery's figures that apply to them, named <figure>-<experiment>.")
+@click.option("--list", "list_only", is_flag=True, help="List the figures (with --config, yours too) and exit.")
+def figures_command(
+    names: tuple[str, ...],
+    output: Path,
+    formats: str,
+    theme: str,
+    dpi: int,
+    config: Path | None,
+    list_only: bool,
+) -> None:
+    """Build the blog-figure gallery (every figure, or the NAMEs given).
+
+    Files are written atomically and only once every figure is drawn; building twice gives
+    identical SVG and PDF bytes and identical PNG pixels. One progress line per figure goes
+    to stderr. With --config and no NAME, your experiments' figures are built.
+
+    \b
+    Examples:
+      gdviz figures
+      gdviz figures basins lr-sweep --format svg,pdf --theme dark
+      gdviz figures --config my.toml --output post/img
+    """
+    import time
+
+    from gdviz.experiments import ExperimentError, load_experiments
+    from gdviz.figures import FigureError, available_figures, check_request, render_figures
+
+    experiments = None
+    if config is not None:
+        try:
+            experiments = load_experiments(config)
+        except ExperimentError as error:
+            raise click.BadParameter(str(error), param_hint="'--config'") from None
+    if list_only:
+        for name, spec in available_figures(experiments).items():
+            click.echo(f"  {name:<32} {spec.title}")
+        return
+    chosen = [part.strip().lower() for part in formats.split(",") if part.strip()]
+    hints = {"format": "'--format'", "theme": "'--theme'", "dpi": "'--dpi'", "output": "'--output'",
+             "config": "'--config'"}
+    try:
+        specs = check_request(list(names), chosen, theme, dpi, experiments)
+    except FigureError as error:
+        if error.param == "name":
+            raise click.UsageError(str(error)) from None
+        raise click.BadParameter(str(error), param_hint=hints[error.param]) from None
+
+    started = time.perf_counter()
+    click.echo(f"building {len(specs)} figure(s) as {', '.join(chosen)} into {output}", err=True)
+
+    def report(name: str, seconds: float) -> None:
+        click.echo(f"  {name:<32} {seconds:6.2f} s", err=True)
+
+    try:
+        paths = render_figures(
+            [spec.name for spec in specs], output, chosen, theme, dpi, experiments, progress=report
+        )
+    except FigureError as error:
+        raise click.BadParameter(str(error), param_hint=hints.get(error.param, "'--output'")) from None
+    except OSError as error:
+        raise click.BadParameter(f"cannot write to {output}: {error.strerror or error}", param_hint="'--output'") from None
+    click.echo(f"wrote {len(paths)} file(s) to {output} in {time.perf_counter() - started:.1f} s", err=True)
+
+
+# ---------------------------------------------------------------------------------- report
+
+
+@cli.command("report")
+@click.option("--output", "-O", type=click.Path(path_type=Path), default=Path("build/report"), show_default=True, help="Directory for index.html (and assets/ unless --single-file).")
+@click.option("--title", metavar="TEXT", help="Title of the page [default: Gradient descent, made visible].")
+@click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE.toml", help="Your experiments (TOML), added as chapters.")
+@click.option("--videos/--no-videos", default=True, show_default=True, help="Render (or reuse) the lecture videos; needs Manim.")
+@click.option("--quality", type=click.Choice(["low", "medium", "high"]), default="medium", show_default=True, help="Video quality: 480p15, 720p30 or 1080p60.")
+@click.option("--single-file", is_flag=True, help="Inline every image and video into one HTML file.")
+def report_command(
+    output: Path, title: str | None, config: Path | None, videos: bool, quality: str, single_file: bool
+) -> None:
+    """Build the offline HTML report: chapters, figures, videos and an interactive explorer.
+
+    \b
+    Examples:
+      gdviz report                       # build/report/index.html + build/report/assets/
+      gdviz report --no-videos --single-file --output /tmp/gd
+      gdviz report --config my-experiments.toml --title "Week 3: optimizers"
+    """
+    from gdviz.experiments import ExperimentError, load_experiments
+    from gdviz.report import DEFAULT_TITLE, ReportError, ReportOptions, build_report
+
+    try:
+        user = load_experiments(config) if config is not None else {}
+    except ExperimentError as error:
+        raise click.BadParameter(str(error), param_hint="'--config'") from None
+    options = ReportOptions(
+        output=output,
+        title=DEFAULT_TITLE if title is None else title,
+        videos=videos,
+        quality=quality,
+        single_file=single_file,
+        user_experiments=user,
+    )
+    try:
+        result = build_report(options, progress=lambda message: click.echo(f"report: {message}", err=True))
+    except ReportError as error:
+        raise click.UsageError(str(error)) from None
+    total = sum(result.seconds.values())
+    click.echo(
+        f"wrote {result.page} ({result.size / 1e6:.1f} MB, {len(result.videos)} videos) in {total:.1f} s",
+        err=True,
+    )
 
 
 def main() -> None:

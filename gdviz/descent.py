@@ -169,7 +169,7 @@ def descend(
 
     batch = np.broadcast_shapes(start_arr.shape[:-1], lr_arr.shape)
     d = landscape.dim
-    params = np.ascontiguousarray(np.broadcast_to(start_arr, (*batch, d)), dtype=np.float64)
+    params = np.array(np.broadcast_to(start_arr, (*batch, d)), dtype=np.float64, order="C")
     starts = params.copy()
     lr0 = np.broadcast_to(lr_arr, batch)
     if schedule is None:
@@ -210,8 +210,7 @@ def descend(
             if grad_tol > 0:
                 done = active & (gnorm < grad_tol)
                 if done.any():
-                    status[done], stop_step[done] = _CONVERGED, k
-                    active &= ~done
+                    _stop(done, _CONVERGED, k, status, stop_step, active, final, params)
                     all_active = False
                     if not active.any():
                         break
@@ -221,34 +220,29 @@ def descend(
             optimizer.update_inplace(grad, state, params, k + 1, lr_k[..., None])
             if not all_active:
                 np.copyto(params, final, where=~active[..., None])
-            loss = np.asarray(landscape.loss(params), dtype=np.float64)
-            grad = np.asarray(landscape.gradient(params), dtype=np.float64)
+            loss = np.array(landscape.loss(params), dtype=np.float64, copy=None, ndmin=0)
+            grad = np.array(landscape.gradient(params), dtype=np.float64, copy=None)
             gnorm = _norm(grad)
 
             bad = ~np.isfinite(loss) | ~np.isfinite(gnorm) | (loss > limit)
             bad &= active
             if bad.any():
-                status[bad], stop_step[bad] = _DIVERGED, k
-                active &= ~bad
-                all_active = False
-                where = bad[..., None]
-                np.copyto(params, previous, where=where)
+                np.copyto(params, previous, where=bad[..., None])
                 np.copyto(loss, previous_loss, where=bad)
-                np.copyto(grad, landscape.gradient(previous), where=where)
+                np.copyto(grad, landscape.gradient(previous), where=bad[..., None])
                 gnorm = _norm(grad)
+                _stop(bad, _DIVERGED, k, status, stop_step, active, final, params)
+                all_active = False
             if loss_tol > 0:
                 done = active & (np.abs(loss - previous_loss) < loss_tol)
                 if done.any():
-                    status[done], stop_step[done] = _CONVERGED, k + 1
-                    active &= ~done
+                    _stop(done, _CONVERGED, k + 1, status, stop_step, active, final, params)
                     all_active = False
-            if not all_active:
-                np.copyto(final, params, where=~active[..., None])
             if path:
                 _record(path, k + 1, params, loss, gnorm, lr_table[k + 1])
                 if not all_active:
                     # a stopped element keeps its last learning rate too
-                    np.copyto(path["lrs"][k + 1], path["lrs"][k], where=~active)
+                    np.copyto(path["lrs"][k + 1, ...], path["lrs"][k, ...], where=~active)
             last = k + 1
             if not active.any():
                 break
@@ -272,7 +266,7 @@ def descend(
     result = TrajectoryBatch(
         variables=landscape.variables,
         spec=spec,
-        status=_STATUS_NAMES[status],
+        status=np.asarray(_STATUS_NAMES[status]),
         stop_step=stop_step,
         final_points=params,
         final_losses=loss,
@@ -283,6 +277,23 @@ def descend(
     if batch == ():
         return result[()]
     return result
+
+
+def _stop(
+    mask: np.ndarray,
+    code: int,
+    step: int,
+    status: np.ndarray,
+    stop_step: np.ndarray,
+    active: np.ndarray,
+    final: np.ndarray,
+    params: np.ndarray,
+) -> None:
+    """Mark the elements in ``mask`` as stopped at ``step``; freeze them at ``params``."""
+    status[mask] = code
+    stop_step[mask] = step
+    active &= ~mask
+    np.copyto(final, params, where=mask[..., None])
 
 
 def _norm(grad: np.ndarray) -> np.ndarray:

@@ -86,7 +86,7 @@ def test_run_params_schedule_and_json() -> None:
 def test_tol_zero_runs_exactly_the_steps_and_default_tol_converges() -> None:
     exact = invoke("run", "-l", "bowl", "-o", "gd", "--start", "1,1", "--steps", "500", "--tol", "0", "-f", "json")
     assert len(json.loads(exact.output)["records"]) == 501
-    default = invoke("run", "-l", "bowl", "-o", "gd", "--start", "1,1", "--steps", "500", "-f", "json")
+    default = invoke("run", "-l", "bowl", "-o", "gd", "--lr", "0.1", "--start", "1,1", "--steps", "500", "-f", "json")
     assert json.loads(default.output)["status"] == "converged"
 
 
@@ -102,7 +102,7 @@ def test_output_file_format_from_suffix(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["-l", "rosenbrok", "-o", "adam", "--start", "0,0"], "did you mean 'rosenbrock'"),
-        (["-l", "bowl", "-o", "adma", "--start", "0,0"], "did you mean 'adam'"),
+        (["-l", "bowl", "-o", "adamm", "--start", "0,0"], "did you mean 'adam'"),
         (["-l", "bowl", "-e", "x**2", "-o", "adam", "--start", "0,0"], "exactly one of"),
         (["-o", "adam", "--start", "0,0"], "exactly one of"),
         (["-l", "bowl", "-o", "adam", "--start", "1"], "2 variable(s)"),

@@ -188,8 +188,8 @@ def test_inputs_are_not_modified() -> None:
     [
         ({"start": [1.0]}, "needs a start with 2"),
         ({"start": [np.nan, 1.0]}, "finite"),
-        ({"lr": -0.1}, "lr"),
-        ({"lr": np.inf}, "lr"),
+        ({"lr": -0.1}, "learning rate"),
+        ({"lr": np.inf}, "learning rate"),
         ({"steps": -1}, "steps"),
         ({"grad_tol": -1.0}, "grad_tol"),
         ({"loss_tol": np.nan}, "loss_tol"),
