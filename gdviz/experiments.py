@@ -73,12 +73,12 @@ class RunConfig:
     schedule: str | None = None
     label: str | None = None
 
-    def make_optimizer(self):  # noqa: ANN201 - returns gdviz.optimizers.Optimizer
+    def make_optimizer(self):
         from gdviz.optimizers import make_optimizer
 
         return make_optimizer(self.optimizer, **self.params)
 
-    def make_schedule(self):  # noqa: ANN201
+    def make_schedule(self):
         from gdviz.schedules import parse_schedule
 
         return parse_schedule(self.schedule) if self.schedule else None
@@ -188,7 +188,11 @@ _SEED003_RACES: dict[str, tuple[tuple[float, float], int, dict[str, float]]] = {
         1500,
         {"sgd": 0.001, "momentum": 0.0005, "rmsprop": 0.005, "adam": 0.05},
     ),
-    "himmelblau": ((-0.5, -0.5), 300, {"sgd": 0.01, "momentum": 0.004, "rmsprop": 0.05, "adam": 0.2}),
+    "himmelblau": (
+        (-0.5, -0.5),
+        300,
+        {"sgd": 0.01, "momentum": 0.004, "rmsprop": 0.05, "adam": 0.2},
+    ),
     "rastrigin": ((2.6, 2.3), 300, {"sgd": 0.002, "momentum": 0.002, "rmsprop": 0.05, "adam": 0.2}),
 }
 
@@ -352,7 +356,9 @@ def load_experiments(path: str | Path) -> dict[str, Experiment]:
     unknown = set(document) - {"experiment"}
     if unknown:
         key = sorted(unknown)[0]
-        raise ExperimentError(locate(key, None, f"unknown top-level key '{key}' (use [experiment.NAME])"))
+        raise ExperimentError(
+            locate(key, None, f"unknown top-level key '{key}' (use [experiment.NAME])")
+        )
     tables = document.get("experiment")
     if not isinstance(tables, dict) or not tables:
         raise ExperimentError(f"{path}: no experiments found (add an [experiment.NAME] table)")
@@ -416,9 +422,7 @@ def _parse_experiment(name: str, table: Any, locate: _Locator) -> Experiment:
     if (
         not isinstance(starts, list)
         or not starts
-        or not all(
-            isinstance(s, list) and s and all(_is_number(v) for v in s) for s in starts
-        )
+        or not all(isinstance(s, list) and s and all(_is_number(v) for v in s) for s in starts)
     ):
         raise fail("starts", "'starts' must be a list of points, e.g. [[-1.5, 2.0]]")
     steps = table.get("steps", 100)
@@ -441,7 +445,7 @@ def _parse_experiment(name: str, table: Any, locate: _Locator) -> Experiment:
         if unknown:
             raise fail(unknown[0], unknown_name_message("run key", unknown[0], sorted(_RUN_KEYS)))
         if not isinstance(run.get("optimizer"), str):
-            raise fail("optimizer", "each run needs optimizer = \"NAME\"")
+            raise fail("optimizer", 'each run needs optimizer = "NAME"')
         if not _is_number(run.get("lr")):
             raise fail("lr", "each run needs a numeric lr")
         params = run.get("params", {})

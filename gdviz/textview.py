@@ -41,10 +41,14 @@ def format_table(trajectory: Trajectory, landscape: Landscape) -> str:
     if spec is not None:
         params = ", ".join(f"{k}={v}" for k, v in spec.hyperparams.items())
         lines.append(f"landscape  {landscape.title}: {landscape.pretty}")
-        lines.append(f"optimizer  {spec.optimizer} ({params})" if params else f"optimizer  {spec.optimizer}")
+        lines.append(
+            f"optimizer  {spec.optimizer} ({params})" if params else f"optimizer  {spec.optimizer}"
+        )
         schedule = f", schedule {spec.schedule}" if spec.schedule else ""
         lines.append(f"lr         {format_number(spec.lr)}{schedule}")
-        start = ", ".join(f"{v}={format_number(x)}" for v, x in zip(trajectory.variables, spec.start, strict=True))
+        start = ", ".join(
+            f"{v}={format_number(x)}" for v, x in zip(trajectory.variables, spec.start, strict=True)
+        )
         lines.append(f"start      {start}")
         lines.append("")
 
@@ -70,7 +74,8 @@ def format_table(trajectory: Trajectory, landscape: Landscape) -> str:
     lines.append("")
 
     final = ", ".join(
-        f"{v}={format_number(x)}" for v, x in zip(trajectory.variables, trajectory.final_point, strict=True)
+        f"{v}={format_number(x)}"
+        for v, x in zip(trajectory.variables, trajectory.final_point, strict=True)
     )
     outcome = {
         "converged": "converged",
@@ -85,5 +90,7 @@ def format_table(trajectory: Trajectory, landscape: Landscape) -> str:
         distances = np.linalg.norm(minima - trajectory.final_point, axis=1)
         nearest = int(np.argmin(distances))
         where = ", ".join(f"{format_number(x)}" for x in minima[nearest])
-        lines.append(f"nearest    minimum ({where}) at distance {format_number(distances[nearest])}")
+        lines.append(
+            f"nearest    minimum ({where}) at distance {format_number(distances[nearest])}"
+        )
     return "\n".join(lines)

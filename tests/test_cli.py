@@ -35,20 +35,36 @@ def test_version_and_help() -> None:
 def test_list(what: str) -> None:
     result = invoke("list", what)
     assert result.exit_code == 0
-    expected = {"landscapes": "rosenbrock", "optimizers": "nesterov", "schedules": "cosine",
-                "experiments": "race-himmelblau"}[what]
+    expected = {
+        "landscapes": "rosenbrock",
+        "optimizers": "nesterov",
+        "schedules": "cosine",
+        "experiments": "race-himmelblau",
+    }[what]
     assert expected in result.output
 
 
 def test_list_everything() -> None:
     result = invoke("list")
     assert result.exit_code == 0
-    assert all(word in result.output for word in ("landscapes", "optimizers", "schedules", "experiments"))
+    assert all(
+        word in result.output for word in ("landscapes", "optimizers", "schedules", "experiments")
+    )
 
 
 def test_run_table_for_people() -> None:
-    result = invoke("run", "--landscape", "rosenbrock", "--optimizer", "adam", "--lr", "0.01",
-                    "--start=-1.5,2", "--format", "table")
+    result = invoke(
+        "run",
+        "--landscape",
+        "rosenbrock",
+        "--optimizer",
+        "adam",
+        "--lr",
+        "0.01",
+        "--start=-1.5,2",
+        "--format",
+        "table",
+    )
     assert result.exit_code == 0, result.output
     out = result.output
     assert "Rosenbrock" in out and "adam" in out
@@ -58,12 +74,29 @@ def test_run_table_for_people() -> None:
 
 
 def test_run_csv_matches_the_library() -> None:
-    result = invoke("run", "-l", "himmelblau", "-o", "momentum", "--lr", "0.01", "--start", "0,0",
-                    "--steps", "30", "--tol", "0", "--format", "csv")
+    result = invoke(
+        "run",
+        "-l",
+        "himmelblau",
+        "-o",
+        "momentum",
+        "--lr",
+        "0.01",
+        "--start",
+        "0,0",
+        "--steps",
+        "30",
+        "--tol",
+        "0",
+        "--format",
+        "csv",
+    )
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(result.output.splitlines()))
     assert rows[0] == ["step", "x", "y", "loss", "grad_norm", "lr"]
-    expected = descend(get_landscape("himmelblau"), make_optimizer("momentum"), [0.0, 0.0], lr=0.01, steps=30)
+    expected = descend(
+        get_landscape("himmelblau"), make_optimizer("momentum"), [0.0, 0.0], lr=0.01, steps=30
+    )
     table = np.array([[float(v) for v in row] for row in rows[1:]])
     np.testing.assert_array_equal(table[:, 1:3], expected.points)
     np.testing.assert_array_equal(table[:, 3], expected.losses)
@@ -71,10 +104,29 @@ def test_run_csv_matches_the_library() -> None:
 
 
 def test_run_params_schedule_and_json() -> None:
-    result = invoke("run", "--expr", "x**2 + 3*sin(y)", "--optimizer", "sgd", "--start", "2,1",
-                    "--lr", "0.05", "--param", "momentum=0.9", "--param", "nesterov=true",
-                    "--schedule", "step:step_size=5,gamma=0.5", "--steps", "12", "--tol", "0",
-                    "--format", "json")
+    result = invoke(
+        "run",
+        "--expr",
+        "x**2 + 3*sin(y)",
+        "--optimizer",
+        "sgd",
+        "--start",
+        "2,1",
+        "--lr",
+        "0.05",
+        "--param",
+        "momentum=0.9",
+        "--param",
+        "nesterov=true",
+        "--schedule",
+        "step:step_size=5,gamma=0.5",
+        "--steps",
+        "12",
+        "--tol",
+        "0",
+        "--format",
+        "json",
+    )
     assert result.exit_code == 0, result.output
     document = json.loads(result.output)
     assert document["spec"]["hyperparams"]["nesterov"] is True
@@ -84,16 +136,57 @@ def test_run_params_schedule_and_json() -> None:
 
 
 def test_tol_zero_runs_exactly_the_steps_and_default_tol_converges() -> None:
-    exact = invoke("run", "-l", "bowl", "-o", "gd", "--start", "1,1", "--steps", "500", "--tol", "0", "-f", "json")
+    exact = invoke(
+        "run",
+        "-l",
+        "bowl",
+        "-o",
+        "gd",
+        "--start",
+        "1,1",
+        "--steps",
+        "500",
+        "--tol",
+        "0",
+        "-f",
+        "json",
+    )
     assert len(json.loads(exact.output)["records"]) == 501
-    default = invoke("run", "-l", "bowl", "-o", "gd", "--lr", "0.1", "--start", "1,1", "--steps", "500", "-f", "json")
+    default = invoke(
+        "run",
+        "-l",
+        "bowl",
+        "-o",
+        "gd",
+        "--lr",
+        "0.1",
+        "--start",
+        "1,1",
+        "--steps",
+        "500",
+        "-f",
+        "json",
+    )
     assert json.loads(default.output)["status"] == "converged"
 
 
 def test_output_file_format_from_suffix(tmp_path: Path) -> None:
     target = tmp_path / "out" / "run.json"
-    result = invoke("run", "-l", "parabola", "-o", "gd", "--start", "3", "--lr", "1.1", "--steps", "10",
-                    "--output", str(target))
+    result = invoke(
+        "run",
+        "-l",
+        "parabola",
+        "-o",
+        "gd",
+        "--start",
+        "3",
+        "--lr",
+        "1.1",
+        "--steps",
+        "10",
+        "--output",
+        str(target),
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(target.read_text())["records"][1]["x"] == 3 - 1.1 * 6
 
@@ -115,12 +208,21 @@ def test_output_file_format_from_suffix(tmp_path: Path) -> None:
         (["-l", "bowl", "-o", "adam", "--start", "0,0", "--param", "betas=0.9,1.5"], "betas"),
         (["-l", "bowl", "-o", "adam", "--start", "0,0", "--param", "betas"], "KEY=VALUE"),
         (["-l", "bowl", "-o", "sgd", "--start", "0,0", "--param", "nesterov=true"], "nesterov"),
-        (["-l", "bowl", "-o", "adam", "--start", "0,0", "--schedule", "exponential:gamma"], "schedule"),
-        (["-l", "bowl", "-o", "adam", "--start", "0,0", "--schedule", "cosin:T_max=3"], "did you mean 'cosine'"),
+        (
+            ["-l", "bowl", "-o", "adam", "--start", "0,0", "--schedule", "exponential:gamma"],
+            "schedule",
+        ),
+        (
+            ["-l", "bowl", "-o", "adam", "--start", "0,0", "--schedule", "cosin:T_max=3"],
+            "did you mean 'cosine'",
+        ),
         (["-l", "bowl", "-o", "adam", "--start", "0,0", "--tol", "-1"], "--tol"),
         (["-e", "__import__('os')", "-o", "adam", "--start", "0,0"], "--expr"),
         (["-l", "bowl", "-o", "adam", "--start", "0,0", "--format", "xml"], "--format"),
-        (["-l", "bowl", "-o", "adam", "--start", "0,0", "--output", "/proc/version/x.csv"], "--output"),
+        (
+            ["-l", "bowl", "-o", "adam", "--start", "0,0", "--output", "/proc/version/x.csv"],
+            "--output",
+        ),
     ],
 )
 def test_bad_input_is_one_line_exit_2(args: list[str], message: str) -> None:
@@ -148,15 +250,20 @@ def test_real_subprocess_answers_without_heavy_imports() -> None:
         "heavy = [m for m in ('matplotlib', 'manim') if m in sys.modules]\n"
         "print('HEAVY', heavy, file=sys.stderr)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert "HEAVY []" in result.stderr
     assert result.stdout.startswith("step,x,y,loss,grad_norm,lr")
 
 
 def test_console_script_error_is_one_line() -> None:
     gdviz = Path(sys.executable).parent / "gdviz"
-    result = subprocess.run([str(gdviz), "run", "-l", "nope", "-o", "adam", "--start", "0,0"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [str(gdviz), "run", "-l", "nope", "-o", "adam", "--start", "0,0"],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error:")
     assert result.stdout == ""

@@ -78,7 +78,9 @@ def test_seed_002_gradient_norm_tolerance_matches_the_seed_loop() -> None:
             break
         theta = theta - 0.1 * gradient
     run = _single(
-        descend(get_landscape("least-squares"), GD, problem.start, lr=0.1, steps=1000, grad_tol=1e-6)
+        descend(
+            get_landscape("least-squares"), GD, problem.start, lr=0.1, steps=1000, grad_tol=1e-6
+        )
     )
     assert run.status == "converged"
     assert run.steps == stopped
@@ -166,8 +168,14 @@ def test_keep_final_matches_the_full_path() -> None:
 def test_spec_records_the_recipe() -> None:
     schedule = parse_schedule("exponential:gamma=0.9")
     run = _single(
-        descend(get_landscape("bowl"), make_optimizer("momentum"), [1.0, 2.0], lr=0.05,
-                steps=3, schedule=schedule)
+        descend(
+            get_landscape("bowl"),
+            make_optimizer("momentum"),
+            [1.0, 2.0],
+            lr=0.05,
+            steps=3,
+            schedule=schedule,
+        )
     )
     assert run.spec is not None
     assert run.spec.landscape == "bowl" and run.spec.optimizer == "momentum"

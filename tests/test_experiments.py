@@ -12,7 +12,13 @@ from gdviz.experiments import ExperimentError, builtin_experiments, get_experime
 
 def test_every_builtin_is_valid_and_runs() -> None:
     experiments = builtin_experiments()
-    for name in ("linear-regression", "descent-path", "learning-rates", "local-minima", "least-squares"):
+    for name in (
+        "linear-regression",
+        "descent-path",
+        "learning-rates",
+        "local-minima",
+        "least-squares",
+    ):
         assert name in experiments
     for landscape in ("bowl", "valley", "rosenbrock", "himmelblau", "rastrigin"):
         race = experiments[f"race-{landscape}"]
@@ -30,7 +36,9 @@ def test_seed_000_final_parameters() -> None:
     assert decayed.status == "max_steps"
     assert decayed.lrs[1] == 0.1 * 0.99
     # the decayed run ends much nearer the least-squares line w = 0.6, b = 2.2
-    assert np.linalg.norm(decayed.final_point - [0.6, 2.2]) < np.linalg.norm(fixed.final_point - [0.6, 2.2])
+    assert np.linalg.norm(decayed.final_point - [0.6, 2.2]) < np.linalg.norm(
+        fixed.final_point - [0.6, 2.2]
+    )
 
 
 def test_seed_001_local_minima_from_two_starts() -> None:
@@ -84,13 +92,27 @@ def test_load_user_experiments(tmp_path: Path) -> None:
     ("text", "message"),
     [
         ("[experiment.a\n", r"invalid TOML"),
-        (GOOD.replace('title = "Mine"', 'titel = "Mine"'), r"mine.toml:3: .*'titel'.*did you mean 'title'"),
+        (
+            GOOD.replace('title = "Mine"', 'titel = "Mine"'),
+            r"mine.toml:3: .*'titel'.*did you mean 'title'",
+        ),
         (GOOD.replace("steps = 40", "steps = -4"), r"mine.toml:6: .*steps"),
         (GOOD.replace("lr = 0.05", 'lr = "fast"'), r"mine.toml:\d+: .*lr"),
-        (GOOD.replace('optimizer = "adam"', 'optimizer = "adamm"'), r"mine.toml:2: .*did you mean 'adam'"),
-        (GOOD.replace("starts = [[1.0, 2.0], [-1.0, 0.5]]", "starts = [[1.0]]"), r"start \[1.0\] has 1"),
+        (
+            GOOD.replace('optimizer = "adam"', 'optimizer = "adamm"'),
+            r"mine.toml:2: .*did you mean 'adam'",
+        ),
+        (
+            GOOD.replace("starts = [[1.0, 2.0], [-1.0, 0.5]]", "starts = [[1.0]]"),
+            r"start \[1.0\] has 1",
+        ),
         (GOOD.replace('expr = "x**2 + 3*sin(y)"', 'expr = "x.__class__"'), r"mine.toml:2: "),
-        (GOOD.replace('schedule = "exponential:gamma=0.99"', 'schedule = "exponential:gama=0.99"'), "gama"),
+        (
+            GOOD.replace(
+                'schedule = "exponential:gamma=0.99"', 'schedule = "exponential:gama=0.99"'
+            ),
+            "gama",
+        ),
         (GOOD.replace("betas = [0.9, 0.99]", "betas = [0.9, 1.5]"), "betas"),
         ("[other]\nx = 1\n", r"unknown top-level key 'other'"),
     ],

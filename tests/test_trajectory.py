@@ -52,7 +52,9 @@ def test_csv_header_and_rows(run: Trajectory) -> None:
 
 
 def test_regression_csv_names_its_variables_w_and_b() -> None:
-    result = descend(get_landscape("linear-regression"), make_optimizer("gd"), [0.5, 0.0], lr=0.01, steps=2)
+    result = descend(
+        get_landscape("linear-regression"), make_optimizer("gd"), [0.5, 0.0], lr=0.01, steps=2
+    )
     assert isinstance(result, Trajectory)
     assert result.to_csv().splitlines()[0] == "step,w,b,loss,grad_norm,lr"
 
