@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "LANDSCAPE_CMAP",
+    "LANDSCAPE_RAMPS",
     "OKABE_ITO",
     "THEMES",
     "Theme",
@@ -53,6 +54,14 @@ _SERIES = ("blue", "orange", "green", "vermillion", "purple", "sky", "yellow", "
 
 #: Perceptually uniform colormap for landscapes (never ``jet``).
 LANDSCAPE_CMAP = "cividis"
+
+#: Per theme, the two ends (lowest loss, highest loss) of the quiet landscape ramp drawn under
+#: optimizer paths: interpolated linearly in CIELAB (uniform lightness steps), so the
+#: Okabe–Ito path colours stay the only saturated colours on the plot.
+LANDSCAPE_RAMPS: dict[str, tuple[str, str]] = {
+    "light": ("#FFFFFF", "#6C8EAD"),
+    "dark": ("#0D1117", "#56789A"),
+}
 
 
 def optimizer_label(name: str) -> str:

@@ -1,0 +1,378 @@
+"""The blog-figure gallery: named matplotlib figures drawn from gdviz's own runs.
+
+>>> from gdviz.figures import FIGURES, make_figure, render_figures
+>>> figure = make_figure("optimizer-paths", theme="dark")  # a Figure; Jupyter shows it
+>>> render_figures(["basins"], output_dir="out", formats=("svg",))   # [Path('out/basins.svg')]
+
+Each gallery entry is a :class:`FigureSpec` in :data:`FIGURES`. Every figure has its
+``make_*`` function (returns a :class:`~matplotlib.figure.Figure`) and ``plot_*`` helpers that
+draw on a given Axes and return their artists, in the modules of this package:
+:mod:`~gdviz.figures.curves` (1-D), :mod:`~gdviz.figures.regression`,
+:mod:`~gdviz.figures.contours` (2-D paths, losses, 3-D surface),
+:mod:`~gdviz.figures.sweeps` (learning-rate sweep, stability, basins),
+:mod:`~gdviz.figures.schedule_plots` and :mod:`~gdviz.figures.pitfalls`.
+
+User experiments (a TOML file, :func:`gdviz.experiments.load_experiments`) get the gallery
+figures that apply to them, named ``<figure>-<experiment>`` (:func:`user_figures`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from matplotlib.figure import Figure
+
+from gdviz.atomic import atomic_path, check_writable_dir
+from gdviz.experiments import Experiment
+from gdviz.figures import contours, curves, pitfalls, regression, schedule_plots, sweeps
+from gdviz.figures._base import FORMATS, save_figure, theme_of
+
+__all__ = [
+    "DPI_RANGE",
+    "FIGURES",
+    "FORMATS",
+    "FigureError",
+    "FigureSpec",
+    "available_figures",
+    "check_request",
+    "figure_names",
+    "make_figure",
+    "prepare_output",
+    "render_figures",
+    "user_figures",
+]
+
+#: Accepted resolutions, dots per inch.
+DPI_RANGE = (20, 600)
+
+
+class FigureError(ValueError):
+    """Bad input to the gallery (unknown figure, format, theme, dpi; unwritable directory).
+
+    ``param`` names what was wrong: ``"name"``, ``"format"``, ``"theme"``, ``"dpi"``,
+    ``"output"`` or ``"config"``.
+    """
+
+    def __init__(self, message: str, param: str = "name") -> None:
+        super().__init__(message)
+        self.param = param
+
+
+def _always(experiment: Experiment) -> bool:
+    return True
+
+
+def _one_d(experiment: Experiment) -> bool:
+    return experiment.surface.dim == 1
+
+
+def _two_d(experiment: Experiment) -> bool:
+    return experiment.surface.dim == 2
+
+
+def _sweepable(experiment: Experiment) -> bool:
+    return experiment.steps * sweeps.SWEEP_COUNT <= 2_000_000
+
+
+def _stable_2d(experiment: Experiment) -> bool:
+    return _two_d(experiment) and bool(experiment.surface.minima)
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """A named figure of the gallery.
+
+    ``make(theme, experiments)`` builds it (for ``experiments``, when given and it applies to
+    them); ``caption`` describes it with numbers taken from its runs. A spec made for one user
+    experiment by :func:`user_figures` has ``experiment`` set and draws that one by default.
+    """
+
+    name: str
+    title: str
+    maker: Callable[..., Figure]
+    captioner: Callable[..., str]
+    applies: Callable[[Experiment], bool] | None = None
+    experiment: Experiment | None = None
+
+    def make(
+        self,
+        theme: str = "light",
+        experiments: Experiment | Sequence[Experiment] | Mapping[str, Experiment] | None = None,
+    ) -> Figure:
+        """Build the figure as a :class:`~matplotlib.figure.Figure` in ``theme``."""
+        theme_of(theme)
+        chosen = experiments if experiments is not None else self.experiment
+        return self.maker(theme=theme, experiments=chosen)
+
+    @property
+    def caption(self) -> str:
+        """A one-paragraph caption; its numbers come from the runs (computed once, cached)."""
+        key = (self.name, repr(self.experiment))
+        if key not in _CAPTIONS:
+            _CAPTIONS[key] = (
+                self.captioner(self.experiment) if self.experiment is not None else self.captioner()
+            )
+        return _CAPTIONS[key]
+
+    def for_experiment(self, experiment: Experiment) -> FigureSpec:
+        """This figure drawn for one (user) experiment, named ``<figure>-<experiment>``."""
+        return FigureSpec(
+            name=f"{self.name}-{experiment.name}",
+            title=f"{self.title}: {experiment.title}",
+            maker=self.maker,
+            captioner=self.captioner,
+            applies=None,
+            experiment=experiment,
+        )
+
+
+_CAPTIONS: dict[tuple[str, str], str] = {}
+
+
+def _spec(
+    name: str,
+    title: str,
+    maker: Callable[..., Figure],
+    captioner: Callable[..., str],
+    applies: Callable[[Experiment], bool] | None = None,
+) -> tuple[str, FigureSpec]:
+    return name, FigureSpec(name, title, maker, captioner, applies)
+
+
+#: The gallery, in reading order.
+FIGURES: dict[str, FigureSpec] = dict(
+    [
+        _spec(
+            "descent-path",
+            "Descent on a curve, step by step",
+            curves.make_descent_path,
+            curves.descent_path_caption,
+            _one_d,
+        ),
+        _spec(
+            "learning-rates",
+            "Four learning rates on x²",
+            curves.make_learning_rates,
+            curves.learning_rates_caption,
+        ),
+        _spec(
+            "local-minima",
+            "Two starts, two minima",
+            curves.make_local_minima,
+            curves.local_minima_caption,
+        ),
+        _spec(
+            "linear-regression",
+            "Linear regression: loss and fitted lines",
+            regression.make_linear_regression,
+            regression.linear_regression_caption,
+        ),
+        _spec(
+            "optimizer-paths",
+            "Optimizer paths on five landscapes",
+            contours.make_optimizer_paths,
+            contours.optimizer_paths_caption,
+            _two_d,
+        ),
+        _spec(
+            "loss-curves",
+            "Loss per step",
+            contours.make_loss_curves,
+            contours.loss_curves_caption,
+            _always,
+        ),
+        _spec(
+            "surface-3d",
+            "A descent on the 3-D surface",
+            contours.make_surface_3d,
+            contours.surface_3d_caption,
+            _two_d,
+        ),
+        _spec(
+            "lr-sweep",
+            "Final loss against learning rate",
+            sweeps.make_lr_sweep,
+            sweeps.lr_sweep_caption,
+            _sweepable,
+        ),
+        _spec(
+            "basins",
+            "Basins of attraction on Himmelblau",
+            sweeps.make_basins,
+            sweeps.basins_caption,
+        ),
+        _spec(
+            "momentum",
+            "Momentum on the elongated valley",
+            contours.make_momentum,
+            contours.momentum_caption,
+        ),
+        _spec(
+            "schedules",
+            "Learning-rate schedules",
+            schedule_plots.make_schedules,
+            schedule_plots.schedules_caption,
+        ),
+        _spec(
+            "pitfalls",
+            "Pitfalls of gradient descent",
+            pitfalls.make_pitfalls,
+            pitfalls.pitfalls_caption,
+        ),
+        _spec(
+            "stability",
+            "The largest stable learning rate",
+            sweeps.make_stability,
+            sweeps.stability_caption,
+            _stable_2d,
+        ),
+    ]
+)
+
+
+def user_figures(
+    experiments: Mapping[str, Experiment] | Iterable[Experiment],
+) -> dict[str, FigureSpec]:
+    """The gallery figures that apply to each experiment, named ``<figure>-<experiment>``."""
+    chosen = experiments.values() if isinstance(experiments, Mapping) else experiments
+    result: dict[str, FigureSpec] = {}
+    for experiment in chosen:
+        for spec in FIGURES.values():
+            if spec.applies is not None and spec.applies(experiment):
+                derived = spec.for_experiment(experiment)
+                result[derived.name] = derived
+    return result
+
+
+def available_figures(
+    experiments: Mapping[str, Experiment] | Iterable[Experiment] | None = None,
+) -> dict[str, FigureSpec]:
+    """The gallery plus, for ``experiments``, their own figures."""
+    return {**FIGURES, **(user_figures(experiments) if experiments else {})}
+
+
+def figure_names() -> list[str]:
+    """The gallery's figure names, in order."""
+    return list(FIGURES)
+
+
+def _lookup(name: str, catalogue: Mapping[str, FigureSpec]) -> FigureSpec:
+    if name in catalogue:
+        return catalogue[name]
+    close = difflib.get_close_matches(name, list(catalogue), n=1, cutoff=0.5)
+    hint = f"did you mean '{close[0]}'?" if close else "`gdviz figures --list` lists them"
+    raise FigureError(f"unknown figure '{name}' ({hint})")
+
+
+def make_figure(
+    name: str,
+    theme: str = "light",
+    experiments: Mapping[str, Experiment] | Iterable[Experiment] | None = None,
+) -> Figure:
+    """Build the figure ``name`` (a gallery name, or ``<figure>-<experiment>`` for one of
+    ``experiments``) as a :class:`~matplotlib.figure.Figure`."""
+    try:
+        theme_of(theme)
+    except ValueError as error:
+        raise FigureError(str(error), "theme") from None
+    return _lookup(name, available_figures(experiments)).make(theme)
+
+
+def check_request(
+    names: Sequence[str] | None,
+    formats: Sequence[str],
+    theme: str,
+    dpi: int,
+    experiments: Mapping[str, Experiment] | Iterable[Experiment] | None = None,
+) -> list[FigureSpec]:
+    """Validate a render request before any work; returns the figures to draw.
+
+    Without ``names``: the whole gallery, or, when ``experiments`` are given, their figures.
+
+    Raises
+    ------
+    FigureError
+        One line naming the first problem.
+    """
+    catalogue = available_figures(experiments)
+    if not names:
+        specs = list(user_figures(experiments).values()) if experiments else list(FIGURES.values())
+        if not specs:
+            raise FigureError("no gallery figure applies to the experiments in the file", "config")
+    else:
+        specs = [_lookup(name, catalogue) for name in dict.fromkeys(names)]
+    if not formats:
+        raise FigureError(f"give at least one format ({', '.join(FORMATS)})", "format")
+    for fmt in formats:
+        if fmt not in FORMATS:
+            close = difflib.get_close_matches(fmt, FORMATS, n=1, cutoff=0.5)
+            hint = f"did you mean '{close[0]}'?" if close else f"choose from {', '.join(FORMATS)}"
+            raise FigureError(f"unknown format '{fmt}' ({hint})", "format")
+    try:
+        theme_of(theme)
+    except ValueError as error:
+        raise FigureError(str(error), "theme") from None
+    if isinstance(dpi, bool) or not isinstance(dpi, int) or not DPI_RANGE[0] <= dpi <= DPI_RANGE[1]:
+        low, high = DPI_RANGE
+        raise FigureError(f"dpi must be a whole number from {low} to {high}, got {dpi!r}", "dpi")
+    return specs
+
+
+def prepare_output(output_dir: str | Path) -> Path:
+    """Create ``output_dir`` if needed and check it can be written.
+
+    Raises
+    ------
+    FigureError
+        (``param="output"``) if it is a file, lies under a file, or is not writable.
+    """
+    try:
+        return check_writable_dir(output_dir)
+    except OSError as error:
+        if error.strerror:
+            reason = error.strerror
+        elif isinstance(error, NotADirectoryError):
+            reason = "it is a file, not a directory"
+        else:
+            reason = "the directory is not writable"
+        raise FigureError(f"cannot write to {output_dir}: {reason}", "output") from None
+
+
+def render_figures(
+    names: Sequence[str] | None = None,
+    output_dir: str | Path = "build/figures",
+    formats: Sequence[str] = ("png", "svg"),
+    theme: str = "light",
+    dpi: int = 150,
+    experiments: Mapping[str, Experiment] | Iterable[Experiment] | None = None,
+    progress: Callable[[str, float], None] | None = None,
+) -> list[Path]:
+    """Write figures to ``<output_dir>/<name>.<fmt>``; returns the paths written.
+
+    Everything is validated first (:func:`check_request`, then the directory). Every file is
+    rendered to a temporary sibling and all are moved into place only once every figure has
+    been drawn, so a failure leaves no partial file and the previous outputs intact.
+    ``progress(name, seconds)`` is called after each figure.
+    """
+    formats = tuple(dict.fromkeys(formats))
+    specs = check_request(names, formats, theme, dpi, experiments)
+    directory = prepare_output(output_dir)
+    written: list[Path] = []
+    with contextlib.ExitStack() as stack:
+        for spec in specs:
+            started = time.perf_counter()
+            figure = spec.make(theme)
+            for fmt in formats:
+                target = directory / f"{spec.name}.{fmt}"
+                temporary = stack.enter_context(atomic_path(target))
+                save_figure(figure, temporary, fmt, dpi=dpi, theme=theme)
+                written.append(target)
+            del figure
+            if progress is not None:
+                progress(spec.name, time.perf_counter() - started)
+    return written

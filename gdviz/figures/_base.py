@@ -1,0 +1,262 @@
+"""Shared plumbing of the figure gallery: themes, new figures, number formatting, exact saving.
+
+Figures are built with the object-oriented API (:class:`matplotlib.figure.Figure` attached to an
+Agg canvas), never with ``pyplot``'s global state, so building one neither needs nor changes a
+backend: it works in a script, a test and a Jupyter notebook alike.
+
+Determinism
+-----------
+:func:`save_figure` writes the same bytes for the same figure: the SVG writer's ids come from the
+fixed ``svg.hashsalt`` and no date is written; the PDF has no creation date; the PNG has no
+software tag (its pixels are those of the deterministic Agg rasteriser).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import math
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import matplotlib as mpl
+import numpy as np
+from cycler import cycler
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import ListedColormap, to_hex, to_rgb
+from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.text import Text
+
+from gdviz import __version__
+from gdviz.style import LANDSCAPE_RAMPS, OKABE_ITO, THEMES, Theme, series_color
+
+__all__ = [
+    "FORMATS",
+    "fmt_number",
+    "ink",
+    "landscape_cmap",
+    "new_figure",
+    "save_figure",
+    "status_phrase",
+    "subtitle",
+    "theme_context",
+    "theme_of",
+]
+
+#: Output formats ``gdviz figures`` writes.
+FORMATS = ("png", "svg", "pdf")
+
+_CREATOR = f"gdviz {__version__} (matplotlib)"
+_METADATA: dict[str, dict[str, Any]] = {
+    "png": {"Software": None},
+    "svg": {"Date": None, "Creator": _CREATOR},
+    "pdf": {"CreationDate": None, "ModDate": None, "Creator": _CREATOR, "Producer": _CREATOR},
+}
+
+#: Base font size (points); ticks and legends use 10 pt, titles 12 pt: legible at blog width.
+FONT_SIZE = 11
+
+
+def theme_of(name: str | Theme) -> Theme:
+    """The :class:`~gdviz.style.Theme` called ``name`` (``"light"`` or ``"dark"``)."""
+    if isinstance(name, Theme):
+        return name
+    try:
+        return THEMES[name]
+    except KeyError:
+        raise ValueError(f"unknown theme '{name}' (choose from {', '.join(THEMES)})") from None
+
+
+def rc_params(theme: Theme) -> dict[str, Any]:
+    """Matplotlib rc settings of a theme: colours, font sizes, exact-output settings."""
+    return {
+        "font.family": "DejaVu Sans",
+        "mathtext.fontset": "dejavusans",
+        "font.size": FONT_SIZE,
+        "axes.titlesize": 12,
+        "axes.titleweight": "bold",
+        "axes.titlelocation": "left",
+        "axes.titlepad": 8,
+        "axes.labelsize": 11,
+        "xtick.labelsize": 10,
+        "ytick.labelsize": 10,
+        "legend.fontsize": 10,
+        "legend.title_fontsize": 10,
+        "figure.titlesize": 14,
+        "figure.titleweight": "bold",
+        "figure.facecolor": theme.background,
+        "figure.edgecolor": theme.background,
+        "savefig.facecolor": theme.background,
+        "savefig.edgecolor": theme.background,
+        "axes.facecolor": theme.background,
+        "axes.edgecolor": theme.muted,
+        "axes.labelcolor": theme.foreground,
+        "axes.titlecolor": theme.foreground,
+        "axes.linewidth": 0.8,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": False,
+        "axes.axisbelow": True,
+        "axes.prop_cycle": cycler(color=[series_color(i) for i in range(7)]),
+        "grid.color": theme.grid,
+        "grid.linewidth": 0.7,
+        "text.color": theme.foreground,
+        "xtick.color": theme.muted,
+        "ytick.color": theme.muted,
+        "xtick.labelcolor": theme.foreground,
+        "ytick.labelcolor": theme.foreground,
+        "legend.facecolor": theme.panel,
+        "legend.edgecolor": theme.grid,
+        "legend.labelcolor": theme.foreground,
+        "legend.framealpha": 0.92,
+        "legend.frameon": True,
+        "lines.linewidth": 2.0,
+        "lines.markersize": 6,
+        "patch.edgecolor": theme.foreground,
+        "image.cmap": "cividis",
+        "axes3d.xaxis.panecolor": (0.0, 0.0, 0.0, 0.0),
+        "axes3d.yaxis.panecolor": (0.0, 0.0, 0.0, 0.0),
+        "axes3d.zaxis.panecolor": (0.0, 0.0, 0.0, 0.0),
+        "svg.hashsalt": "gdviz",
+        "svg.fonttype": "path",
+        "pdf.fonttype": 42,
+        "pdf.compression": 6,
+    }
+
+
+@contextlib.contextmanager
+def theme_context(theme: str | Theme) -> Iterator[Theme]:
+    """Apply a theme's rc settings for the duration of the block; yields the theme."""
+    resolved = theme_of(theme)
+    with mpl.rc_context(rc_params(resolved)):  # type: ignore[arg-type]
+        yield resolved
+
+
+def new_figure(width: float, height: float) -> Figure:
+    """A constrained-layout :class:`Figure` on an Agg canvas (call inside :func:`theme_context`)."""
+    layout = ConstrainedLayoutEngine(w_pad=0.06, h_pad=0.06, wspace=0.04, hspace=0.06)
+    figure = Figure(figsize=(width, height), layout=layout)
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def save_figure(
+    figure: Figure, path: str | Path, fmt: str, *, dpi: int, theme: str | Theme
+) -> None:
+    """Write ``figure`` to ``path`` as ``fmt`` (png, svg or pdf), byte-for-byte reproducibly."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format '{fmt}' (choose from {', '.join(FORMATS)})")
+    with theme_context(theme):
+        figure.savefig(path, format=fmt, dpi=dpi, metadata=_METADATA[fmt])
+
+
+def ink(color: str, theme: Theme) -> str:
+    """``color`` as drawn in ``theme``: on the dark theme Okabe–Ito black becomes the
+    foreground, and a dark colour (relative luminance below 0.24, e.g. Okabe–Ito blue) is
+    tinted towards white until it reaches 0.24, keeping its hue, so it reads on the dark
+    background."""
+    if color.upper() == OKABE_ITO["black"]:
+        return theme.foreground if theme.name == "dark" else color
+    if theme.name != "dark":
+        return color
+    rgb = np.array(to_rgb(color))
+    for _ in range(20):
+        if _luminance(rgb) >= 0.24:
+            break
+        rgb = rgb + 0.08 * (1 - rgb)
+    return to_hex((float(rgb[0]), float(rgb[1]), float(rgb[2])))
+
+
+def _luminance(rgb: np.ndarray) -> float:
+    """WCAG relative luminance of an sRGB colour."""
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    return float(linear @ np.array([0.2126, 0.7152, 0.0722]))
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def fmt_number(value: float, digits: int = 3) -> str:
+    """A number for a legend or caption: ``0.01``, ``1.65``, ``3.1×10⁻⁷``, ``−2``.
+
+    ``digits`` significant digits; scientific notation (with a true minus sign and superscript
+    exponent) below 10⁻³ and from 10⁵ on.
+    """
+    if not math.isfinite(value):
+        return "∞" if value > 0 else ("−∞" if value < 0 else "NaN")
+    if value == 0:
+        return "0"
+    mantissa_text, _, exponent_text = f"{value:.{max(digits - 1, 0)}e}".partition("e")
+    exponent = int(exponent_text)
+    if -3 <= exponent < 5:
+        text = f"{value:.{digits}g}"
+        if "e" in text:  # rounding carried into a new decade, e.g. 99999.9
+            text = f"{value:.0f}"
+    else:
+        if "." in mantissa_text:
+            mantissa_text = mantissa_text.rstrip("0").rstrip(".")
+        power = f"10{str(exponent).translate(_SUPERSCRIPT)}"
+        if mantissa_text in ("1", "-1"):
+            text = power if mantissa_text == "1" else f"-{power}"
+        else:
+            text = f"{mantissa_text}×{power}"
+    return text.replace("-", "−")
+
+
+def status_phrase(status: str, steps: int, unit: str = "step") -> str:
+    """How a run ended, in words: ``converged at step 83``, ``diverged at step 12``,
+    ``200 steps`` (the budget ran out); ``unit`` names a step (``"epoch"``)."""
+    if status == "converged":
+        return f"converged at {unit} {steps}"
+    if status == "diverged":
+        return f"diverged at {unit} {steps}"
+    return f"{steps} {unit}s"
+
+
+def subtitle(ax: Axes, text: str, *, theme: str | Theme = "light") -> Text:
+    """A one-line, normal-weight, muted title above an axes (for details under a suptitle)."""
+    resolved = theme_of(theme)
+    return ax.set_title(text, loc="left", fontsize=11, fontweight="normal", color=resolved.muted)
+
+
+# ------------------------------------------------------------------------ landscape colormap
+
+_D65 = np.array([0.95047, 1.0, 1.08883])
+_RGB_TO_XYZ = np.array(
+    [
+        [0.4124564, 0.3575761, 0.1804375],
+        [0.2126729, 0.7151522, 0.0721750],
+        [0.0193339, 0.1191920, 0.9503041],
+    ]
+)
+
+
+def _srgb_to_lab(rgb: np.ndarray) -> np.ndarray:
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    xyz = linear @ _RGB_TO_XYZ.T / _D65
+    f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
+    return np.stack(
+        [116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]), 200 * (f[..., 1] - f[..., 2])], -1
+    )
+
+
+def _lab_to_srgb(lab: np.ndarray) -> np.ndarray:
+    fy = (lab[..., 0] + 16) / 116
+    f = np.stack([fy + lab[..., 1] / 500, fy, fy - lab[..., 2] / 200], -1)
+    xyz = np.where(f > 6 / 29, f**3, 3 * (6 / 29) ** 2 * (f - 4 / 29)) * _D65
+    linear = xyz @ np.linalg.inv(_RGB_TO_XYZ).T
+    rgb = np.where(linear <= 0.0031308, 12.92 * linear, 1.055 * np.abs(linear) ** (1 / 2.4) - 0.055)
+    return np.clip(rgb, 0, 1)
+
+
+@functools.cache
+def landscape_cmap(theme: str) -> ListedColormap:
+    """The quiet landscape ramp of a theme (:data:`gdviz.style.LANDSCAPE_RAMPS`): 256 colours
+    evenly spaced in CIELAB between the two ends, so lightness changes uniformly with loss."""
+    low, high = (np.array(to_rgb(c)) for c in LANDSCAPE_RAMPS[theme_of(theme).name])
+    t = np.linspace(0, 1, 256)[:, None]
+    lab = (1 - t) * _srgb_to_lab(low) + t * _srgb_to_lab(high)
+    return ListedColormap(_lab_to_srgb(lab), name=f"gdviz-landscape-{theme}")

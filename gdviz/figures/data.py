@@ -1,0 +1,317 @@
+"""The numbers behind the figures, computed apart from any drawing.
+
+Every array a figure shows comes from :func:`gdviz.descent.descend`, either through an
+:class:`~gdviz.experiments.Experiment` (:func:`experiment_result`) or through one batched call
+over many learning rates (:func:`lr_sweep`) or many starts (:func:`basin_map`). Nothing here
+re-implements an update rule; the figure modules only map these arrays onto axes.
+
+Results of experiments are cached per process (they are deterministic and immutable), so the
+gallery runs ``race-valley`` once even though three figures show it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+
+from gdviz.descent import TrajectoryBatch, descend
+from gdviz.experiments import Experiment, ExperimentResult, RunConfig, get_experiment
+from gdviz.landscapes import REGRESSION_X, REGRESSION_Y, Landscape, from_expression
+from gdviz.trajectory import Trajectory
+
+__all__ = [
+    "BasinMap",
+    "ScalingComparison",
+    "StabilitySweep",
+    "basin_map",
+    "behaviour",
+    "builtin",
+    "experiment_result",
+    "feature_scaling",
+    "lr_sweep",
+    "nearest_minimum",
+    "resolve_experiments",
+    "stability_sweep",
+    "standardised_regression",
+    "steps_near",
+]
+
+_RESULTS: dict[str, ExperimentResult] = {}
+
+
+def builtin(name: str) -> Experiment:
+    """A built-in experiment by name."""
+    return get_experiment(name)
+
+
+def experiment_result(experiment: Experiment | str) -> ExperimentResult:
+    """Run an experiment once per process (keyed by its full, deterministic ``repr``)."""
+    if isinstance(experiment, str):
+        experiment = builtin(experiment)
+    key = repr(experiment)
+    if key not in _RESULTS:
+        _RESULTS[key] = experiment.run()
+    return _RESULTS[key]
+
+
+def behaviour(trajectory: Trajectory, minimum: float) -> str:
+    """Classify a 1-D run by what it did: ``diverging``, ``oscillating``, ``slow``, ``converging``.
+
+    With :math:`e_k = x_k - x^*` the distance to the minimum: the run is *diverging* if it
+    diverged or :math:`|e_n| > |e_0|`; *oscillating* if :math:`e_k` changes sign at every step;
+    *slow* if more than half the initial distance remains; *converging* otherwise.
+    """
+    error = trajectory.points[:, 0] - minimum
+    if trajectory.status == "diverged" or abs(error[-1]) > abs(error[0]):
+        return "diverging"
+    signs = np.sign(error)
+    if len(error) > 2 and np.all(signs[1:] * signs[:-1] < 0):
+        return "oscillating"
+    if abs(error[-1]) > 0.5 * abs(error[0]):
+        return "slow"
+    return "converging"
+
+
+# ---------------------------------------------------------------------------- sweeps
+
+
+def lr_sweep(
+    landscape: Landscape,
+    config: RunConfig,
+    start: tuple[float, ...],
+    lrs: np.ndarray,
+    *,
+    steps: int,
+    grad_tol: float = 0.0,
+) -> TrajectoryBatch:
+    """Final points of ``config``'s optimizer for every rate in ``lrs``: one batched ``descend``.
+
+    The batch has shape ``(len(lrs),)``; element ``i`` is the run from ``start`` at ``lrs[i]``
+    (with ``config``'s hyperparameters and schedule), kept as final values only.
+    """
+    return descend(  # type: ignore[return-value]
+        landscape,
+        config.make_optimizer(),
+        np.asarray(start, dtype=np.float64),
+        lr=np.asarray(lrs, dtype=np.float64),
+        steps=steps,
+        schedule=config.make_schedule(),
+        grad_tol=grad_tol,
+        keep="final",
+    )
+
+
+@dataclass(frozen=True)
+class StabilitySweep:
+    """Plain GD's final loss against the learning rate, and the Hessian's stability limit.
+
+    For a quadratic bowl with Hessian :math:`H`, GD multiplies the error along the eigenvector
+    of :math:`\\lambda_i` by :math:`1 - \\eta\\lambda_i` per step; it converges iff
+    :math:`|1 - \\eta\\lambda_{\\max}| < 1`, i.e. :math:`\\eta < 2/\\lambda_{\\max}`.
+    """
+
+    landscape: Landscape
+    minimum: tuple[float, ...]
+    eigenvalues: np.ndarray
+    eigenvectors: np.ndarray
+    lr_limit: float
+    batch: TrajectoryBatch
+
+    @property
+    def lam_max(self) -> float:
+        return float(self.eigenvalues.max())
+
+    def steep_error(self, trajectory: Trajectory) -> np.ndarray:
+        """:math:`|v_{\\max}^\\top(\\theta_k - \\theta^*)|`: the distance to the minimum along
+        the Hessian's steepest direction, at every step of ``trajectory``."""
+        direction = self.eigenvectors[:, int(np.argmax(self.eigenvalues))]
+        return np.abs((trajectory.points - np.asarray(self.minimum)) @ direction)
+
+
+def stability_sweep(
+    experiment: Experiment, *, count: int = 301, span: tuple[float, float] = (0.1, 2.0)
+) -> StabilitySweep:
+    """Sweep plain GD on ``experiment``'s landscape, rates ``span`` × 2/λmax, log-spaced.
+
+    λmax is the largest eigenvalue of :meth:`Landscape.hessian` at the global minimum.
+    """
+    surface = experiment.surface
+    if not surface.minima:
+        raise ValueError(f"{surface.name} has no known minimum to take the Hessian at")
+    minimum = surface.minima[0]
+    eigenvalues, eigenvectors = np.linalg.eigh(surface.hessian(np.array(minimum)))
+    limit = 2.0 / float(eigenvalues.max())
+    lrs = np.geomspace(span[0] * limit, span[1] * limit, count)
+    batch = lr_sweep(
+        surface, RunConfig("gd", limit), experiment.starts[0], lrs, steps=experiment.steps
+    )
+    return StabilitySweep(surface, minimum, eigenvalues, eigenvectors, limit, batch)
+
+
+def nearest_minimum(
+    landscape: Landscape, points: np.ndarray, status: np.ndarray, tol: float
+) -> np.ndarray:
+    """Index of the known minimum within ``tol`` of each point, ``-1`` if none or diverged.
+
+    ``points`` has shape ``(..., d)``; the result has shape ``(...)``.
+    """
+    minima = np.asarray(landscape.minima, dtype=np.float64)
+    distance = np.linalg.norm(points[..., None, :] - minima, axis=-1)
+    index = np.argmin(distance, axis=-1)
+    close = np.take_along_axis(distance, index[..., None], axis=-1)[..., 0] < tol
+    return np.where(close & (status != "diverged"), index, -1)
+
+
+@dataclass(frozen=True)
+class BasinMap:
+    """Which known minimum each start of a grid reaches.
+
+    ``labels[i, j]`` is the index into ``landscape.minima`` reached from ``(xs[j], ys[i])``
+    (row ``i`` is ``y``, as in an image with ``origin="lower"``), or ``-1`` if the run diverged
+    or ended farther than ``tol`` from every known minimum.
+    """
+
+    landscape: Landscape
+    config: RunConfig
+    steps: int
+    tol: float
+    xs: np.ndarray
+    ys: np.ndarray
+    labels: np.ndarray
+    batch: TrajectoryBatch
+
+    def share(self, label: int) -> float:
+        """Fraction of starts with ``label``."""
+        return float(np.mean(self.labels == label))
+
+
+def basin_map(
+    landscape: Landscape,
+    *,
+    lr: float = 0.01,
+    steps: int = 300,
+    resolution: int = 400,
+    tol: float = 1e-2,
+    grad_tol: float = 1e-6,
+) -> BasinMap:
+    """Run plain GD from every point of a ``resolution``² grid over the landscape's bounds.
+
+    One batched :func:`~gdviz.descent.descend` call with ``keep="final"``.
+    """
+    (x_lo, x_hi), (y_lo, y_hi) = landscape.bounds
+    xs = np.linspace(x_lo, x_hi, resolution)
+    ys = np.linspace(y_lo, y_hi, resolution)
+    grid_x, grid_y = np.meshgrid(xs, ys, indexing="xy")
+    starts = np.stack([grid_x, grid_y], axis=-1)
+    config = RunConfig("gd", lr)
+    batch = descend(
+        landscape,
+        config.make_optimizer(),
+        starts,
+        lr=lr,
+        steps=steps,
+        grad_tol=grad_tol,
+        keep="final",
+    )
+    assert isinstance(batch, TrajectoryBatch)
+    labels = nearest_minimum(landscape, batch.final_points, batch.status, tol)
+    return BasinMap(landscape, config, steps, tol, xs, ys, labels, batch)
+
+
+# ---------------------------------------------------------------------------- feature scaling
+
+
+@cache
+def standardised_regression() -> tuple[Landscape, float, float]:
+    """Seed 000's regression with the feature standardised: :math:`x' = (x - \\mu)/\\sigma`.
+
+    Returns the landscape :math:`L(w, b) = \\frac15\\sum_i (w x'_i + b - y_i)^2` (exact symbolic
+    gradient) with ``(mu, sigma)``. A line :math:`y = w x + b` is the line
+    :math:`y = (w\\sigma) x' + (b + w\\mu)` in the new feature, so both problems can start from
+    the same line. Its Hessian is :math:`2I`: perfectly round, where the raw feature's is
+    elongated.
+    """
+    mu = float(np.mean(REGRESSION_X))
+    sigma = float(np.std(REGRESSION_X))
+    scaled = (REGRESSION_X - mu) / sigma
+    terms = " + ".join(
+        f"(w*{float(x)!r} + b - {float(y)!r})**2" for x, y in zip(scaled, REGRESSION_Y, strict=True)
+    )
+    text = f"({terms})/{len(scaled)}"
+    w_opt = float(np.mean(scaled * REGRESSION_Y) / np.mean(scaled * scaled))
+    b_opt = float(np.mean(REGRESSION_Y))
+    landscape = from_expression(
+        text,
+        name="standardised-regression",
+        title="Linear regression, standardised feature",
+        variables=("w", "b"),
+        bounds=((-0.2, 1.8), (0.5, 5.5)),
+        minima=((w_opt, b_opt),),
+        kind="convex",
+        description="Seed 000's data with x standardised to zero mean and unit variance.",
+    )
+    return landscape, mu, sigma
+
+
+def resolve_experiments(
+    experiments: Experiment | Sequence[Experiment] | Mapping[str, Experiment] | None,
+    defaults: Sequence[str],
+) -> list[Experiment]:
+    """The experiments a figure draws: the given ones, or the built-ins named in ``defaults``."""
+    if experiments is None:
+        return [builtin(name) for name in defaults]
+    if isinstance(experiments, Experiment):
+        return [experiments]
+    if isinstance(experiments, Mapping):
+        return list(experiments.values())
+    return list(experiments)
+
+
+@dataclass(frozen=True)
+class ScalingComparison:
+    """Plain GD on seed 000's regression with the raw and the standardised feature.
+
+    Both runs start from the same line and use the same rate: ``safety`` × 2/λmax of the raw
+    problem's Hessian, the largest rate that is safe there. ``condition`` holds each Hessian's
+    condition number :math:`\\kappa = \\lambda_{\\max}/\\lambda_{\\min}`.
+    """
+
+    raw: Landscape
+    raw_run: Trajectory
+    scaled: Landscape
+    scaled_run: Trajectory
+    lr: float
+    condition: tuple[float, float]
+
+
+def _condition(landscape: Landscape) -> tuple[float, float]:
+    eigenvalues = np.linalg.eigvalsh(landscape.hessian(np.array(landscape.minima[0])))
+    return float(eigenvalues.max()), float(eigenvalues.max() / eigenvalues.min())
+
+
+@cache
+def feature_scaling(steps: int = 40, safety: float = 0.9) -> ScalingComparison:
+    """Run :class:`ScalingComparison` (seed 002's feature-scaling pitfall on seed 000's data)."""
+    experiment = builtin("linear-regression")
+    raw = experiment.surface
+    scaled, mu, sigma = standardised_regression()
+    lam_max, kappa_raw = _condition(raw)
+    _, kappa_scaled = _condition(scaled)
+    lr = safety * 2.0 / lam_max
+    w0, b0 = experiment.starts[0]
+    config = RunConfig("gd", lr)
+    raw_run = descend(raw, config.make_optimizer(), np.array([w0, b0]), lr=lr, steps=steps)
+    scaled_run = descend(
+        scaled, config.make_optimizer(), np.array([w0 * sigma, b0 + w0 * mu]), lr=lr, steps=steps
+    )
+    assert isinstance(raw_run, Trajectory) and isinstance(scaled_run, Trajectory)
+    return ScalingComparison(raw, raw_run, scaled, scaled_run, lr, (kappa_raw, kappa_scaled))
+
+
+def steps_near(trajectory: Trajectory, point: tuple[float, ...], radius: float) -> int:
+    """How many of the trajectory's points lie within ``radius`` of ``point``."""
+    distance = np.linalg.norm(trajectory.points - np.asarray(point), axis=-1)
+    return int(np.sum(distance < radius))
