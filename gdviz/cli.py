@@ -124,18 +124,77 @@ def _parse_float(value: str, name: str) -> float:
 
 
 @cli.command("run")
-@click.option("--landscape", "-l", metavar="NAME", help="A built-in landscape (see `gdviz list landscapes`).")
-@click.option("--expr", "-e", metavar="FORMULA", help='Your own formula in x (and y), e.g. "x**2 + 3*sin(y)".')
-@click.option("--optimizer", "-o", metavar="NAME", required=True, help="sgd, adam, rmsprop, ... or a preset: gd, momentum, nesterov.")
-@click.option("--start", "-s", metavar="X[,Y]", required=True, help="Starting point, one number per variable (--start=-1.5,2).")
-@click.option("--steps", "-n", type=click.IntRange(0, 10_000_000), default=100, show_default=True, help="Maximum number of updates.")
-@click.option("--lr", metavar="LR", help="Learning rate [default: torch.optim's default for the optimizer].")
-@click.option("--param", "-p", "params", metavar="KEY=VALUE", multiple=True, help="A torch hyperparameter: momentum=0.9, nesterov=true, betas=0.9,0.999. Repeatable.")
-@click.option("--schedule", metavar="KIND[:k=v,...]", help="exponential:gamma=0.99, step:step_size=50,gamma=0.5, cosine:T_max=100,eta_min=0.001, ...")
-@click.option("--tol", default="1e-6", show_default=True, metavar="TOL", help="Stop when the gradient norm is below TOL; 0 runs exactly --steps updates unless it diverges.")
-@click.option("--loss-tol", default="0", show_default=True, metavar="TOL", help="Stop when the loss changes by less than TOL in one step; 0 disables.")
-@click.option("--format", "-f", "fmt", type=click.Choice(["table", "csv", "json"]), help="Output format [default: table on a terminal, else csv; or from --output's suffix].")
-@click.option("--output", "-O", type=click.Path(dir_okay=False, writable=False, path_type=Path), help="Write to FILE (atomically) instead of standard output.")
+@click.option(
+    "--landscape", "-l", metavar="NAME", help="A built-in landscape (see `gdviz list landscapes`)."
+)
+@click.option(
+    "--expr", "-e", metavar="FORMULA", help='Your own formula in x (and y), e.g. "x**2 + 3*sin(y)".'
+)
+@click.option(
+    "--optimizer",
+    "-o",
+    metavar="NAME",
+    required=True,
+    help="sgd, adam, rmsprop, ... or a preset: gd, momentum, nesterov.",
+)
+@click.option(
+    "--start",
+    "-s",
+    metavar="X[,Y]",
+    required=True,
+    help="Starting point, one number per variable (--start=-1.5,2).",
+)
+@click.option(
+    "--steps",
+    "-n",
+    type=click.IntRange(0, 10_000_000),
+    default=100,
+    show_default=True,
+    help="Maximum number of updates.",
+)
+@click.option(
+    "--lr", metavar="LR", help="Learning rate [default: torch.optim's default for the optimizer]."
+)
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    metavar="KEY=VALUE",
+    multiple=True,
+    help="A torch hyperparameter: momentum=0.9, nesterov=true, betas=0.9,0.999. Repeatable.",
+)
+@click.option(
+    "--schedule",
+    metavar="KIND[:k=v,...]",
+    help="exponential:gamma=0.99, step:step_size=50,gamma=0.5, cosine:T_max=100,eta_min=0.001, ...",
+)
+@click.option(
+    "--tol",
+    default="1e-6",
+    show_default=True,
+    metavar="TOL",
+    help="Stop when the gradient norm is below TOL; 0 runs exactly --steps updates unless it diverges.",
+)
+@click.option(
+    "--loss-tol",
+    default="0",
+    show_default=True,
+    metavar="TOL",
+    help="Stop when the loss changes by less than TOL in one step; 0 disables.",
+)
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    help="Output format [default: table on a terminal, else csv; or from --output's suffix].",
+)
+@click.option(
+    "--output",
+    "-O",
+    type=click.Path(dir_okay=False, writable=False, path_type=Path),
+    help="Write to FILE (atomically) instead of standard output.",
+)
 def run_command(
     landscape: str | None,
     expr: str | None,
@@ -185,13 +244,19 @@ def run_command(
         if not sep or not key.strip():
             raise click.BadParameter(f"'{item}' is not KEY=VALUE", param_hint="'--param'")
         try:
-            hyperparams[key.strip()] = optimizers.parse_hyperparameter(optimizer, key.strip(), value.strip())
+            hyperparams[key.strip()] = optimizers.parse_hyperparameter(
+                optimizer, key.strip(), value.strip()
+            )
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint="'--param'") from None
     try:
         opt = optimizers.make_optimizer(optimizer, **hyperparams)
     except ValueError as error:
-        hint = "'--param'" if hyperparams and optimizer in optimizers.optimizer_names() else "'--optimizer'"
+        hint = (
+            "'--param'"
+            if hyperparams and optimizer in optimizers.optimizer_names()
+            else "'--optimizer'"
+        )
         raise click.BadParameter(str(error), param_hint=hint) from None
 
     rate = _parse_float(lr, "'--lr'") if lr is not None else optimizers.default_lr(optimizer)
@@ -221,7 +286,14 @@ def run_command(
         _check_output_file(output)
 
     trajectory = descend(
-        surface, opt, point, lr=rate, steps=steps, schedule=sched, grad_tol=grad_tol, loss_tol=change_tol
+        surface,
+        opt,
+        point,
+        lr=rate,
+        steps=steps,
+        schedule=sched,
+        grad_tol=grad_tol,
+        loss_tol=change_tol,
     )
     if fmt == "csv":
         text = trajectory.to_csv()
@@ -239,7 +311,9 @@ def run_command(
         try:
             atomic_write(output, text.encode())
         except OSError as error:
-            raise click.BadParameter(f"cannot write {output}: {error.strerror or error}", param_hint="'--output'") from None
+            raise click.BadParameter(
+                f"cannot write {output}: {error.strerror or error}", param_hint="'--output'"
+            ) from None
         click.echo(f"wrote {output} ({trajectory.status} after {trajectory.steps} steps)", err=True)
 
 
@@ -251,7 +325,9 @@ def _check_output_file(path: Path) -> None:
     if path.is_dir():
         raise click.BadParameter(f"{path} is a directory", param_hint="'--output'")
     if not parent.is_dir() or not os.access(parent, os.W_OK):
-        raise click.BadParameter(f"cannot write {path}: {parent} is not a writable directory", param_hint="'--output'")
+        raise click.BadParameter(
+            f"cannot write {path}: {parent} is not a writable directory", param_hint="'--output'"
+        )
 
 
 # --------------------------------------------------------------------------------- figures
@@ -259,12 +335,51 @@ def _check_output_file(path: Path) -> None:
 
 @cli.command("figures")
 @click.argument("names", nargs=-1, metavar="[NAME]...")
-@click.option("--output", "-O", default="build/figures", show_default=True, metavar="DIR", type=click.Path(path_type=Path), help="Directory to write <name>.<format> files into (created if missing).")
-@click.option("--format", "-f", "formats", default="png,svg", show_default=True, metavar="FMT[,FMT]", help="Comma-separated formats: png, svg, pdf.")
-@click.option("--theme", type=click.Choice(["light", "dark"]), default="light", show_default=True, help="Colour theme.")
-@click.option("--dpi", type=click.IntRange(20, 600), default=150, show_default=True, help="Resolution of PNG files (20–600).")
-@click.option("--config", metavar="FILE.toml", type=click.Path(path_type=Path), help="Your experiments: draw the gallery's figures that apply to them, named <figure>-<experiment>.")
-@click.option("--list", "list_only", is_flag=True, help="List the figures (with --config, yours too) and exit.")
+@click.option(
+    "--output",
+    "-O",
+    default="build/figures",
+    show_default=True,
+    metavar="DIR",
+    type=click.Path(path_type=Path),
+    help="Directory to write <name>.<format> files into (created if missing).",
+)
+@click.option(
+    "--format",
+    "-f",
+    "formats",
+    default="png,svg",
+    show_default=True,
+    metavar="FMT[,FMT]",
+    help="Comma-separated formats: png, svg, pdf.",
+)
+@click.option(
+    "--theme",
+    type=click.Choice(["light", "dark"]),
+    default="light",
+    show_default=True,
+    help="Colour theme.",
+)
+@click.option(
+    "--dpi",
+    type=click.IntRange(20, 600),
+    default=150,
+    show_default=True,
+    help="Resolution of PNG files (20–600).",
+)
+@click.option(
+    "--config",
+    metavar="FILE.toml",
+    type=click.Path(path_type=Path),
+    help="Your experiments: draw the gallery's figures that apply to them, named "
+    "<figure>-<experiment>.",
+)
+@click.option(
+    "--list",
+    "list_only",
+    is_flag=True,
+    help="List the figures (with --config, yours too) and exit.",
+)
 def figures_command(
     names: tuple[str, ...],
     output: Path,
@@ -289,7 +404,13 @@ def figures_command(
     import time
 
     from gdviz.experiments import ExperimentError, load_experiments
-    from gdviz.figures import FigureError, available_figures, check_request, render_figures
+    from gdviz.figures import (
+        FigureError,
+        available_figures,
+        check_request,
+        prepare_output,
+        render_figures,
+    )
 
     experiments = None
     if config is not None:
@@ -302,10 +423,16 @@ def figures_command(
             click.echo(f"  {name:<32} {spec.title}")
         return
     chosen = [part.strip().lower() for part in formats.split(",") if part.strip()]
-    hints = {"format": "'--format'", "theme": "'--theme'", "dpi": "'--dpi'", "output": "'--output'",
-             "config": "'--config'"}
+    hints = {
+        "format": "'--format'",
+        "theme": "'--theme'",
+        "dpi": "'--dpi'",
+        "output": "'--output'",
+        "config": "'--config'",
+    }
     try:
         specs = check_request(list(names), chosen, theme, dpi, experiments)
+        prepare_output(output)
     except FigureError as error:
         if error.param == "name":
             raise click.UsageError(str(error)) from None
@@ -319,27 +446,68 @@ def figures_command(
 
     try:
         paths = render_figures(
-            [spec.name for spec in specs], output, chosen, theme, dpi, experiments, progress=report
+            [spec.name for spec in specs],
+            output,
+            chosen,
+            theme,
+            dpi,
+            experiments,
+            progress=report,
         )
     except FigureError as error:
-        raise click.BadParameter(str(error), param_hint=hints.get(error.param, "'--output'")) from None
+        hint = hints.get(error.param, "'--output'")
+        raise click.BadParameter(str(error), param_hint=hint) from None
     except OSError as error:
-        raise click.BadParameter(f"cannot write to {output}: {error.strerror or error}", param_hint="'--output'") from None
-    click.echo(f"wrote {len(paths)} file(s) to {output} in {time.perf_counter() - started:.1f} s", err=True)
+        reason = f"cannot write to {output}: {error.strerror or error}"
+        raise click.BadParameter(reason, param_hint="'--output'") from None
+    seconds = time.perf_counter() - started
+    click.echo(f"wrote {len(paths)} file(s) to {output} in {seconds:.1f} s", err=True)
 
 
 # ---------------------------------------------------------------------------------- report
 
 
 @cli.command("report")
-@click.option("--output", "-O", type=click.Path(path_type=Path), default=Path("build/report"), show_default=True, help="Directory for index.html (and assets/ unless --single-file).")
-@click.option("--title", metavar="TEXT", help="Title of the page [default: Gradient descent, made visible].")
-@click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE.toml", help="Your experiments (TOML), added as chapters.")
-@click.option("--videos/--no-videos", default=True, show_default=True, help="Render (or reuse) the lecture videos; needs Manim.")
-@click.option("--quality", type=click.Choice(["low", "medium", "high"]), default="medium", show_default=True, help="Video quality: 480p15, 720p30 or 1080p60.")
-@click.option("--single-file", is_flag=True, help="Inline every image and video into one HTML file.")
+@click.option(
+    "--output",
+    "-O",
+    type=click.Path(path_type=Path),
+    default=Path("build/report"),
+    show_default=True,
+    help="Directory for index.html (and assets/ unless --single-file).",
+)
+@click.option(
+    "--title", metavar="TEXT", help="Title of the page [default: Gradient descent, made visible]."
+)
+@click.option(
+    "--config",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="FILE.toml",
+    help="Your experiments (TOML), added as chapters.",
+)
+@click.option(
+    "--videos/--no-videos",
+    default=True,
+    show_default=True,
+    help="Render (or reuse) the lecture videos; needs Manim.",
+)
+@click.option(
+    "--quality",
+    type=click.Choice(["low", "medium", "high"]),
+    default="medium",
+    show_default=True,
+    help="Video quality: 480p15, 720p30 or 1080p60.",
+)
+@click.option(
+    "--single-file", is_flag=True, help="Inline every image and video into one HTML file."
+)
 def report_command(
-    output: Path, title: str | None, config: Path | None, videos: bool, quality: str, single_file: bool
+    output: Path,
+    title: str | None,
+    config: Path | None,
+    videos: bool,
+    quality: str,
+    single_file: bool,
 ) -> None:
     """Build the offline HTML report: chapters, figures, videos and an interactive explorer.
 
@@ -365,7 +533,9 @@ def report_command(
         user_experiments=user,
     )
     try:
-        result = build_report(options, progress=lambda message: click.echo(f"report: {message}", err=True))
+        result = build_report(
+            options, progress=lambda message: click.echo(f"report: {message}", err=True)
+        )
     except ReportError as error:
         raise click.UsageError(str(error)) from None
     total = sum(result.seconds.values())
@@ -373,6 +543,101 @@ def report_command(
         f"wrote {result.page} ({result.size / 1e6:.1f} MB, {len(result.videos)} videos) in {total:.1f} s",
         err=True,
     )
+
+
+# ----------------------------------------------------------------------------------- video
+
+
+@cli.command("video")
+@click.argument("scenes", nargs=-1, metavar="[SCENE]...")
+@click.option(
+    "--quality",
+    "-q",
+    type=click.Choice(["low", "medium", "high", "4k"]),
+    default="high",
+    show_default=True,
+    help="low 480p15, medium 720p30, high 1080p60, 4k 2160p60.",
+)
+@click.option(
+    "--output",
+    "-O",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build/videos"),
+    show_default=True,
+    help="Directory for <scene>.mp4 and the poster <scene>.png.",
+)
+@click.option(
+    "--format",
+    "-f",
+    "formats",
+    type=click.Choice(["mp4", "gif", "webm"]),
+    multiple=True,
+    help="Also write a blog-sized GIF or WebM (repeatable); the MP4 is always written.",
+)
+@click.option(
+    "--landscape",
+    metavar="NAME",
+    help="The race scene's landscape: rosenbrock (default), valley, himmelblau, bowl, rastrigin.",
+)
+@click.option("--force", is_flag=True, help="Render even if the output is up to date.")
+@click.option("--list", "list_only", is_flag=True, help="List the scenes and exit.")
+def video_command(
+    scenes: tuple[str, ...],
+    quality: str,
+    output: Path,
+    formats: tuple[str, ...],
+    landscape: str | None,
+    force: bool,
+    list_only: bool,
+) -> None:
+    """Render the Manim lecture videos (all scenes by default), skipping up-to-date ones."""
+    from gdviz import video
+    from gdviz.landscapes import unknown_name_message
+
+    if list_only:
+        for info in video.SCENES.values():
+            click.echo(f"  {info.name:<14} {info.description}")
+        return
+    for name in scenes:
+        if name not in video.SCENES:
+            raise click.BadParameter(
+                unknown_name_message("scene", name, list(video.SCENES)), param_hint="'SCENE'"
+            )
+    if landscape is not None:
+        if landscape not in video.RACE_LANDSCAPES:
+            raise click.BadParameter(
+                unknown_name_message("race landscape", landscape, list(video.RACE_LANDSCAPES)),
+                param_hint="'--landscape'",
+            )
+        if scenes and "race" not in scenes:
+            raise click.UsageError(
+                "--landscape applies to the race scene; add 'race' to the scenes"
+            )
+    if not video.video_available():
+        raise click.UsageError(str(video.VideoUnavailable()))
+    try:
+        from gdviz.atomic import check_writable_dir
+
+        check_writable_dir(output)
+    except OSError as error:
+        raise click.BadParameter(
+            f"cannot write to {output}: {error}", param_hint="'--output'"
+        ) from None
+    try:
+        results = video.render_videos(
+            list(dict.fromkeys(scenes)) or None,
+            output_dir=output,
+            quality=quality,
+            formats=tuple(dict.fromkeys(("mp4", *formats))),
+            landscape=landscape,
+            force=force,
+        )
+    except video.VideoError as error:
+        raise click.ClickException(str(error)) from None
+    except (ValueError, video.VideoUnavailable) as error:
+        raise click.UsageError(str(error)) from None
+    rendered = sum(r.rendered for r in results)
+    click.echo(f"{rendered} rendered, {len(results) - rendered} up to date in {output}", err=True)
 
 
 def main() -> None:

@@ -26,7 +26,7 @@ __all__ = ["Formula", "FormulaError", "compile_formula"]
 _PREAMBLE_VERSION = "1"
 _PREAMBLE = (
     "#set page(width: auto, height: auto, margin: (x: 1pt, y: 3pt), fill: none)\n"
-    "#set text(size: {size}pt, fill: rgb(\"#1f2328\"))\n"
+    '#set text(size: {size}pt, fill: rgb("#1f2328"))\n'
 )
 _MAX_SOURCE = 2000
 
@@ -46,7 +46,8 @@ class Formula:
     alt : str
         Plain-text reading of the formula (the image's ``alt`` and tooltip).
     src : str
-        ``data:image/svg+xml;base64,...`` of the compiled SVG.
+        ``data:image/svg+xml;base64,...`` of the compiled SVG; empty when the ``typst``
+        package is missing (the template then prints ``alt`` as text).
     width, height : float
         Size in ``em`` of the surrounding text, so formulas scale with the page's type.
     display : bool
@@ -72,7 +73,10 @@ def compile_formula(source: str, alt: str, *, display: bool = True) -> Formula:
     if len(source) > _MAX_SOURCE:
         raise FormulaError(f"formula longer than {_MAX_SOURCE} characters")
     size = 12.0
-    svg = _compiled_svg(source, size, display)
+    try:
+        svg = _compiled_svg(source, size, display)
+    except ImportError:  # typst is not installed: the page shows the plain-text reading
+        return Formula(source=source, alt=alt, src="", width=0.0, height=0.0, display=display)
     match = re.search(rb'viewBox="0 0 ([0-9.]+) ([0-9.]+)"', svg)
     width_pt, height_pt = (float(match.group(1)), float(match.group(2))) if match else (size, size)
     return Formula(

@@ -1,0 +1,26 @@
+"""The self-contained HTML report (``gdviz report``).
+
+:func:`build_report` runs the experiments, precomputes the interactive explorer with batched
+descents, renders figures and videos, builds view-model dataclasses
+(:mod:`gdviz.report.models`) and lays them out with Jinja2 templates from :func:`template_dir`.
+"""
+
+from gdviz.report.build import (
+    DEFAULT_TITLE,
+    QUALITIES,
+    BuildResult,
+    ReportError,
+    ReportOptions,
+    build_report,
+)
+from gdviz.report.render import template_dir
+
+__all__ = [
+    "DEFAULT_TITLE",
+    "QUALITIES",
+    "BuildResult",
+    "ReportError",
+    "ReportOptions",
+    "build_report",
+    "template_dir",
+]

@@ -1,0 +1,535 @@
+"""``build_report``: experiments → view models → Jinja2 → one HTML page (and its assets).
+
+Stages (each reported through ``progress``): run the experiments, precompute the explorer,
+render the figures, render or reuse the videos, typeset the formulas, write the page. The whole
+output directory is built beside the old one and swapped in at the end
+(:func:`gdviz.atomic.atomic_directory`), so a failed or interrupted build leaves the previous
+report untouched.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import mimetypes
+import os
+import re
+import shutil
+import time
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gdviz import __version__
+from gdviz.atomic import atomic_directory
+from gdviz.experiments import Experiment, ExperimentResult, builtin_experiments
+from gdviz.report.chapters import CHAPTERS, FORMULAS, Chapter
+from gdviz.report.formulas import Formula, FormulaError, compile_formula
+from gdviz.report.models import (
+    FigureView,
+    Image,
+    Report,
+    ResultRow,
+    ResultTable,
+    Section,
+    VideoView,
+)
+from gdviz.report.numbers import format_number, format_point
+from gdviz.report.render import read_static, render_page
+from gdviz.style import optimizer_color, series_color
+
+__all__ = [
+    "DEFAULT_TITLE",
+    "QUALITIES",
+    "BuildResult",
+    "ReportError",
+    "ReportOptions",
+    "build_report",
+]
+
+DEFAULT_TITLE = "Gradient descent, made visible"
+#: Video qualities the report offers (``medium`` is 720p, the default).
+QUALITIES = ("low", "medium", "high")
+MAX_TITLE = 200
+#: File that marks a directory as a gdviz report, so a rebuild may replace it.
+MARKER = ".gdviz-report"
+VIDEO_HELP = (
+    "install Manim with pip install 'gdviz[video]' (Debian also needs libcairo2-dev and "
+    "libpango1.0-dev), then run gdviz report again"
+)
+
+Progress = Callable[[str], None]
+
+
+class ReportError(ValueError):
+    """A bad option or an output that cannot be written — one line for the user."""
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What to build and where.
+
+    ``scenes`` limits the videos to these scene names (``None``: every chapter's video);
+    ``user_experiments`` are added as chapters after the built-in ones.
+    """
+
+    output: Path = Path("build/report")
+    title: str = DEFAULT_TITLE
+    videos: bool = True
+    quality: str = "medium"
+    single_file: bool = False
+    user_experiments: dict[str, Experiment] = field(default_factory=dict)
+    scenes: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """Where the page went, how big it is, which videos it carries and how long each stage took."""
+
+    page: Path
+    size: int
+    videos: tuple[str, ...]
+    seconds: dict[str, float]
+
+
+def build_report(options: ReportOptions, progress: Progress | None = None) -> BuildResult:
+    """Build the report described by ``options``.
+
+    Raises
+    ------
+    ReportError
+        For a bad title or quality, or an output directory that is not a gdviz report.
+    """
+    say = progress or (lambda message: None)
+    title = check_title(options.title)
+    if options.quality not in QUALITIES:
+        raise ReportError(
+            f"unknown quality '{options.quality}' (choose from {', '.join(QUALITIES)})"
+        )
+    output = check_output(options.output)
+
+    timer = _Timer(say)
+    with atomic_directory(output) as tmp:
+        os.chmod(tmp, 0o755)  # mkdtemp makes it private; a report is meant to be shared
+        assets = _Assets(tmp, inline=options.single_file)
+        with timer("running the experiments"):
+            results = _run_experiments(options.user_experiments)
+        with timer("precomputing the explorer (batched runs)"):
+            from gdviz.report.explorer import build_explorer
+
+            explorer = build_explorer()
+        with timer("rendering the figures"):
+            figures = _render_figures(assets, options.user_experiments, say)
+        with timer("rendering the videos"):
+            videos, note = _render_videos(assets, options, say)
+        with timer("typesetting the formulas"):
+            formulas = {key: compile_formula(src, alt) for key, (src, alt) in FORMULAS.items()}
+            sections = _sections(results, figures, videos, formulas, options.user_experiments)
+        with timer("writing the page"):
+            report = Report(
+                title=title,
+                subtitle=(
+                    "How gradient descent finds a minimum, what the learning rate does, and how "
+                    "SGD, Momentum, RMSProp and Adam differ — with every number computed by "
+                    "gdviz's optimizer core."
+                ),
+                version=__version__,
+                sections=tuple(sections),
+                formulas=formulas,
+                explorer=explorer,
+                videos_note=note,
+                styles=read_static("report.css"),
+                script=read_static("report.js"),
+            )
+            html = render_page(report)
+            assets.finish()
+            page = tmp / "index.html"
+            page.write_text(html, encoding="utf-8")
+            (tmp / MARKER).write_text(f"gdviz {__version__} report\n", encoding="utf-8")
+            size = page.stat().st_size
+    return BuildResult(
+        page=output / "index.html",
+        size=size,
+        videos=tuple(name for name, view in videos.items() if view.sources),
+        seconds=timer.seconds,
+    )
+
+
+# ------------------------------------------------------------------------------- checks
+
+
+def check_title(title: str) -> str:
+    """Strip ``title`` and refuse an empty, over-long or control-character title."""
+    text = " ".join(str(title).split())
+    if not text:
+        raise ReportError("the title is empty")
+    if len(text) > MAX_TITLE:
+        raise ReportError(f"the title is longer than {MAX_TITLE} characters")
+    if any(unicodedata.category(ch) == "Cc" for ch in text):
+        raise ReportError("the title contains control characters")
+    return text
+
+
+def check_output(output: Path) -> Path:
+    """The output directory, refusing one that holds anything but an earlier gdviz report."""
+    output = Path(output)
+    if output.exists() and not output.is_dir():
+        raise ReportError(f"{output} exists and is not a directory (--output takes a directory)")
+    if output.is_dir() and any(output.iterdir()) and not (output / MARKER).exists():
+        raise ReportError(
+            f"{output} is not empty and is not a gdviz report; choose a new or empty directory"
+        )
+    parent = output.resolve().parent
+    while not parent.exists():
+        parent = parent.parent
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise ReportError(f"cannot write to {parent}")
+    return output
+
+
+# ------------------------------------------------------------------------------- stages
+
+
+class _Timer:
+    """Announces each stage through ``say`` and records how long it took."""
+
+    def __init__(self, say: Progress) -> None:
+        self.say = say
+        self.seconds: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        self.say(f"{stage}…")
+        start = time.perf_counter()
+        yield
+        self.seconds[stage] = time.perf_counter() - start
+
+
+def _run_experiments(user: dict[str, Experiment]) -> dict[str, ExperimentResult]:
+    catalogue = builtin_experiments()
+    names = {name for chapter in CHAPTERS for name in chapter.experiments} | {"linear-regression"}
+    results = {name: catalogue[name].run() for name in sorted(names)}
+    for name, experiment in user.items():
+        results[f"user:{name}"] = experiment.run()
+    return results
+
+
+class _Assets:
+    """Puts a file beside the page (``assets/...``) or inlines it as a data URI."""
+
+    def __init__(self, root: Path, *, inline: bool) -> None:
+        self.root = root
+        self.inline = inline
+
+    def add(self, path: Path, folder: str) -> str:
+        if self.inline:
+            mime = _mime(path)
+            return f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+        target = self.root / "assets" / folder / path.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if path.resolve() != target.resolve():
+            shutil.copy2(path, target)
+        return f"assets/{folder}/{path.name}"
+
+    def scratch(self, folder: str) -> Path:
+        """A directory to render into: inside ``assets`` or a scratch dir removed at the end."""
+        base = self.root / (".scratch" if self.inline else "assets")
+        path = base / folder
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def finish(self) -> None:
+        shutil.rmtree(self.root / ".scratch", ignore_errors=True)
+
+
+def _mime(path: Path) -> str:
+    return {".svg": "image/svg+xml", ".mp4": "video/mp4", ".webm": "video/webm"}.get(
+        path.suffix.lower(), mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    )
+
+
+def image_size(path: Path) -> tuple[int, int]:
+    """Intrinsic pixel size of a PNG/JPEG/WebP/GIF (Pillow) or an SVG (its width/height)."""
+    if path.suffix.lower() == ".svg":
+        head = path.read_bytes()[:2000].decode("utf-8", "replace")
+        match = re.search(r'<svg[^>]*?width="([0-9.]+)(?:pt|px)?"[^>]*?height="([0-9.]+)', head)
+        if match:
+            return round(float(match.group(1)) * 4 / 3), round(float(match.group(2)) * 4 / 3)
+        return 800, 600
+    from PIL import Image as PILImage
+
+    with PILImage.open(path) as image:
+        return image.size
+
+
+def _image(assets: _Assets, path: Path, folder: str, alt: str) -> Image:
+    width, height = image_size(path)
+    return Image(src=assets.add(path, folder), alt=alt, width=width, height=height)
+
+
+#: Gallery figures a user chapter shows, in order of preference (the first two that apply).
+USER_FIGURES = ("optimizer-paths", "descent-path", "loss-curves")
+
+
+def user_figure_names(user: dict[str, Experiment]) -> dict[str, tuple[str, ...]]:
+    """For each user experiment, the names of its own figures the report shows."""
+    if not user:
+        return {}
+    from gdviz.figures import user_figures
+
+    chosen: dict[str, tuple[str, ...]] = {}
+    for name, experiment in user.items():
+        own = user_figures({name: experiment})
+        names = [f"{base}-{experiment.name}" for base in USER_FIGURES]
+        chosen[name] = tuple(n for n in names if n in own)[:2]
+    return chosen
+
+
+def _render_figures(
+    assets: _Assets, user: dict[str, Experiment], say: Progress
+) -> dict[str, FigureView]:
+    from gdviz.figures import available_figures, render_figures
+
+    names = [name for chapter in CHAPTERS for name in chapter.figures]
+    names += [name for own in user_figure_names(user).values() for name in own]
+    folder = assets.scratch("figures")
+    paths = render_figures(
+        names=names,
+        output_dir=folder,
+        formats=("png",),
+        theme="light",
+        dpi=150,
+        experiments=user or None,
+        progress=lambda name, seconds: say(f"  figure {name} ({seconds:.1f} s)"),
+    )
+    catalogue = available_figures(user or None)
+    views: dict[str, FigureView] = {}
+    for path in map(Path, paths):
+        spec = catalogue[path.stem]
+        views[path.stem] = FigureView(
+            path.stem, spec.title, spec.caption, _image(assets, path, "figures", spec.title)
+        )
+    return views
+
+
+def _render_videos(
+    assets: _Assets, options: ReportOptions, say: Progress
+) -> tuple[dict[str, VideoView], str]:
+    from gdviz import video
+
+    wanted = [chapter.video for chapter in CHAPTERS if chapter.video]
+    if options.scenes is not None:
+        wanted = [name for name in wanted if name in options.scenes]
+    infos = {name: video.SCENES[name] for name in wanted}
+
+    def placeholder(name: str, note: str) -> VideoView:
+        info = infos[name]
+        return VideoView(name, info.title, info.description, (), None, note)
+
+    if not options.videos:
+        note = "Videos were left out of this build (--no-videos); run gdviz report to add them."
+        return {name: placeholder(name, note) for name in wanted}, note
+    if not video.video_available():
+        note = f"The lecture videos are not in this build: {VIDEO_HELP}."
+        return {name: placeholder(name, note) for name in wanted}, note
+
+    from gdviz.report.cache import cache_dir
+
+    root = cache_dir()
+    cache = (
+        (root / "videos" / options.quality) if root is not None else assets.scratch("videos-raw")
+    )
+    views: dict[str, VideoView] = {}
+    failed: list[str] = []
+    for index, name in enumerate(wanted, 1):  # one at a time: a failing scene costs only its own
+        info = infos[name]
+        say(f"  video {index}/{len(wanted)}: {name}")
+        try:
+            (result,) = video.render_videos(
+                names=[name],
+                output_dir=cache,
+                quality=options.quality,
+                formats=("mp4",),
+                progress=say,
+            )
+        except video.VideoUnavailable as error:
+            note = f"The lecture videos could not be rendered ({error})."
+            return {name: placeholder(name, note) for name in wanted}, note
+        except video.VideoError as error:
+            say(f"video {name}: {error}")
+            failed.append(name)
+            views[name] = placeholder(name, f"This video could not be rendered: {error}.")
+            continue
+        sources = tuple(
+            (assets.add(Path(path), "videos"), _mime(Path(path)))
+            for fmt, path in sorted(result.paths.items())
+        )
+        poster = (
+            _image(assets, Path(result.poster), "videos", f"First frame of “{info.title}”")
+            if result.poster and Path(result.poster).exists()
+            else None
+        )
+        views[name] = VideoView(name, info.title, info.description, sources, poster)
+    if failed:
+        return (
+            views,
+            f"Some videos could not be rendered ({', '.join(failed)}); see their chapters.",
+        )
+    return views, ""
+
+
+# ----------------------------------------------------------------------------- sections
+
+
+def _sections(
+    results: dict[str, ExperimentResult],
+    figures: dict[str, FigureView],
+    videos: dict[str, VideoView],
+    formulas: dict[str, Formula],
+    user: dict[str, Experiment],
+) -> list[Section]:
+    sections = [
+        _chapter_section(chapter, results, figures, videos, formulas) for chapter in CHAPTERS
+    ]
+    for name, experiment in user.items():
+        sections.append(_user_section(name, experiment, results[f"user:{name}"], figures))
+    return sections
+
+
+def _chapter_section(
+    chapter: Chapter,
+    results: dict[str, ExperimentResult],
+    figures: dict[str, FigureView],
+    videos: dict[str, VideoView],
+    formulas: dict[str, Formula],
+) -> Section:
+    tables: list[ResultTable] = []
+    if chapter.experiments:
+        multi = len(chapter.experiments) > 1
+        rows = [row for name in chapter.experiments for row in result_rows(results[name])]
+        caption = (
+            "Each optimizer on each landscape, from the same start (seed 003's race)."
+            if multi
+            else results[chapter.experiments[0]].experiment.title
+        )
+        starts = any(len(results[name].experiment.starts) > 1 for name in chapter.experiments)
+        tables.append(ResultTable(caption, tuple(rows), show_landscape=multi, show_start=starts))
+    extra: dict[str, Any] = {}
+    if chapter.id == "decay":
+        extra["schedule"] = decay_table(results["linear-regression"])
+    elif chapter.id == "landscapes":
+        extra["surfaces"] = [
+            _surface_view(results[name].experiment) for name in chapter.experiments
+        ]
+    elif chapter.id == "linear-regression":
+        surface = results["linear-regression"].experiment.surface
+        names = ", ".join(surface.variables)
+        extra["optimum"] = f"({names}) = {format_point(surface.minima[0])}"
+    return Section(
+        id=chapter.id,
+        title=chapter.title,
+        source=chapter.source,
+        summary=chapter.summary,
+        prose=f"partials/prose/{chapter.id}.jinja",
+        figures=tuple(figures[name] for name in chapter.figures if name in figures),
+        video=videos.get(chapter.video) if chapter.video else None,
+        tables=tuple(tables),
+        formulas=tuple(formulas[key] for key in chapter.formulas),
+        extra=extra,
+    )
+
+
+def _user_section(
+    name: str, experiment: Experiment, result: ExperimentResult, figures: dict[str, FigureView]
+) -> Section:
+    surface = experiment.surface
+    summary = experiment.description or f"Your experiment on {surface.pretty or surface.title}."
+    table = ResultTable(
+        experiment.title, tuple(result_rows(result)), show_start=len(experiment.starts) > 1
+    )
+    own = tuple(figures[key] for key in user_figure_names({name: experiment})[name])
+    formula = None
+    if surface.formula:
+        try:
+            formula = compile_formula(surface.formula, surface.pretty or surface.name)
+        except FormulaError:
+            formula = None
+    return Section(
+        id=f"user-{slug(name)}",
+        title=experiment.title,
+        source="your experiment",
+        summary=summary,
+        prose=None,
+        figures=own,
+        video=None,
+        tables=(table,),
+        formulas=(formula,) if formula is not None else (),
+        extra={"landscape": surface.pretty or surface.name, "steps": experiment.steps},
+    )
+
+
+def _surface_view(experiment: Experiment) -> dict[str, Any]:
+    surface = experiment.surface
+    return {
+        "title": surface.title,
+        "kind": surface.kind,
+        "description": surface.description,
+        "formula": compile_formula(surface.formula, surface.pretty),
+    }
+
+
+def result_rows(result: ExperimentResult) -> Iterable[ResultRow]:
+    """One row per (run, start): steps, final loss, final point and status, from the core."""
+    experiment = result.experiment
+    surface = experiment.surface
+    labelled = any(run.label for run in experiment.runs)
+    for index, (run, start, trajectory) in enumerate(result.items()):
+        color = (
+            series_color(index // len(experiment.starts))
+            if labelled
+            else optimizer_color(run.optimizer)
+        )
+        yield ResultRow(
+            run=run.display_name,
+            color=color,
+            landscape=surface.title,
+            start=format_point(experiment.starts[start]),
+            lr=format_number(run.lr, 4),
+            schedule=describe_schedule(run.schedule),
+            steps=trajectory.steps,
+            final_loss=format_number(trajectory.final_loss),
+            final_point=format_point(trajectory.final_point),
+            status=trajectory.status,
+        )
+
+
+def describe_schedule(text: str | None) -> str:
+    """``"exponential:gamma=0.99"`` → ``"exponential schedule, gamma 0.99"`` (empty if none)."""
+    if not text:
+        return ""
+    kind, _, params = text.partition(":")
+    pairs = [item.partition("=") for item in params.split(",") if item.strip()]
+    details = ", ".join(f"{key.strip()} {value.strip()}" for key, _, value in pairs)
+    return f"{kind.strip()} schedule" + (f", {details}" if details else "")
+
+
+def decay_table(result: ExperimentResult, marks: tuple[int, ...] = (0, 10, 50, 100, 150, 200)):
+    """The learning rate and loss along the decayed run next to the fixed-rate runs."""
+    runs = result.by_run()
+    header = ["step"] + [f"loss, {run.display_name}" for run, _ in runs]
+    decayed = next((t for run, t in runs if run.schedule), runs[-1][1])
+    rows = []
+    for k in marks:
+        cells = [str(k), format_number(float(decayed.lrs[min(k, decayed.steps)]))]
+        for _, trajectory in runs:
+            cells.append(format_number(float(trajectory.losses[min(k, trajectory.steps)])))
+        rows.append(cells)
+    return {"header": [header[0], "η with decay", *header[1:]], "rows": rows}
+
+
+def slug(text: str) -> str:
+    """``My race!`` → ``my-race`` (ids for user sections)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "experiment"

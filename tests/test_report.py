@@ -1,0 +1,482 @@
+"""The HTML report: view models, number formatting, escaping, atomicity and the CLI's bad inputs.
+
+One report is built per session (no videos) and shared by the read-only tests; the browser
+tests live in ``test_report_browser.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from gdviz.cli import cli
+from gdviz.descent import descend
+from gdviz.experiments import builtin_experiments, load_experiments
+from gdviz.landscapes import get_landscape
+from gdviz.optimizers import make_optimizer
+from gdviz.report import ReportError, ReportOptions, build_report, template_dir
+from gdviz.report import build as report_build
+from gdviz.report.build import MARKER, check_title, decay_table, result_rows, slug
+from gdviz.report.chapters import CHAPTERS, FORMULAS
+from gdviz.report.explorer import (
+    CENTRE_INDEX,
+    EXPLORER_OPTIMIZERS,
+    ExplorerLandscape,
+    build_explorer,
+    decode_points,
+    learning_rate_grid,
+)
+from gdviz.report.formulas import FormulaError, compile_formula
+from gdviz.report.numbers import format_number, format_point
+from gdviz.report.render import environment, read_static
+
+HOSTILE_TITLE = "<script>window.__pwned=1</script>"
+
+USER_TOML = """
+[experiment.my-race]
+title = "<img src=x onerror=alert(1)> Adam & momentum"
+expr = "x**2 + 3*sin(y)"
+starts = [[-2.0, 1.5], [1.0, -1.0]]
+steps = 120
+grad_tol = 1e-6
+description = "</section><script>window.__pwned=2</script>"
+
+[[experiment.my-race.runs]]
+optimizer = "adam"
+lr = 0.05
+label = "<b>Adam</b>"
+
+[[experiment.my-race.runs]]
+optimizer = "momentum"
+lr = 0.02
+"""
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GDVIZ_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "gdviz-cache"))
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """A report with a hostile title and a hostile user experiment, assets beside the page."""
+    root = tmp_path_factory.mktemp("report")
+    config = root / "user.toml"
+    config.write_text(USER_TOML, encoding="utf-8")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("GDVIZ_CACHE_DIR", str(root / "cache"))
+    try:
+        result = build_report(
+            ReportOptions(
+                output=root / "out",
+                title=HOSTILE_TITLE,
+                videos=False,
+                user_experiments=load_experiments(config),
+            )
+        )
+    finally:
+        mp.undo()
+    html = result.page.read_text(encoding="utf-8")
+    return {"result": result, "html": html, "root": root}
+
+
+# ----------------------------------------------------------------------------- numbers
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (0.0, "0"),
+        (0.1, "0.1"),
+        (-1.5, "−1.5"),
+        (5.123456, "5.123"),
+        (2.5e-9, "2.5 × 10⁻⁹"),
+        (1.23456e7, "1.235 × 10⁷"),
+        (99999.9, "1 × 10⁵"),
+        (12345.6, "12350"),
+        (float("inf"), "∞"),
+        (float("nan"), "NaN"),
+    ],
+)
+def test_format_number(value: float, text: str) -> None:
+    assert format_number(value) == text
+
+
+def test_format_point() -> None:
+    assert format_point([1.0, -0.5]) == "(1, −0.5)"
+
+
+# ----------------------------------------------------------------------------- view models
+
+
+def test_result_rows_are_the_cores_numbers() -> None:
+    experiment = builtin_experiments()["learning-rates"]
+    result = experiment.run()
+    rows = list(result_rows(result))
+    assert len(rows) == len(experiment.runs)
+    for row, (run, trajectory) in zip(rows, result.by_run(), strict=True):
+        single = descend(
+            experiment.surface,
+            run.make_optimizer(),
+            experiment.starts[0],
+            lr=run.lr,
+            steps=experiment.steps,
+        )
+        assert row.final_loss == format_number(single.final_loss)
+        assert row.final_point == format_point(single.final_point)
+        assert row.steps == single.steps == trajectory.steps
+        assert row.status == single.status
+    # lr 1.1 on x² from 3: |x| grows by 1.2 per step → loss 9·1.44¹⁰
+    assert rows[-1].final_loss == format_number(9 * 1.44**10)
+
+
+def test_race_rows_cover_every_optimizer_and_landscape() -> None:
+    chapter = next(c for c in CHAPTERS if c.id == "landscapes")
+    seen = set()
+    for name in chapter.experiments:
+        for row in result_rows(builtin_experiments()[name].run()):
+            seen.add((row.run, row.landscape))
+            assert row.status in ("converged", "diverged", "max_steps")
+    assert len(seen) == 4 * 5
+
+
+def test_decay_table_follows_the_schedule() -> None:
+    result = builtin_experiments()["linear-regression"].run()
+    table = decay_table(result)
+    step_100 = next(row for row in table["rows"] if row[0] == "100")
+    assert step_100[1] == format_number(0.1 * 0.99**100)
+    assert table["header"][1] == "η with decay"
+
+
+def test_learning_rate_grid_is_log_spaced_around_the_centre() -> None:
+    grid = learning_rate_grid(0.05)
+    assert grid[CENTRE_INDEX] == pytest.approx(0.05, rel=1e-12)
+    ratios = grid[1:] / grid[:-1]
+    assert np.allclose(ratios, ratios[0]) and ratios[0] > 1
+    assert 12 <= len(grid) <= 20
+
+
+def test_explorer_data_is_the_batched_core_run() -> None:
+    spec = ExplorerLandscape(
+        "valley",
+        40,
+        ((-2.6, 1.4), (2.8, -0.6)),
+        {
+            "sgd": 0.09,
+            "momentum": 0.02,
+            "rmsprop": 0.05,
+            "adam": 0.2,
+        },
+    )
+    data = build_explorer((spec,), background=False)
+    assert [o["name"] for o in data["optimizers"]] == list(EXPLORER_OPTIMIZERS)
+    land = data["landscapes"][0]
+    surface = get_landscape("valley")
+    for index in (0, CENTRE_INDEX, len(land["runs"]["sgd"]["lrs"]) - 1):
+        lr = land["runs"]["sgd"]["lrs"][index]
+        path = land["runs"]["sgd"]["paths"][index][1]
+        single = descend(
+            surface, make_optimizer("sgd"), (2.8, -0.6), lr=lr, steps=40, grad_tol=1e-6
+        )
+        assert path["stop"] == single.steps
+        assert path["status"] == single.status
+        assert path["final_loss"] == format_number(single.final_loss)
+        drawn = decode_points(path["p"], land["window"])
+        assert drawn.shape == single.points.shape
+        span = np.array([hi - lo for lo, hi in land["window"]])
+        on_map = ~np.isnan(drawn)
+        assert np.all(
+            np.abs(drawn - single.points)[on_map]
+            <= (span / 65532 * 1.01)[None, :].repeat(len(drawn), 0)[on_map]
+        )
+    json.dumps(data)  # JSON-ready
+
+
+# ----------------------------------------------------------------------------- formulas
+
+
+def test_formulas_compile_offline_to_svg() -> None:
+    formula = compile_formula(*FORMULAS["update"])
+    assert formula.src.startswith("data:image/svg+xml;base64,")
+    assert formula.width > formula.height > 0
+    with pytest.raises(FormulaError):
+        compile_formula("frac(", "broken")
+
+
+def test_formula_cache_is_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gdviz.report import formulas
+
+    monkeypatch.setenv("GDVIZ_CACHE_DIR", str(tmp_path))
+    formulas._compiled_svg.cache_clear()
+    first = compile_formula("a^2 + b^2 = c^2", "a² + b² = c²")
+    cached = list((tmp_path / "typst").glob("*.svg"))
+    assert len(cached) == 1
+    formulas._compiled_svg.cache_clear()
+    cached[0].write_bytes(cached[0].read_bytes().replace(b"<svg", b'<svg data-cached="1"', 1))
+    second = compile_formula("a^2 + b^2 = c^2", "a² + b² = c²")
+    assert second.src != first.src  # read back from the disk cache
+
+
+# ----------------------------------------------------------------------------- templates
+
+
+def test_templates_are_found_and_autoescaped() -> None:
+    assert (template_dir() / "report.html.jinja").is_file()
+    env = environment()
+    assert env.autoescape("partials/section.jinja") is True
+    assert env.autoescape("report.html.jinja") is True
+    rendered = env.from_string("{{ x }}").render(x="<b>")
+    assert rendered == "&lt;b&gt;"
+
+
+def test_undefined_names_raise() -> None:
+    import jinja2
+
+    with pytest.raises(jinja2.UndefinedError):
+        environment().from_string("{{ missing }}").render()
+
+
+def test_inlined_static_files_cannot_close_their_element(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gdviz.report import render
+
+    (tmp_path / "evil.js").write_text("var a = '</script><b>';", encoding="utf-8")
+    monkeypatch.setattr(render, "template_dir", lambda: tmp_path)
+    with pytest.raises(ValueError, match="must not contain"):
+        read_static("evil.js")
+
+
+# ----------------------------------------------------------------------------- the built page
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts: list[dict[str, str | None]] = []
+        self.srcs: list[str] = []
+        self.ids: list[str] = []
+        self.in_h1 = False
+        self.h1 = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "script":
+            self.scripts.append(attributes)
+        if attributes.get("src"):
+            self.srcs.append(str(attributes["src"]))
+        if attributes.get("href") and tag in ("link", "image"):
+            self.srcs.append(str(attributes["href"]))
+        if attributes.get("id"):
+            self.ids.append(str(attributes["id"]))
+        self.in_h1 = tag == "h1" or self.in_h1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "h1":
+            self.in_h1 = False
+
+    def handle_data(self, data: str) -> None:
+        if self.in_h1:
+            self.h1 += data
+
+
+def _parse(html: str) -> _Collector:
+    collector = _Collector()
+    collector.feed(html)
+    return collector
+
+
+def test_hostile_text_is_escaped(built: dict[str, object]) -> None:
+    html = str(built["html"])
+    page = _parse(html)
+    assert page.h1.strip() == HOSTILE_TITLE  # shown as text
+    assert "<script>window.__pwned" not in html
+    assert "<img src=x" not in html and "<b>Adam</b>" not in html
+    assert "&lt;b&gt;Adam&lt;/b&gt;" in html
+    # exactly two scripts: the JSON data and the explorer code
+    assert [s.get("type") for s in page.scripts] == ["application/json", None]
+
+
+def test_page_is_self_contained(built: dict[str, object]) -> None:
+    html = str(built["html"])
+    page = _parse(html)
+    for src in page.srcs:
+        assert src.startswith(("data:", "assets/")), src
+    assert not re.search(r"""(?:src|href)=["']?(?:https?:)?//""", html)
+    assert "@import" not in html and "url(http" not in html
+    root = Path(str(built["result"].page)).parent  # type: ignore[attr-defined]
+    for src in page.srcs:
+        if src.startswith("assets/"):
+            assert (root / src).is_file(), src
+
+
+def test_every_chapter_shows_its_figures_video_and_table(built: dict[str, object]) -> None:
+    page = _parse(str(built["html"]))
+    for chapter in CHAPTERS:
+        assert chapter.id in page.ids
+        for figure in chapter.figures:
+            assert f"figure-{figure}" in page.ids, (chapter.id, figure)
+        if chapter.video:
+            assert f"video-{chapter.video}" in page.ids, chapter.id
+    assert "explore" in page.ids
+    assert f"user-{slug('my-race')}" in page.ids
+    html = str(built["html"])
+    assert html.count('class="table-figure"') >= sum(1 for c in CHAPTERS if c.experiments) + 2
+
+
+def test_tables_show_the_cores_values(built: dict[str, object]) -> None:
+    html = str(built["html"])
+    result = builtin_experiments()["race-rosenbrock"].run()
+    for row in result_rows(result):
+        assert f'<td class="num">{row.final_loss}</td>' in html
+
+
+def test_explorer_data_is_embedded_as_json(built: dict[str, object]) -> None:
+    html = str(built["html"])
+    match = re.search(
+        r'<script type="application/json" id="explorer-data">(.*?)</script>', html, re.S
+    )
+    assert match
+    data = json.loads(match.group(1))
+    names = [land["name"] for land in data["landscapes"]]
+    assert names == ["bowl", "valley", "rosenbrock", "himmelblau", "rastrigin"]
+    assert all(land["image"].startswith("data:image/") for land in data["landscapes"])
+
+
+def test_videos_note_without_videos(built: dict[str, object]) -> None:
+    html = str(built["html"])
+    assert "--no-videos" in html
+    assert "<video" not in html
+
+
+def test_single_file_has_no_assets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(report_build, "CHAPTERS", CHAPTERS[:2])
+    result = build_report(ReportOptions(output=tmp_path / "one", videos=False, single_file=True))
+    assert sorted(p.name for p in (tmp_path / "one").iterdir()) == sorted(["index.html", MARKER])
+    page = _parse(result.page.read_text(encoding="utf-8"))
+    assert page.srcs and all(src.startswith("data:") for src in page.srcs)
+
+
+# ----------------------------------------------------------------------------- atomicity
+
+
+def test_failed_build_keeps_the_old_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    output = tmp_path / "report"
+    output.mkdir()
+    (output / MARKER).write_text("old")
+    (output / "index.html").write_text("old report")
+
+    def explode(report: object) -> str:
+        raise RuntimeError("template exploded")
+
+    monkeypatch.setattr(report_build, "CHAPTERS", CHAPTERS[:1])
+    monkeypatch.setattr(report_build, "render_page", explode)
+    with pytest.raises(RuntimeError):
+        build_report(ReportOptions(output=output, videos=False))
+    assert (output / "index.html").read_text() == "old report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]  # no temporary left over
+
+
+def test_refuses_to_replace_a_foreign_directory(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(ReportError, match="not a gdviz report"):
+        build_report(ReportOptions(output=tmp_path, videos=False))
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+@pytest.mark.parametrize("title", ["", "   ", "x" * 201, "bell\x07"])
+def test_bad_titles(title: str) -> None:
+    with pytest.raises(ReportError):
+        check_title(title)
+
+
+# ----------------------------------------------------------------------------- CLI
+
+
+def _one_line_error(result: object) -> str:
+    assert result.exit_code == 2, result.output  # type: ignore[attr-defined]
+    lines = [line for line in result.output.splitlines() if line.strip()]  # type: ignore[attr-defined]
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output  # type: ignore[attr-defined]
+    assert "Traceback" not in result.output  # type: ignore[attr-defined]
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--title", ""], "title is empty"),
+        (["--title", "y" * 300], "longer than"),
+        (["--quality", "4k"], "--quality"),
+        (["--config", "/no/such/file.toml"], "does not exist"),
+    ],
+)
+def test_cli_bad_inputs(tmp_path: Path, args: list[str], expected: str) -> None:
+    result = CliRunner().invoke(cli, ["report", "--output", str(tmp_path / "r"), *args])
+    assert expected in _one_line_error(result)
+    assert not (tmp_path / "r").exists()
+
+
+def test_cli_bad_config(tmp_path: Path) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text(
+        '[experiment.x]\nlandscape = "rosenbrok"\nstarts = [[0, 0]]\n'
+        '[[experiment.x.runs]]\noptimizer = "adam"\nlr = 0.1\n'
+    )
+    result = CliRunner().invoke(
+        cli, ["report", "--output", str(tmp_path / "r"), "--config", str(config)]
+    )
+    line = _one_line_error(result)
+    assert "did you mean 'rosenbrock'" in line and "bad.toml:" in line
+
+
+def test_cli_output_is_a_file_or_foreign_dir(tmp_path: Path) -> None:
+    target = tmp_path / "file.html"
+    target.write_text("x")
+    line = _one_line_error(
+        CliRunner().invoke(cli, ["report", "--output", str(target), "--no-videos"])
+    )
+    assert "not a directory" in line
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "thesis.tex").write_text("x")
+    line = _one_line_error(
+        CliRunner().invoke(cli, ["report", "--output", str(tmp_path / "mine"), "--no-videos"])
+    )
+    assert "not a gdviz report" in line
+    assert (tmp_path / "mine" / "thesis.tex").exists()
+
+
+def test_formulas_fall_back_to_text_without_typst(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from gdviz.report import formulas
+    from gdviz.report.render import environment
+
+    formulas._compiled_svg.cache_clear()
+    monkeypatch.setenv("GDVIZ_CACHE_DIR", "")
+    monkeypatch.setitem(sys.modules, "typst", None)  # import typst → ImportError
+    try:
+        f = compile_formula("x^2 < y", "x² < y")
+    finally:
+        formulas._compiled_svg.cache_clear()
+    assert f.src == ""
+    template = environment().from_string(
+        '{% from "partials/macros.jinja" import formula %}{{ formula(f) }}'
+    )
+    assert template.render(f=f).strip() == '<span class="math-text">x² &lt; y</span>'
+
+
+def test_schedules_are_described_in_words() -> None:
+    from gdviz.report.build import describe_schedule
+
+    assert describe_schedule(None) == ""
+    assert describe_schedule("exponential:gamma=0.99") == "exponential schedule, gamma 0.99"
+    rows = list(result_rows(builtin_experiments()["linear-regression"].run()))
+    assert [row.schedule for row in rows] == ["", "", "exponential schedule, gamma 0.99"]
