@@ -57,8 +57,12 @@ format: $(STAMP) ## format the code with ruff
 figures: $(STAMP) ## build the figure gallery into build/figures
 	$(BIN)/gdviz figures --output $(BUILD)/figures
 
-videos: $(STAMP) ## render every lecture video into build/videos (QUALITY=...)
-	$(BIN)/gdviz video --quality $(QUALITY) --output $(BUILD)/videos
+VIDEO_SCENES := hiker overshoot race local-minima decay surface saddle
+VIDEO_TARGETS := $(addprefix video-,$(VIDEO_SCENES))
+.PHONY: $(VIDEO_TARGETS)
+videos: $(VIDEO_TARGETS) ## render every lecture video into build/videos (QUALITY=..., make -j2 renders in parallel)
+$(VIDEO_TARGETS): video-%: $(STAMP)
+	$(BIN)/gdviz video $* --quality $(QUALITY) --output $(BUILD)/videos
 
 report: $(STAMP) ## build figures, videos and the HTML report into build/report
 	$(BIN)/gdviz report --output $(BUILD)/report
