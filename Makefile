@@ -67,11 +67,16 @@ $(VIDEO_TARGETS): video-%: $(STAMP)
 report: $(STAMP) ## build figures, videos and the HTML report into build/report
 	$(BIN)/gdviz report --output $(BUILD)/report
 
-bench: $(STAMP) ## run the speed benchmarks (needs torch: pip install '.[reference]')
-	$(BIN)/python benchmarks/bench_core.py
+TORCH_STAMP := $(VENV)/.torch
+$(TORCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet 'torch==2.13.0' || $(BIN)/python -m pip install --quiet -e '.[reference]'
+	@touch $@
 
-reference: $(STAMP) ## re-record the torch.optim reference values used by the tests
-	$(BIN)/python -m pip install --quiet 'torch==2.13.0' || $(BIN)/python -m pip install --quiet '.[reference]'
+bench: $(TORCH_STAMP) ## core vs torch.optim and render vs encode-only speed ratios (installs torch)
+	$(BIN)/python benchmarks/bench_core.py
+	$(BIN)/python benchmarks/bench_video.py --quality high
+
+reference: $(TORCH_STAMP) ## re-record the torch.optim reference values used by the tests (installs torch)
 	$(BIN)/python tests/reference/record_torch.py
 
 clean: ## remove build output (keeps .venv)

@@ -20,11 +20,18 @@ from gdviz import __version__
 class OneLineErrors(click.Group):
     """A group whose errors print as a single ``Error: ...`` line (exit 2 for usage errors)."""
 
-    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+    def main(
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
         if not standalone_mode:
-            return super().main(*args, standalone_mode=False, **kwargs)
+            return super().main(args, prog_name, complete_var, False, **extra)
         try:
-            code = super().main(*args, standalone_mode=False, **kwargs)
+            code = super().main(args, prog_name, complete_var, False, **extra)
         except click.ClickException as error:
             message = " ".join(error.format_message().split())
             click.echo(f"Error: {message}", err=True)
@@ -173,7 +180,8 @@ def _parse_float(value: str, name: str) -> float:
     default="1e-6",
     show_default=True,
     metavar="TOL",
-    help="Stop when the gradient norm is below TOL; 0 runs exactly --steps updates unless it diverges.",
+    help="Stop when the gradient norm is below TOL; 0 runs exactly --steps updates "
+    "unless it diverges.",
 )
 @click.option(
     "--loss-tol",
@@ -220,6 +228,7 @@ def run_command(
     from gdviz.expression import ExpressionError
     from gdviz.landscapes import from_expression, get_landscape
     from gdviz.schedules import parse_schedule
+    from gdviz.trajectory import Trajectory
 
     if (landscape is None) == (expr is None):
         raise click.UsageError("give exactly one of --landscape NAME or --expr FORMULA")
@@ -270,9 +279,9 @@ def run_command(
         raise click.BadParameter(str(error), param_hint="'--schedule'") from None
     grad_tol = _parse_float(tol, "'--tol'")
     change_tol = _parse_float(loss_tol, "'--loss-tol'")
-    for value, name in ((grad_tol, "'--tol'"), (change_tol, "'--loss-tol'")):
-        if not value >= 0 or value == float("inf"):
-            raise click.BadParameter("must be a finite number ≥ 0", param_hint=name)
+    for number, hint in ((grad_tol, "'--tol'"), (change_tol, "'--loss-tol'")):
+        if not number >= 0 or number == float("inf"):
+            raise click.BadParameter("must be a finite number ≥ 0", param_hint=hint)
 
     if fmt is None:
         suffix = output.suffix.lower().lstrip(".") if output else ""
@@ -295,6 +304,7 @@ def run_command(
         grad_tol=grad_tol,
         loss_tol=change_tol,
     )
+    assert isinstance(trajectory, Trajectory)  # one start and one rate make a single run
     if fmt == "csv":
         text = trajectory.to_csv()
     elif fmt == "json":
@@ -540,7 +550,8 @@ def report_command(
         raise click.UsageError(str(error)) from None
     total = sum(result.seconds.values())
     click.echo(
-        f"wrote {result.page} ({result.size / 1e6:.1f} MB, {len(result.videos)} videos) in {total:.1f} s",
+        f"wrote {result.page} ({result.size / 1e6:.1f} MB, "
+        f"{len(result.videos)} videos) in {total:.1f} s",
         err=True,
     )
 

@@ -79,13 +79,13 @@ class TrajectoryBatch:
         if self.points is None or self.losses is None:
             raise ValueError("this batch kept only final points (keep='final')")
         assert self.grad_norms is not None and self.lrs is not None
-        index = index if isinstance(index, tuple) else (index,)
-        n = int(self.stop_step[index])
-        sl = (slice(0, n + 1), *index)
+        where: tuple[int, ...] = index if isinstance(index, tuple) else (index,)
+        n = int(self.stop_step[where])
+        sl: tuple[slice | int, ...] = (slice(0, n + 1), *where)
         spec = replace(
             self.spec,
-            start=tuple(float(v) for v in self.starts[index]),
-            lr=float(self.lr0[index]),
+            start=tuple(float(v) for v in self.starts[where]),
+            lr=float(self.lr0[where]),
         )
         return Trajectory(
             variables=self.variables,
@@ -93,7 +93,7 @@ class TrajectoryBatch:
             losses=self.losses[sl].copy(),
             grad_norms=self.grad_norms[sl].copy(),
             lrs=self.lrs[sl].copy(),
-            status=str(self.status[index]),
+            status=str(self.status[where]),
             spec=spec,
         )
 

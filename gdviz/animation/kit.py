@@ -771,7 +771,7 @@ __all__ += [
     "from_scene_fn",
     "inside_fn",
     "key_row",
-        "panel",
+    "panel",
     "path_at",
     "path_until",
     "run_color",

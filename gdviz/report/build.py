@@ -367,7 +367,7 @@ def _render_videos(
             for fmt, path in sorted(result.paths.items())
         )
         poster = (
-            _image(assets, Path(result.poster), "videos", f"First frame of “{info.title}”")
+            _image(assets, Path(result.poster), "videos", f"Closing frame of “{info.title}”")
             if result.poster and Path(result.poster).exists()
             else None
         )
