@@ -125,6 +125,9 @@ class DecayScene(kit.GDScene):
                 probe=self.probe,
                 clip=kit.inside_fn(((w0, w1), (b0, b1))),
                 from_scene=kit.from_scene_fn(param_axes),
+                # the decayed run zig-zags across the valley ~40 times: a hairline keeps the
+                # swings readable instead of merging them into a band over the other run
+                trail_width=1.0,
             )
             curve = np.column_stack([np.arange(trajectory.steps + 1), np.log10(trajectory.losses)])
             loss_runner = kit.Runner(
@@ -154,6 +157,8 @@ class DecayScene(kit.GDScene):
                     f"b {kit.fmt(t.points[k, 1], 3):>6}  L {kit.fmt(t.losses[k], 3)}"
                 )
 
+            # earlier runs on top: the short constant-rate path stays visible over the swings
+            runner.set_z_index(len(chosen) - i)
             fit.add_updater(update)
             update(fit)
             self.add(key)
