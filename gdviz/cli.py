@@ -603,7 +603,7 @@ def video_command(
 ) -> None:
     """Render the Manim lecture videos (all scenes by default), skipping up-to-date ones."""
     from gdviz import video
-    from gdviz.landscapes import unknown_name_message
+    from gdviz.names import unknown_name_message
 
     if list_only:
         for info in video.SCENES.values():

@@ -39,8 +39,8 @@ from gdviz.landscapes import (
     from_expression,
     get_landscape,
     least_squares_problem,
-    unknown_name_message,
 )
+from gdviz.names import unknown_name_message
 from gdviz.trajectory import Trajectory
 
 __all__ = [

@@ -15,7 +15,6 @@ Two kinds of landscape exist:
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -23,6 +22,7 @@ from functools import cache
 import numpy as np
 
 from gdviz.expression import Expression, parse_expression
+from gdviz.names import unknown_name_message
 
 __all__ = [
     "LANDSCAPES",
@@ -471,10 +471,3 @@ def get_landscape(name: str) -> Landscape:
     if name in catalogue:
         return catalogue[name]
     raise ValueError(unknown_name_message("landscape", name, LANDSCAPES))
-
-
-def unknown_name_message(what: str, name: str, choices: tuple[str, ...] | list[str]) -> str:
-    """``unknown landscape 'rosenbrok' (did you mean 'rosenbrock'?)`` — one line."""
-    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
-    hint = f"did you mean '{close[0]}'?" if close else "choose from " + ", ".join(choices)
-    return f"unknown {what} '{name}' ({hint})"

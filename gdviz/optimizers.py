@@ -34,7 +34,6 @@ recorded torch trajectories with the tolerance measured for them.
 
 from __future__ import annotations
 
-import difflib
 import math
 import os
 import threading
@@ -45,6 +44,8 @@ from types import MappingProxyType
 from typing import Any
 
 import numpy as np
+
+from gdviz.names import did_you_mean
 
 __all__ = [
     "OPTIMIZERS",
@@ -1062,15 +1063,6 @@ def optimizer_names() -> list[str]:
     return [*OPTIMIZERS, *PRESETS]
 
 
-def _closest(word: str, choices: list[str]) -> str:
-    """`` (did you mean 'x'?)`` for the unique choice starting with ``word`` or the closest one."""
-    starts = [c for c in choices if word and c.startswith(word)]
-    match = (
-        starts if len(starts) == 1 else difflib.get_close_matches(word, choices, n=1, cutoff=0.5)
-    )
-    return f" (did you mean {match[0]!r}?)" if match else ""
-
-
 def _resolve(name: str) -> tuple[OptimizerInfo, Preset | None]:
     if not isinstance(name, str):
         raise ValueError(f"unknown optimizer {name!r}; choose from: {', '.join(optimizer_names())}")
@@ -1081,7 +1073,7 @@ def _resolve(name: str) -> tuple[OptimizerInfo, Preset | None]:
         preset = PRESETS[key]
         return OPTIMIZERS[preset.optimizer], preset
     raise ValueError(
-        f"unknown optimizer {name!r}{_closest(key, optimizer_names())}; "
+        f"unknown optimizer {name!r}{did_you_mean(key, optimizer_names())}; "
         f"choose from: {', '.join(optimizer_names())}"
     )
 
@@ -1116,7 +1108,7 @@ def _unknown_key(info: OptimizerInfo, key: str) -> ValueError:
             f"(torch's default for {info.name} is {info.default_lr!r})"
         )
     return ValueError(
-        f"unknown hyperparameter {key!r} for {info.name}{_closest(key, valid)}; "
+        f"unknown hyperparameter {key!r} for {info.name}{did_you_mean(key, valid)}; "
         f"valid: {', '.join(valid)}"
     )
 

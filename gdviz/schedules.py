@@ -26,7 +26,6 @@ Text form (CLI, experiment files): ``"exponential:gamma=0.99"``,
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -34,6 +33,8 @@ from types import MappingProxyType
 from typing import Any
 
 import numpy as np
+
+from gdviz.names import did_you_mean
 
 __all__ = [
     "SCHEDULES",
@@ -238,22 +239,14 @@ def _format_value(value: Any) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
 
-def _closest(word: str, choices: list[str]) -> str:
-    """`` (did you mean 'x'?)`` for the unique choice starting with ``word`` or the closest one."""
-    starts = [c for c in choices if word and c.startswith(word)]
-    match = (
-        starts if len(starts) == 1 else difflib.get_close_matches(word, choices, n=1, cutoff=0.5)
-    )
-    return f" (did you mean {match[0]!r}?)" if match else ""
-
-
 def _lookup(kind: Any) -> ScheduleInfo:
     key = kind.strip().lower() if isinstance(kind, str) else kind
     if isinstance(key, str) and key in SCHEDULES:
         return SCHEDULES[key]
     choices = list(SCHEDULES)
     raise ValueError(
-        f"unknown schedule {kind!r}{_closest(str(key), choices)}; choose from: {', '.join(choices)}"
+        f"unknown schedule {kind!r}{did_you_mean(str(key), choices)}; "
+        f"choose from: {', '.join(choices)}"
     )
 
 
@@ -281,7 +274,7 @@ class Schedule:
         names = [p.name for p in info.params]
         for key in given:
             if key not in names:
-                hint = _closest(key, names)
+                hint = did_you_mean(key, names)
                 valid = ", ".join(names) if names else "none"
                 raise ValueError(
                     f"unknown parameter {key!r} for {info.kind} schedule{hint}; valid: {valid}"

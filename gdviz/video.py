@@ -276,7 +276,7 @@ def render_videos(
     VideoUnavailable : Manim or PyAV missing.
     VideoError : a scene failed (``scene 'race' failed: ...``); scenes before it are kept.
     """
-    from gdviz.landscapes import unknown_name_message
+    from gdviz.names import unknown_name_message
 
     chosen = list(names) if names else list(SCENES)
     for name in chosen:

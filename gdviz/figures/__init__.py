@@ -19,7 +19,6 @@ figures that apply to them, named ``<figure>-<experiment>`` (:func:`user_figures
 from __future__ import annotations
 
 import contextlib
-import difflib
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from gdviz.atomic import atomic_path, check_writable_dir
 from gdviz.experiments import Experiment
 from gdviz.figures import contours, curves, pitfalls, regression, schedule_plots, sweeps
 from gdviz.figures._base import FORMATS, save_figure, theme_of
+from gdviz.names import did_you_mean, unknown_name_message
 
 __all__ = [
     "DPI_RANGE",
@@ -264,9 +264,8 @@ def figure_names() -> list[str]:
 def _lookup(name: str, catalogue: Mapping[str, FigureSpec]) -> FigureSpec:
     if name in catalogue:
         return catalogue[name]
-    close = difflib.get_close_matches(name, list(catalogue), n=1, cutoff=0.5)
-    hint = f"did you mean '{close[0]}'?" if close else "`gdviz figures --list` lists them"
-    raise FigureError(f"unknown figure '{name}' ({hint})")
+    hint = did_you_mean(name, catalogue) or " (`gdviz figures --list` lists them)"
+    raise FigureError(f"unknown figure '{name}'{hint}")
 
 
 def make_figure(
@@ -310,9 +309,7 @@ def check_request(
         raise FigureError(f"give at least one format ({', '.join(FORMATS)})", "format")
     for fmt in formats:
         if fmt not in FORMATS:
-            close = difflib.get_close_matches(fmt, FORMATS, n=1, cutoff=0.5)
-            hint = f"did you mean '{close[0]}'?" if close else f"choose from {', '.join(FORMATS)}"
-            raise FigureError(f"unknown format '{fmt}' ({hint})", "format")
+            raise FigureError(unknown_name_message("format", fmt, FORMATS), "format")
     try:
         theme_of(theme)
     except ValueError as error:
