@@ -181,13 +181,13 @@ def video_available() -> bool:
 
 
 def scenes_dir() -> Path:
-    """The scene files: ``$GDVIZ_SCENES_DIR`` if set, else ``scenes/`` of a source checkout or
-    the copy inside an installed wheel."""
+    """The scene files: ``$GDVIZ_SCENES_DIR`` if set, else the copy inside an installed wheel,
+    else ``scenes/`` of a source checkout."""
     override = os.environ.get("GDVIZ_SCENES_DIR")
     if override:
         return Path(override)
     here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "scenes", here / "_data" / "scenes"):
+    for candidate in (here / "_data" / "scenes", here.parent / "scenes"):
         if (candidate / "hiker.py").is_file():
             return candidate
     raise FileNotFoundError("the gdviz scenes/ directory is missing from this installation")
