@@ -365,6 +365,19 @@ def test_single_file_has_no_assets(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert page.srcs and all(src.startswith("data:") for src in page.srcs)
 
 
+def test_without_manim_the_report_builds_and_says_how_to_get_videos(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gdviz import video
+
+    monkeypatch.setattr(report_build, "CHAPTERS", CHAPTERS[:2])
+    monkeypatch.setattr(video, "video_available", lambda: False)
+    result = build_report(ReportOptions(output=tmp_path / "r", videos=True))
+    html = result.page.read_text(encoding="utf-8")
+    assert "pip install &#39;gdviz[video]&#39;" in html or "pip install 'gdviz[video]'" in html
+    assert "<video" not in html
+
+
 # ----------------------------------------------------------------------------- atomicity
 
 
