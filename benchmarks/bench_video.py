@@ -20,7 +20,6 @@ import argparse
 import json
 import os
 import subprocess
-import sys
 import tempfile
 import time
 from fractions import Fraction
@@ -28,28 +27,14 @@ from pathlib import Path
 
 import av
 
-from gdviz.video import QUALITIES, SCENES
+from gdviz.video import QUALITIES, SCENES, render_command
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def render(name: str, quality: str, work: Path) -> tuple[float, Path]:
     preset = QUALITIES[quality]
-    command = [
-        sys.executable,
-        "-m",
-        "gdviz.animation.render",
-        "--scene",
-        name,
-        "--out",
-        str(work),
-        "--width",
-        str(preset.width),
-        "--height",
-        str(preset.height),
-        "--fps",
-        str(preset.fps),
-    ]
+    command = render_command(name, preset, work)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     started = time.perf_counter()
     proc = subprocess.run(command, capture_output=True, text=True, env=env, check=False)

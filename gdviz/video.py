@@ -193,6 +193,16 @@ def scenes_dir() -> Path:
     raise FileNotFoundError("the gdviz scenes/ directory is missing from this installation")
 
 
+def render_command(
+    name: str, preset: Quality, work: Path, options: dict[str, str] | None = None
+) -> list[str]:
+    """The subprocess command that renders scene ``name`` at ``preset`` into ``work``."""
+    command = [sys.executable, "-m", "gdviz.animation.render", "--scene", name]
+    command += ["--out", str(work), "--width", str(preset.width)]
+    command += ["--height", str(preset.height), "--fps", str(preset.fps)]
+    return command + [f"--option={key}={value}" for key, value in (options or {}).items()]
+
+
 def output_name(name: str, options: dict[str, str]) -> str:
     """The file stem of a render: ``race`` for the default landscape, ``race-valley`` otherwise."""
     landscape = options.get("landscape")
@@ -335,22 +345,7 @@ def _render_one(
 ) -> VideoResult:
     work = Path(tempfile.mkdtemp(prefix=f".{stem}.", suffix=".tmp", dir=output))
     try:
-        command = [
-            sys.executable,
-            "-m",
-            "gdviz.animation.render",
-            "--scene",
-            name,
-            "--out",
-            str(work),
-            "--width",
-            str(preset.width),
-            "--height",
-            str(preset.height),
-            "--fps",
-            str(preset.fps),
-        ]
-        command += [f"--option={key}={value}" for key, value in options.items()]
+        command = render_command(name, preset, work, options)
         env = dict(os.environ)
         package_root = str(Path(__file__).resolve().parent.parent)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
