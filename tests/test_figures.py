@@ -597,3 +597,24 @@ def test_image_baseline(name: str, theme: str, tmp_path: Path) -> None:
     # path, label or colour changes far more than this
     assert np.mean(difference > 40) < 0.003, f"{np.mean(difference > 40):.4%} of pixels differ"
     assert difference.mean() < 1.5
+
+
+def test_zoom_inset_magnifies_only_paths_that_stay_small() -> None:
+    from matplotlib.figure import Figure
+
+    from gdviz.experiments import builtin_experiments
+    from gdviz.figures.contours import plot_zoom_inset
+
+    experiments = builtin_experiments()
+    ax = Figure().add_subplot()
+    assert plot_zoom_inset(ax, experiments["race-bowl"]) is None
+    rastrigin = experiments["race-rastrigin"]
+    inset = plot_zoom_inset(ax, rastrigin)
+    assert inset is not None
+    (x_lo, x_hi), (y_lo, y_hi) = inset.get_xlim(), inset.get_ylim()
+    assert x_hi - x_lo < 0.2 * (rastrigin.surface.bounds[0][1] - rastrigin.surface.bounds[0][0])
+    drawn = [line.get_xydata() for line in inset.get_lines()]
+    for trajectory in experiment_result(rastrigin).trajectories.values():
+        assert any(np.array_equal(xy, trajectory.points) for xy in drawn)
+        assert (trajectory.points[:, 0] >= x_lo).all() and (trajectory.points[:, 0] <= x_hi).all()
+        assert (trajectory.points[:, 1] >= y_lo).all() and (trajectory.points[:, 1] <= y_hi).all()

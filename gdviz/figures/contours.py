@@ -60,6 +60,7 @@ __all__ = [
     "plot_loss_curves",
     "plot_optimizer_paths",
     "plot_surface_path",
+    "plot_zoom_inset",
     "run_colors",
     "surface_3d_caption",
 ]
@@ -118,16 +119,18 @@ def plot_optimizer_paths(
     *,
     theme: str | Theme = "light",
     labels: bool = True,
+    window: Sequence[tuple[float, float]] | None = None,
 ) -> list[Artist]:
     """Every run of a 2-D experiment on the landscape's contour plot, starts and minima marked.
 
-    Returns the path lines in run order, then start order (``line.get_xydata()`` equals the
-    trajectory's points), followed by the other artists.
+    ``window`` limits the plot (and the contour grid) to ``((x_lo, x_hi), (y_lo, y_hi))``;
+    default the landscape's bounds. Returns the path lines in run order, then start order
+    (``line.get_xydata()`` equals the trajectory's points), followed by the other artists.
     """
     theme = theme_of(theme)
     result = result or experiment_result(experiment)
     surface = experiment.surface
-    plot_landscape(ax, surface, theme=theme)
+    plot_landscape(ax, surface, theme=theme, bounds=window)
     colors = run_colors(experiment, theme)
     lines: list[Artist] = []
     others: list[Artist] = []
@@ -148,6 +151,44 @@ def plot_optimizer_paths(
     if minima is not None:
         others.append(minima)
     return [*lines, *others]
+
+
+def plot_zoom_inset(
+    ax: Axes,
+    experiment: Experiment,
+    result: ExperimentResult | None = None,
+    *,
+    theme: str | Theme = "light",
+    threshold: float = 0.2,
+) -> Axes | None:
+    """Magnify the paths in an inset when all of them fit in a small part of the panel.
+
+    On a landscape that traps every run near its start (Rastrigin), the paths would be a few
+    pixels wide; the inset shows them over the local contours, in the corner away from them.
+    Returns the inset Axes, or ``None`` when the paths span more than ``threshold`` of the
+    window along either axis.
+    """
+    theme = theme_of(theme)
+    result = result or experiment_result(experiment)
+    points = np.vstack([t.points for t in result.trajectories.values()])
+    bounds = np.asarray(experiment.surface.bounds, dtype=float)
+    extent = bounds[:, 1] - bounds[:, 0]
+    low, high = points.min(axis=0), points.max(axis=0)
+    if np.any(high - low > threshold * extent):
+        return None
+    centre = (low + high) / 2
+    half = max(0.75 * float((high - low).max()), 0.04 * float(extent.max()))
+    window = [(c - half, c + half) for c in centre]
+    left = 0.04 if centre[0] > bounds[0].mean() else 0.54
+    bottom = 0.04 if centre[1] > bounds[1].mean() else 0.54
+    inset = ax.inset_axes((left, bottom, 0.42, 0.42))
+    plot_optimizer_paths(inset, experiment, result, theme=theme, labels=False, window=window)
+    inset.set(xticks=[], yticks=[], xlabel="", ylabel="")
+    for spine in inset.spines.values():
+        spine.set_visible(True)
+        spine.set_color(theme.foreground)
+    ax.indicate_inset_zoom(inset, edgecolor=theme.foreground, alpha=0.6)
+    return inset
 
 
 def _path_label(config: RunConfig, trajectory: Trajectory) -> str:
@@ -254,6 +295,7 @@ def make_optimizer_paths(theme: str = "light", experiments: Experiments = None) 
         panels, spares = _panel_grid(figure, len(chosen), spare, ncols=3 if shared else 2)
         for ax, experiment in zip(panels, chosen, strict=True):
             plot_optimizer_paths(ax, experiment, theme=th, labels=not shared)
+            plot_zoom_inset(ax, experiment, theme=th)
             ax.set_title(_panel_title(experiment, shared), loc="left")
             if not shared:
                 ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=1, frameon=False)
