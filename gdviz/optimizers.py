@@ -334,6 +334,16 @@ def _ema_square(v: np.ndarray, g: np.ndarray, beta: float, t: np.ndarray) -> Non
     np.add(v, t, out=v)
 
 
+def _addcdiv(p: np.ndarray, num: np.ndarray, den: np.ndarray, value: Any, t: np.ndarray) -> None:
+    r"""torch's ``p.addcdiv_(num, den, value=v)``: :math:`p \leftarrow p + (v \cdot num) / den`.
+
+    Computed in that order through the scratch buffer ``t`` (which must not alias ``den``).
+    """
+    np.multiply(num, value, out=t)
+    np.divide(t, den, out=t)
+    np.add(p, t, out=p)
+
+
 def _sgd(
     hp: Mapping[str, Any],
     step: int,
@@ -463,9 +473,7 @@ def _adam(
     np.sqrt(second, out=t1)
     np.divide(t1, bias_correction2_sqrt, out=t1)
     np.add(t1, hp["eps"], out=t1)
-    np.multiply(exp_avg, -step_size, out=t2)
-    np.divide(t2, t1, out=t2)
-    np.add(p, t2, out=p)
+    _addcdiv(p, exp_avg, t1, -step_size, t2)
 
 
 def _rmsprop(
@@ -536,9 +544,7 @@ def _rmsprop(
         np.multiply(buf, -lr, out=t2)
         np.add(p, t2, out=p)
     else:
-        np.multiply(g, -lr, out=t2)
-        np.divide(t2, t1, out=t2)
-        np.add(p, t2, out=p)
+        _addcdiv(p, g, t1, -lr, t2)
 
 
 def _adagrad(
@@ -586,9 +592,7 @@ def _adagrad(
     np.add(state_sum, t1, out=state_sum)
     np.sqrt(state_sum, out=t1)
     np.add(t1, hp["eps"], out=t1)
-    np.multiply(g, -clr, out=t2)
-    np.divide(t2, t1, out=t2)
-    np.add(p, t2, out=p)
+    _addcdiv(p, g, t1, -clr, t2)
 
 
 def _adadelta(
@@ -686,9 +690,7 @@ def _adamax(
     np.add(t1, hp["eps"], out=t1)
     np.maximum(exp_inf, t1, out=exp_inf)
     clr = lr / (1 - beta1 ** float(step))
-    np.multiply(exp_avg, -clr, out=t1)
-    np.divide(t1, exp_inf, out=t1)
-    np.add(p, t1, out=p)
+    _addcdiv(p, exp_avg, exp_inf, -clr, t1)
 
 
 def _nadam(
@@ -759,12 +761,8 @@ def _nadam(
     mu_product_next = mu_product * mu_next
     value_grad = -lr * (1.0 - mu) / (1.0 - mu_product)
     value_avg = (-lr * mu_next) / (1.0 - mu_product_next)
-    np.multiply(g, value_grad, out=t2)
-    np.divide(t2, t1, out=t2)
-    np.add(p, t2, out=p)
-    np.multiply(exp_avg, value_avg, out=t2)
-    np.divide(t2, t1, out=t2)
-    np.add(p, t2, out=p)
+    _addcdiv(p, g, t1, value_grad, t2)
+    _addcdiv(p, exp_avg, t1, value_avg, t2)
 
 
 def _nadam_prepare(hp: Mapping[str, Any], step: int, state: State) -> None:
