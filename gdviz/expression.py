@@ -35,6 +35,8 @@ import numpy as np
 import sympy
 from sympy.printing.numpy import NumPyPrinter
 
+from gdviz.numbers import superscript
+
 __all__ = [
     "CONSTANTS",
     "FUNCTIONS",
@@ -551,7 +553,6 @@ def _fill(shape: tuple[int, ...], raw: Any) -> np.ndarray:
 # --------------------------------------------------------------------------------------------
 
 _ADD, _MUL, _NEG, _POW, _ATOM = range(1, 6)
-_SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
 class _Printer:
@@ -735,9 +736,9 @@ class _PrettyPrinter(_Printer):
     def power(self, base: str, exponent: ast.expr) -> str:
         match exponent:
             case ast.Constant(value=int() as value):
-                return base + str(value).translate(_SUPERSCRIPTS)
+                return base + superscript(value)
             case ast.UnaryOp(op=ast.USub(), operand=ast.Constant(value=int() as value)):
-                return base + f"-{value}".translate(_SUPERSCRIPTS)
+                return base + superscript(-value)
         text = self(exponent)
         return f"{base}^{text}" if self.is_simple(exponent) else f"{base}^({text})"
 
@@ -750,7 +751,7 @@ class _PrettyPrinter(_Printer):
         return f"{self.functions.get(name, name)}({text})", _ATOM
 
     def ten(self, exponent: str) -> str:
-        return "10" + exponent.translate(_SUPERSCRIPTS)
+        return "10" + superscript(exponent)
 
     def scientific(self, mantissa: str, ten: str) -> str:
         return f"{mantissa}×{ten}"

@@ -5,24 +5,19 @@ from __future__ import annotations
 import numpy as np
 
 from gdviz.landscapes import Landscape
+from gdviz.numbers import format_number as _format_number
 from gdviz.trajectory import Trajectory
 
-__all__ = ["format_number", "format_table"]
+__all__ = ["format_table"]
+
+
+def format_number(value: float) -> str:
+    """A terminal number: six significant digits in ASCII (``-0.000123``, ``2.5e-09``)."""
+    return _format_number(value, 6, ascii=True)
+
 
 #: How many rows the table shows at each end before eliding the middle.
 EDGE_ROWS = 6
-
-
-def format_number(value: float, digits: int = 6) -> str:
-    """Short, aligned-friendly: ``1.5``, ``-0.000123``, ``2.5e-09``, ``inf``."""
-    if not np.isfinite(value):
-        return str(value)
-    if value == 0:
-        return "0"
-    magnitude = abs(value)
-    if 1e-4 <= magnitude < 1e6:
-        return f"{value:.{digits}g}"
-    return f"{value:.{digits - 2}e}"
 
 
 def _rows_to_show(n_rows: int) -> list[int | None]:

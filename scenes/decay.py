@@ -14,6 +14,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Dot, FadeIn, Group, Line, VGroup
 from gdviz.animation import kit
 from gdviz.experiments import get_experiment
 from gdviz.landscapes import REGRESSION_X, REGRESSION_Y
+from gdviz.numbers import format_fixed, superscript
 
 RUN_SECONDS = 13.0
 PANEL = 3.4
@@ -83,9 +84,7 @@ class DecayScene(kit.GDScene):
         for exponent in range(int(lo), int(hi) + 1):
             p = loss_axes.c2p(0, exponent)
             loss_ticks.add(
-                kit.label(f"10{str(exponent).translate(_SUPERSCRIPTS)}", 16, kit.MUTED).next_to(
-                    p, LEFT, buff=0.12
-                )
+                kit.label(f"10{superscript(exponent)}", 16, kit.MUTED).next_to(p, LEFT, buff=0.12)
             )
         data_names = kit.axis_names(data_axes, "x", "y", 26)
         loss_names = VGroup(
@@ -153,8 +152,8 @@ class DecayScene(kit.GDScene):
                 )
                 k = min(clock.step, t.steps)
                 readout.set_text(
-                    f"epoch {k:>3}  η {t.lrs[k]:.4f}  w {kit.fmt(t.points[k, 0], 3):>7}  "
-                    f"b {kit.fmt(t.points[k, 1], 3):>6}  L {kit.fmt(t.losses[k], 3)}"
+                    f"epoch {k:>3}  η {t.lrs[k]:.4f}  w {format_fixed(t.points[k, 0], 3):>7}  "
+                    f"b {format_fixed(t.points[k, 1], 3):>6}  L {format_fixed(t.losses[k], 3)}"
                 )
 
             # earlier runs on top: the short constant-rate path stays visible over the swings
@@ -174,9 +173,6 @@ class DecayScene(kit.GDScene):
         ).to_edge(DOWN, buff=0.2)
         self.play(FadeIn(summary), run_time=0.8)
         self.wait(2.5)
-
-
-_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def _visible_span(w: float, b: float, x_a: float, x_b: float) -> tuple[float, float]:

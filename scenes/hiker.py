@@ -29,6 +29,7 @@ from manim import (
 
 from gdviz.animation import kit
 from gdviz.experiments import get_experiment
+from gdviz.numbers import format_fixed, subscript
 
 FOG_HALF_WIDTH = 2.6  # x-units of ground visible on each side of the hiker
 SLOW_STEPS = 3  # steps explained one phase at a time
@@ -142,18 +143,20 @@ class HikerScene(kit.GDScene):
             mark.move_to(axes.c2p(xs[k], y_lo)).set_opacity(op)
             # live numbers of step k
             values[0].set_text(f"{k}")
-            values[1].set_text(kit.fmt(xs[k], 3))
-            values[2].set_text(kit.fmt(losses[k], 3))
-            values[3].set_text(kit.fmt(g, 3))
+            values[1].set_text(format_fixed(xs[k], 3))
+            values[2].set_text(format_fixed(losses[k], 3))
+            values[3].set_text(format_fixed(g, 3))
             values[4].set_text(f"{eta:g}")
             if k < n and show_step.get_value() > 0.5:
                 update_line.set_text(
-                    f"x{_sub(k + 1)} = {kit.fmt(xs[k], 3)} − {eta:g}×{kit.fmt(g, 3)}"
+                    f"x{subscript(k + 1)} = {format_fixed(xs[k], 3)} − {eta:g}×{format_fixed(g, 3)}"
                 )
-                result_line.set_text(f"{'':{len(_sub(k + 1)) + 2}} = {kit.fmt(xs[k + 1], 3)}")
+                result_line.set_text(
+                    f"{'':{len(subscript(k + 1)) + 2}} = {format_fixed(xs[k + 1], 3)}"
+                )
             elif k >= n:
                 update_line.set_text(f"after {n} steps:")
-                result_line.set_text(f"x = {kit.fmt(xs[n], 3)}")
+                result_line.set_text(f"x = {format_fixed(xs[n], 3)}")
             else:
                 update_line.set_text("")
                 result_line.set_text("")
@@ -205,8 +208,3 @@ class HikerScene(kit.GDScene):
 
 
 ORIGIN3 = np.zeros(3)
-_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
-def _sub(number: int) -> str:
-    return str(number).translate(_SUBSCRIPTS)

@@ -13,6 +13,7 @@ from manim import DOWN, UP, FadeIn, VGroup, VMobject
 
 from gdviz.animation import kit
 from gdviz.experiments import get_experiment
+from gdviz.numbers import format_fixed
 
 X_RANGE, Y_RANGE = (-4.0, 6.0), (-4.0, 6.0)
 
@@ -46,7 +47,7 @@ class LocalMinimaScene(kit.GDScene):
             hiker = kit.Hiker(0.95, pack=col)
             xs = trajectory.points[:, 0]
             start = to_scene(np.array([[xs[0], trajectory.losses[0]]]))[0]
-            tag = kit.label(f"start x = {kit.fmt(xs[0], 0)}", 20, kit.MUTED)
+            tag = kit.label(f"start x = {format_fixed(xs[0], 0)}", 20, kit.MUTED)
             tag.next_to(start, UP, buff=0.2)
             self.add(Dot_at(start, kit.MUTED), tag)
             readout = kit.LiveText(34, 22).place(axes.c2p(-3.6, -2.4 - 0.9 * i))
@@ -71,7 +72,8 @@ class LocalMinimaScene(kit.GDScene):
                 hiker.stand_at(feet, phase=2 * math.pi * 1.5 * c if moving else 0.0)
                 self.probe.log(name, c, from_scene(feet), feet)
                 readout.set_text(
-                    f"step {k:>2}  x = {kit.fmt(xs[k], 3):>6}  L = {kit.fmt(losses[k], 3)}"
+                    f"step {k:>2}  x = {format_fixed(xs[k], 3):>6}  "
+                    f"L = {format_fixed(losses[k], 3)}"
                 )
 
             hiker.add_updater(update)

@@ -12,6 +12,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Arrow, FadeIn, FadeOut, Group, VGroup, 
 
 from gdviz.animation import kit
 from gdviz.experiments import get_experiment
+from gdviz.numbers import format_fixed, subscript
 
 VERDICTS = {0.01: "too small", 0.1: "about right", 0.9: "too large", 1.1: "diverges"}
 X_RANGE, Y_RANGE = (-4.0, 4.0), (0.0, 16.0)
@@ -76,7 +77,7 @@ class OvershootScene(kit.GDScene):
                 )
                 note = kit.label(
                     f"leaves the plot at step {runner.last_visible + 1};\n"
-                    f"x = {kit.fmt(trajectory.final_point[0], 1)} after "
+                    f"x = {format_fixed(trajectory.final_point[0], 1)} after "
                     f"{trajectory.steps} steps",
                     18,
                     kit.WARNING,
@@ -91,7 +92,7 @@ class OvershootScene(kit.GDScene):
                 _m: VGroup, t=trajectory, readout=readout, warning=warning, last=runner.last_visible
             ) -> None:
                 k = min(clock.step, t.steps)
-                readout.set_text(f"x{_sub(k)} = {kit.fmt(t.points[k, 0], 3)}")
+                readout.set_text(f"x{subscript(k)} = {format_fixed(t.points[k, 0], 3)}")
                 if warning is not None:
                     warning.set_opacity(1 if clock.get_value() > last + 0.6 else 0)
 
@@ -153,10 +154,3 @@ class OvershootScene(kit.GDScene):
         shown = min(trajectory.steps, 60)
         self.play(clock.animate(rate_func=lambda u: u**1.5).set_value(shown), run_time=7.0)
         self.wait(2.0)
-
-
-_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
-def _sub(number: int) -> str:
-    return str(number).translate(_SUBSCRIPTS)

@@ -12,6 +12,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Dot, FadeIn, Group, VGroup
 
 from gdviz.animation import kit
 from gdviz.experiments import get_experiment
+from gdviz.numbers import format_fixed
 
 #: seconds of racing; playback accelerates (clock = steps · u²) so the start is watchable
 RACE_SECONDS = 16.0
@@ -67,7 +68,7 @@ class RaceScene(kit.GDScene):
                 finish_step = None
             col = kit.run_color(run.optimizer)
             name = kit.label(f"{run.display_name}", 26)
-            lr = kit.label(f"η = {kit.fmt(run.lr, 4).rstrip('0').rstrip('.')}", 20, kit.MUTED)
+            lr = kit.label(f"η = {format_fixed(run.lr, 4).rstrip('0').rstrip('.')}", 20, kit.MUTED)
             swatch = Dot(radius=0.11, color=col)
             live = kit.LiveText(28, 22)
             rank = kit.LiveText(1, 30)
@@ -154,7 +155,7 @@ class RaceScene(kit.GDScene):
                 t = row["trajectory"]
                 k = min(int(c), t.steps)
                 done = row["finish"] is not None and c >= row["finish"]
-                loss = kit.fmt(float(t.losses[k]), 3)
+                loss = format_fixed(float(t.losses[k]), 3)
                 if t.status == "diverged" and c >= t.steps:
                     row["live"].set_text(f"loss {loss:<10} diverged")
                 elif done:

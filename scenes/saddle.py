@@ -12,6 +12,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Group, VGroup, linear
 
 from gdviz.animation import kit
 from gdviz.experiments import get_experiment
+from gdviz.numbers import format_fixed
 
 RUN_SECONDS = 12.0
 
@@ -84,7 +85,7 @@ class SaddleScene(kit.GDScene):
                     line1.set_text(f"escaped: left the plot at step {exit_step}")
                 else:
                     where = f"({t.points[k, 0]:+.2f}, {t.points[k, 1]:+.2f})".replace("-", "−")
-                    line1.set_text(f"step {k:>3} {where} ‖∇L‖ {kit.fmt(norms[k], 2)}")
+                    line1.set_text(f"step {k:>3} {where} ‖∇L‖ {format_fixed(norms[k], 2)}")
 
             line1.add_updater(update)
             update(line1)

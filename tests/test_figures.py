@@ -33,10 +33,11 @@ from gdviz.figures import (
     sweeps,
     user_figures,
 )
-from gdviz.figures._base import fmt_number, ink, save_figure
+from gdviz.figures._base import ink, save_figure
 from gdviz.figures.data import behaviour, experiment_result
 from gdviz.figures.schedule_plots import example_schedules, make_schedules
 from gdviz.landscapes import get_landscape
+from gdviz.numbers import format_number
 from gdviz.optimizers import make_optimizer
 from gdviz.schedules import SCHEDULES
 from gdviz.style import THEMES, optimizer_color
@@ -85,11 +86,11 @@ def test_captions_quote_the_runs(name: str) -> None:
 def test_captions_hold_numbers_computed_from_the_runs() -> None:
     path = get_experiment("descent-path")
     ((_, trajectory),) = experiment_result(path).by_run()
-    assert fmt_number(trajectory.points[-1, 0]) in FIGURES["descent-path"].caption
+    assert format_number(trajectory.points[-1, 0]) in FIGURES["descent-path"].caption
     basins = sweeps.compute_basins()
     assert f"{basins.share(0):.1%}" in FIGURES["basins"].caption
     stability = sweeps.compute_stability(get_experiment("race-valley"))
-    assert f"2/λmax = {fmt_number(stability.lr_limit)}" in FIGURES["stability"].caption
+    assert f"2/λmax = {format_number(stability.lr_limit)}" in FIGURES["stability"].caption
 
 
 def test_importing_the_gallery_leaves_pyplot_and_the_backend_alone() -> None:
@@ -142,7 +143,7 @@ def test_descent_path_line_is_the_trajectory() -> None:
     # steps are numbered: the start is "0" and every number is a real step index
     numbers = [t.get_text() for t in figure.axes[0].texts if t.get_text().isdigit()]
     assert "0" in numbers and all(int(n) <= trajectory.steps for n in numbers)
-    assert "lr 0.1" in path.get_label() and fmt_number(trajectory.final_loss) in path.get_label()
+    assert "lr 0.1" in path.get_label() and format_number(trajectory.final_loss) in path.get_label()
 
 
 def test_learning_rates_show_the_four_behaviours_of_seed_001() -> None:
@@ -155,10 +156,10 @@ def test_learning_rates_show_the_four_behaviours_of_seed_001() -> None:
     kinds = [behaviour(t, 0.0) for _, t in runs]
     assert kinds == ["slow", "converging", "oscillating", "diverging"]
     for label, kind, (_, t) in zip(labels, kinds, runs, strict=True):
-        assert f"lr {fmt_number(t.spec.lr)}" in label and kind in label
+        assert f"lr {format_number(t.spec.lr)}" in label and kind in label
     # one small curve panel per rate, titled from the run
     assert [ax.get_title(loc="center") or ax.get_title(loc="left") for ax in figure.axes[1:5]] == [
-        f"lr {fmt_number(t.spec.lr)}: {k}" for (_, t), k in zip(runs, kinds, strict=True)
+        f"lr {format_number(t.spec.lr)}: {k}" for (_, t), k in zip(runs, kinds, strict=True)
     ]
 
 

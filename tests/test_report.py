@@ -19,6 +19,7 @@ from gdviz.cli import cli
 from gdviz.descent import descend
 from gdviz.experiments import builtin_experiments, load_experiments
 from gdviz.landscapes import get_landscape
+from gdviz.numbers import format_number, format_point
 from gdviz.optimizers import make_optimizer
 from gdviz.report import ReportError, ReportOptions, build_report, template_dir
 from gdviz.report import build as report_build
@@ -33,7 +34,6 @@ from gdviz.report.explorer import (
     learning_rate_grid,
 )
 from gdviz.report.formulas import FormulaError, compile_formula
-from gdviz.report.numbers import format_number, format_point
 from gdviz.report.render import environment, read_static
 
 HOSTILE_TITLE = "<script>window.__pwned=1</script>"
@@ -86,32 +86,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         mp.undo()
     html = result.page.read_text(encoding="utf-8")
     return {"result": result, "html": html, "root": root}
-
-
-# ----------------------------------------------------------------------------- numbers
-
-
-@pytest.mark.parametrize(
-    ("value", "text"),
-    [
-        (0.0, "0"),
-        (0.1, "0.1"),
-        (-1.5, "−1.5"),
-        (5.123456, "5.123"),
-        (2.5e-9, "2.5 × 10⁻⁹"),
-        (1.23456e7, "1.235 × 10⁷"),
-        (99999.9, "1 × 10⁵"),
-        (12345.6, "12350"),
-        (float("inf"), "∞"),
-        (float("nan"), "NaN"),
-    ],
-)
-def test_format_number(value: float, text: str) -> None:
-    assert format_number(value) == text
-
-
-def test_format_point() -> None:
-    assert format_point([1.0, -0.5]) == "(1, −0.5)"
 
 
 # ----------------------------------------------------------------------------- view models

@@ -49,6 +49,7 @@ from manim import (
 )
 from PIL import Image as _PILImage
 
+from gdviz.numbers import format_fixed
 from gdviz.style import OKABE_ITO, THEMES, optimizer_color, series_color
 
 __all__ = [
@@ -265,18 +266,6 @@ class LiveText(VMobject):
     @property
     def cell_width(self) -> float:
         return self.advance
-
-
-def fmt(value: float, digits: int = 3, width: int = 0) -> str:
-    """A number for the screen: fixed digits, unicode minus, scientific when tiny or huge."""
-    if not math.isfinite(value):
-        text = "∞" if value > 0 else "−∞"
-    elif value != 0 and (abs(value) < 10 ** (-digits) or abs(value) >= 1e5):
-        mantissa, exponent = f"{value:.{max(digits - 1, 1)}e}".split("e")
-        text = f"{mantissa}e{int(exponent)}"
-    else:
-        text = f"{value:.{digits}f}"
-    return text.replace("-", "−").rjust(width)
 
 
 # ----------------------------------------------------------------------------- base scenes
@@ -517,11 +506,11 @@ def tick_labels(
     for x in xs:
         p = axes.c2p(x, y0)
         group.add(Line(p + 0.06 * DOWN, p + 0.06 * UP, stroke_width=2, color=MUTED))
-        group.add(label(fmt(x, digits), size, MUTED).next_to(p, DOWN, buff=0.12))
+        group.add(label(format_fixed(x, digits), size, MUTED).next_to(p, DOWN, buff=0.12))
     for y in ys:
         p = axes.c2p(x0, y)
         group.add(Line(p + 0.06 * LEFT, p + 0.06 * RIGHT, stroke_width=2, color=MUTED))
-        group.add(label(fmt(y, digits), size, MUTED).next_to(p, LEFT, buff=0.12))
+        group.add(label(format_fixed(y, digits), size, MUTED).next_to(p, LEFT, buff=0.12))
     return group
 
 
@@ -767,7 +756,6 @@ __all__ += [
     "WARNING",
     "axis_names",
     "curve",
-    "fmt",
     "from_scene_fn",
     "inside_fn",
     "key_row",

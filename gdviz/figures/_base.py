@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -35,7 +34,6 @@ from gdviz.style import LANDSCAPE_RAMPS, OKABE_ITO, THEMES, Theme, series_color
 
 __all__ = [
     "FORMATS",
-    "fmt_number",
     "ink",
     "landscape_cmap",
     "new_figure",
@@ -174,36 +172,6 @@ def _luminance(rgb: np.ndarray) -> float:
     """WCAG relative luminance of an sRGB colour."""
     linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
     return float(linear @ np.array([0.2126, 0.7152, 0.0722]))
-
-
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def fmt_number(value: float, digits: int = 3) -> str:
-    """A number for a legend or caption: ``0.01``, ``1.65``, ``3.1×10⁻⁷``, ``−2``.
-
-    ``digits`` significant digits; scientific notation (with a true minus sign and superscript
-    exponent) below 10⁻³ and from 10⁵ on.
-    """
-    if not math.isfinite(value):
-        return "∞" if value > 0 else ("−∞" if value < 0 else "NaN")
-    if value == 0:
-        return "0"
-    mantissa_text, _, exponent_text = f"{value:.{max(digits - 1, 0)}e}".partition("e")
-    exponent = int(exponent_text)
-    if -3 <= exponent < 5:
-        text = f"{value:.{digits}g}"
-        if "e" in text:  # rounding carried into a new decade, e.g. 99999.9
-            text = f"{value:.0f}"
-    else:
-        if "." in mantissa_text:
-            mantissa_text = mantissa_text.rstrip("0").rstrip(".")
-        power = f"10{str(exponent).translate(_SUPERSCRIPT)}"
-        if mantissa_text in ("1", "-1"):
-            text = power if mantissa_text == "1" else f"-{power}"
-        else:
-            text = f"{mantissa_text}×{power}"
-    return text.replace("-", "−")
 
 
 def status_phrase(status: str, steps: int, unit: str = "step") -> str:

@@ -20,7 +20,6 @@ from matplotlib.lines import Line2D
 
 from gdviz.experiments import Experiment, ExperimentResult, RunConfig
 from gdviz.figures._base import (
-    fmt_number,
     ink,
     landscape_cmap,
     new_figure,
@@ -41,6 +40,7 @@ from gdviz.figures.primitives import (
     plot_path,
     stroke,
 )
+from gdviz.numbers import format_number
 from gdviz.style import Theme, optimizer_color, series_color
 from gdviz.trajectory import Trajectory
 
@@ -194,7 +194,7 @@ def plot_zoom_inset(
 def _path_label(config: RunConfig, trajectory: Trajectory) -> str:
     return (
         f"{run_label(config, trajectory)}: {status_phrase(trajectory.status, trajectory.steps)}, "
-        f"loss {fmt_number(trajectory.final_loss)}"
+        f"loss {format_number(trajectory.final_loss)}"
     )
 
 
@@ -266,7 +266,7 @@ def optimizer_paths_caption(experiments: Experiments = None) -> str:
             f"{run_label(config, t, params=False)} ({_short_status(t)})"
             for config, t in result.by_run()
         )
-        start = ", ".join(fmt_number(v) for v in experiment.starts[0])
+        start = ", ".join(format_number(v) for v in experiment.starts[0])
         parts.append(f"{experiment.surface.title} from ({start}), {experiment.steps} steps: {runs}")
     return "Optimizer paths on contour plots. " + "; ".join(parts) + "."
 
@@ -274,7 +274,7 @@ def optimizer_paths_caption(experiments: Experiments = None) -> str:
 def _short_status(trajectory: Trajectory) -> str:
     if trajectory.status == "diverged":
         return f"diverged at step {trajectory.steps}"
-    return f"loss {fmt_number(trajectory.final_loss, 2)}"
+    return f"loss {format_number(trajectory.final_loss, 2)}"
 
 
 def make_optimizer_paths(theme: str = "light", experiments: Experiments = None) -> Figure:
@@ -411,7 +411,7 @@ def plot_loss_curves(
                 [],
                 color=theme.muted,
                 linestyle=_START_STYLES[s % len(_START_STYLES)],
-                label=f"start ({', '.join(fmt_number(v) for v in start)})",
+                label=f"start ({', '.join(format_number(v) for v in start)})",
             )
     if positive and _spans_decades(ax):
         ax.set_yscale("log")
@@ -477,7 +477,7 @@ def _rate_table(ax: Axes, experiments: Sequence[Experiment], theme: Theme) -> No
     runs = experiments[0].runs
     colors = run_colors(experiments[0], theme)
     cells = [
-        [fmt_number(initial_lr(t), 2) for _, t in experiment_result(e).by_run()]
+        [format_number(initial_lr(t), 2) for _, t in experiment_result(e).by_run()]
         for e in experiments
     ]
     table = ax.table(
@@ -511,7 +511,7 @@ def momentum_caption(experiment: Experiment | None = None) -> str:
     experiment = experiment or resolve_experiments(None, ["momentum"])[0]
     runs = "; ".join(
         f"{run_label(c, t, optimizer=False)}: {status_phrase(t.status, t.steps)}, "
-        f"loss {fmt_number(t.final_loss)}"
+        f"loss {format_number(t.final_loss)}"
         for c, t in experiment_result(experiment).by_run()
     )
     return f"{experiment.title}. {runs}."
@@ -536,13 +536,13 @@ def make_momentum(theme: str = "light", experiments: Experiments = None) -> Figu
                 color=color,
                 linewidth=2.5,
                 label=f"{run_label(config, t, optimizer=False, lr=False)}: "
-                f"{status_phrase(t.status, t.steps)}, loss {fmt_number(t.final_loss)}",
+                f"{status_phrase(t.status, t.steps)}, loss {format_number(t.final_loss)}",
             )
             for color, (config, t) in zip(colors, result.by_run(), strict=True)
         ]
         figure.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False)
         lr = initial_lr(result.by_run()[0][1])
-        figure.suptitle(f"{experiment.title} (SGD, lr {fmt_number(lr)})", x=0.01, ha="left")
+        figure.suptitle(f"{experiment.title} (SGD, lr {format_number(lr)})", x=0.01, ha="left")
     return figure
 
 
@@ -639,7 +639,7 @@ def surface_3d_caption(experiment: Experiment | None = None) -> str:
     """Caption of ``surface-3d``."""
     experiment = experiment or resolve_experiments(None, ["race-himmelblau"])[0]
     runs = "; ".join(
-        f"{run_label(c, t)}: {status_phrase(t.status, t.steps)}, loss {fmt_number(t.final_loss)}"
+        f"{run_label(c, t)}: {status_phrase(t.status, t.steps)}, loss {format_number(t.final_loss)}"
         for c, t in experiment_result(experiment).by_run()
     )
     return f"The {experiment.surface.title} surface with each run's path drawn on it. {runs}."

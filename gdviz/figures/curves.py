@@ -11,7 +11,6 @@ from matplotlib.figure import Figure
 
 from gdviz.experiments import Experiment
 from gdviz.figures._base import (
-    fmt_number,
     ink,
     new_figure,
     status_phrase,
@@ -22,6 +21,7 @@ from gdviz.figures.data import behaviour, experiment_result, resolve_experiments
 from gdviz.figures.labels import initial_lr, run_label
 from gdviz.figures.primitives import plot_curve, plot_path_on_curve
 from gdviz.landscapes import Landscape
+from gdviz.numbers import format_number, subscript
 from gdviz.style import Theme, series_color
 from gdviz.trajectory import Trajectory
 
@@ -70,7 +70,7 @@ def plot_minimum(
     if text:
         artists.append(
             ax.annotate(
-                f"minimum\n({fmt_number(x)}, {fmt_number(y)})",
+                f"minimum\n({format_number(x)}, {format_number(y)})",
                 (x, y),
                 xytext=(0, -14),
                 textcoords="offset points",
@@ -145,9 +145,10 @@ def descent_path_caption(experiment: Experiment | None = None) -> str:
     for config, _, trajectory in experiment_result(experiment).items():
         x0, xn = trajectory.points[0, 0], trajectory.points[-1, 0]
         parts.append(
-            f"{run_label(config, trajectory)} from {trajectory.variables[0]} = {fmt_number(x0)}: "
-            f"after {trajectory.steps} steps {trajectory.variables[0]} = {fmt_number(xn)}, "
-            f"f = {fmt_number(trajectory.final_loss)} ({trajectory.status})"
+            f"{run_label(config, trajectory)} from {trajectory.variables[0]} = "
+            f"{format_number(x0)}: "
+            f"after {trajectory.steps} steps {trajectory.variables[0]} = {format_number(xn)}, "
+            f"f = {format_number(trajectory.final_loss)} ({trajectory.status})"
         )
     return f"{experiment.title}. " + "; ".join(parts) + "."
 
@@ -175,8 +176,8 @@ def make_descent_path(theme: str = "light", experiments: Experiments = None) -> 
                 color=color,
                 label=f"{run_label(config, trajectory)}: "
                 f"{status_phrase(trajectory.status, trajectory.steps)}, "
-                f"{trajectory.variables[0]} = {fmt_number(trajectory.points[-1, 0])}, "
-                f"f = {fmt_number(trajectory.final_loss)}",
+                f"{trajectory.variables[0]} = {format_number(trajectory.points[-1, 0])}, "
+                f"f = {format_number(trajectory.final_loss)}",
                 theme=th,
                 window=window,
             )
@@ -227,8 +228,8 @@ def learning_rates_caption(experiment: Experiment | None = None) -> str:
     parts = []
     for _config, _, t in experiment_result(experiment).items():
         parts.append(
-            f"lr {fmt_number(initial_lr(t))}: {behaviour(t, minimum)} "
-            f"(x = {fmt_number(t.points[-1, 0])} after {t.steps} steps)"
+            f"lr {format_number(initial_lr(t))}: {behaviour(t, minimum)} "
+            f"(x = {format_number(t.points[-1, 0])} after {t.steps} steps)"
         )
     return f"{experiment.title}. " + "; ".join(parts) + "."
 
@@ -253,7 +254,7 @@ def make_learning_rates(theme: str = "light", experiments: Experiments = None) -
                 trajectory,
                 color=color,
                 label=f"{run_label(config, trajectory, optimizer=False)}: {kind}, "
-                f"x{_subscript(trajectory.steps)} = {fmt_number(trajectory.points[-1, 0])}",
+                f"x{subscript(trajectory.steps)} = {format_number(trajectory.points[-1, 0])}",
                 theme=th,
             )
             if i < len(small):
@@ -264,7 +265,7 @@ def make_learning_rates(theme: str = "light", experiments: Experiments = None) -
                 plot_path_on_curve(ax, trajectory, color=color, theme=th, linewidth=1.2)
                 rate = initial_lr(trajectory)
                 ax.set_title(
-                    f"lr {fmt_number(rate)}: {kind}",
+                    f"lr {format_number(rate)}: {kind}",
                     fontsize=11,
                     color=color,
                 )
@@ -282,10 +283,6 @@ def make_learning_rates(theme: str = "light", experiments: Experiments = None) -
     return figure
 
 
-def _subscript(n: int) -> str:
-    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
-
-
 # ------------------------------------------------------------------------- local minima
 
 
@@ -295,8 +292,8 @@ def local_minima_caption(experiment: Experiment | None = None) -> str:
     parts = []
     for _, _, t in experiment_result(experiment).items():
         parts.append(
-            f"from x = {fmt_number(t.points[0, 0])} to x = {fmt_number(t.points[-1, 0])} "
-            f"(f = {fmt_number(t.final_loss)})"
+            f"from x = {format_number(t.points[0, 0])} to x = {format_number(t.points[-1, 0])} "
+            f"(f = {format_number(t.final_loss)})"
         )
     config = experiment.runs[0]
     return (
@@ -323,9 +320,9 @@ def make_local_minima(theme: str = "light", experiments: Experiments = None) -> 
                 trajectory,
                 color=color,
                 theme=th,
-                label=f"start x = {fmt_number(experiment.starts[s][0])} → "
-                f"x = {fmt_number(trajectory.points[-1, 0])}, "
-                f"f = {fmt_number(trajectory.final_loss)}",
+                label=f"start x = {format_number(experiment.starts[s][0])} → "
+                f"x = {format_number(trajectory.points[-1, 0])}, "
+                f"f = {format_number(trajectory.final_loss)}",
             )
         shown = [x for (x,) in surface.minima if window[0] <= x <= window[1]]
         for x in shown:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from gdviz.experiments import RunConfig
-from gdviz.figures._base import fmt_number
+from gdviz.numbers import format_number
 from gdviz.style import optimizer_label
 from gdviz.trajectory import Trajectory
 
@@ -26,7 +26,7 @@ def _value_text(value: object) -> str:
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, int | float):
-        return fmt_number(float(value), 4)
+        return format_number(float(value), 4)
     if isinstance(value, tuple | list):
         return "(" + ", ".join(_value_text(v) for v in value) + ")"
     return str(value)
@@ -46,7 +46,7 @@ def describe_schedule(text: str | None) -> str:
     for item in filter(None, rest.split(",")):
         key, _, value = item.partition("=")
         try:
-            shown = fmt_number(float(value), 4)
+            shown = format_number(float(value), 4)
         except ValueError:
             shown = value
         parts.append(f"{_SYMBOLS.get(key.strip(), key.strip())} = {shown}")
@@ -77,7 +77,7 @@ def run_label(
         parts.append(optimizer_label(config.optimizer))
     if lr:
         rate = trajectory.spec.lr if trajectory.spec is not None else config.lr
-        parts.append(f"lr {fmt_number(rate, 4)}")
+        parts.append(f"lr {format_number(rate, 4)}")
     if params and config.params:
         parts.append(describe_params(dict(config.params)))
     schedule = trajectory.spec.schedule if trajectory.spec is not None else config.schedule
@@ -89,6 +89,6 @@ def run_label(
 def point_text(variables: tuple[str, ...], point: Sequence[float], digits: int = 3) -> str:
     """``("x", "y"), (3, 2)`` → ``"x = 3, y = 2"``."""
     return ", ".join(
-        f"{name} = {fmt_number(float(value), digits)}"
+        f"{name} = {format_number(float(value), digits)}"
         for name, value in zip(variables, point, strict=True)
     )

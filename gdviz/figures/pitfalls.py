@@ -16,7 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from gdviz.experiments import Experiment, RunConfig
-from gdviz.figures._base import fmt_number, ink, new_figure, theme_context, theme_of
+from gdviz.figures._base import ink, new_figure, theme_context, theme_of
 from gdviz.figures.contours import run_colors
 from gdviz.figures.curves import curve_window, plot_minimum
 from gdviz.figures.data import (
@@ -37,6 +37,7 @@ from gdviz.figures.primitives import (
     plot_path_on_curve,
 )
 from gdviz.landscapes import Landscape
+from gdviz.numbers import format_number
 from gdviz.style import Theme, series_color
 from gdviz.trajectory import Trajectory
 
@@ -125,7 +126,7 @@ def pitfalls_facts() -> PitfallFacts:
 
 
 def _lr(trajectory: Trajectory) -> str:
-    return fmt_number(initial_lr(trajectory))
+    return format_number(initial_lr(trajectory))
 
 
 def _excess(landscape: Landscape, trajectory: Trajectory) -> float:
@@ -141,18 +142,20 @@ def pitfalls_caption() -> str:
         for (c, t), n in zip(f.saddle_runs, f.lingering, strict=True)
     )
     return (
-        f"Too high: lr {_lr(high)} takes x from {fmt_number(high.points[0, 0])} to "
-        f"{fmt_number(high.points[-1, 0])} in {high.steps} steps. "
-        f"Too low: lr {_lr(low)} only reaches x = {fmt_number(low.points[-1, 0])}. "
-        f"Local minimum: from x = {fmt_number(stuck.points[0, 0])} GD stops at f = "
-        f"{fmt_number(stuck.final_loss)} while from x = {fmt_number(deeper.points[0, 0])} "
+        f"Too high: lr {_lr(high)} takes x from {format_number(high.points[0, 0])} to "
+        f"{format_number(high.points[-1, 0])} in {high.steps} steps. "
+        f"Too low: lr {_lr(low)} only reaches x = {format_number(low.points[-1, 0])}. "
+        f"Local minimum: from x = {format_number(stuck.points[0, 0])} GD stops at f = "
+        f"{format_number(stuck.final_loss)} while from x = {format_number(deeper.points[0, 0])} "
         "it reaches "
-        f"f = {fmt_number(deeper.final_loss)}. Feature scaling: at lr {fmt_number(scaling.lr)} for "
-        f"{scaling.raw_run.steps} steps, the raw feature (κ = {fmt_number(scaling.condition[0])}) "
-        f"leaves an excess loss of {fmt_number(_excess(scaling.raw, scaling.raw_run))}, the "
-        f"standardised one (κ = {fmt_number(scaling.condition[1])}) "
-        f"{fmt_number(_excess(scaling.scaled, scaling.scaled_run))}. Saddle: points within "
-        f"{fmt_number(SADDLE_RADIUS)} of the saddle: {saddle_text}."
+        f"f = {format_number(deeper.final_loss)}. Feature scaling: at lr "
+        f"{format_number(scaling.lr)} for "
+        f"{scaling.raw_run.steps} steps, the raw feature "
+        f"(κ = {format_number(scaling.condition[0])}) "
+        f"leaves an excess loss of {format_number(_excess(scaling.raw, scaling.raw_run))}, the "
+        f"standardised one (κ = {format_number(scaling.condition[1])}) "
+        f"{format_number(_excess(scaling.scaled, scaling.scaled_run))}. Saddle: points within "
+        f"{format_number(SADDLE_RADIUS)} of the saddle: {saddle_text}."
     )
 
 
@@ -200,8 +203,8 @@ def _rate_panel(
     plot_headline(
         ax,
         headline,
-        f"lr {_lr(run)}: x goes {fmt_number(run.points[0, 0])} → "
-        f"{fmt_number(run.points[-1, 0])}\nin {run.steps} steps",
+        f"lr {_lr(run)}: x goes {format_number(run.points[0, 0])} → "
+        f"{format_number(run.points[-1, 0])}\nin {run.steps} steps",
         theme=theme,
     )
 
@@ -215,7 +218,7 @@ def _local_panel(
     plot_path_on_curve(ax, stuck, color=ink(series_color(3), theme), theme=theme, linewidth=1.3)
     plot_minimum(ax, surface, float(deeper.points[-1, 0]), theme=theme, text=False)
     ax.annotate(
-        f"deeper: f = {fmt_number(deeper.final_loss)}",
+        f"deeper: f = {format_number(deeper.final_loss)}",
         (deeper.points[-1, 0], deeper.final_loss),
         xytext=(0, -12),
         textcoords="offset points",
@@ -225,7 +228,7 @@ def _local_panel(
         color=theme.muted,
     )
     ax.annotate(
-        f"stuck: f = {fmt_number(stuck.final_loss)}",
+        f"stuck: f = {format_number(stuck.final_loss)}",
         (stuck.points[-1, 0], stuck.final_loss),
         xytext=(0, -12),
         textcoords="offset points",
@@ -240,8 +243,8 @@ def _local_panel(
     plot_headline(
         ax,
         "A local minimum",
-        f"from x = {fmt_number(stuck.points[0, 0])}, lr {_lr(stuck)}: stops at\n"
-        f"x = {fmt_number(stuck.points[-1, 0])}, not the deeper valley",
+        f"from x = {format_number(stuck.points[0, 0])}, lr {_lr(stuck)}: stops at\n"
+        f"x = {format_number(stuck.points[-1, 0])}, not the deeper valley",
         theme=theme,
     )
 
@@ -261,8 +264,8 @@ def _scaling_panel(
     plot_headline(
         ax,
         headline,
-        f"κ = {fmt_number(condition, 2)}, lr {_lr(run)}, {run.steps} steps:\n"
-        f"excess loss {fmt_number(_excess(landscape, run), 2)}",
+        f"κ = {format_number(condition, 2)}, lr {_lr(run)}, {run.steps} steps:\n"
+        f"excess loss {format_number(_excess(landscape, run), 2)}",
         theme=theme,
     )
 
@@ -303,7 +306,7 @@ def _saddle_panel(
     plot_headline(
         ax,
         "A saddle point",
-        f"{surface.pretty}, lr {fmt_number(lr)}, from\n"
-        f"({', '.join(fmt_number(v) for v in experiment.starts[0])}), just off the ridge",
+        f"{surface.pretty}, lr {format_number(lr)}, from\n"
+        f"({', '.join(format_number(v) for v in experiment.starts[0])}), just off the ridge",
         theme=theme,
     )

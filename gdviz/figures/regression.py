@@ -10,11 +10,12 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from gdviz.experiments import Experiment
-from gdviz.figures._base import fmt_number, ink, new_figure, status_phrase, theme_context, theme_of
+from gdviz.figures._base import ink, new_figure, status_phrase, theme_context, theme_of
 from gdviz.figures.data import experiment_result, resolve_experiments
 from gdviz.figures.labels import run_label
 from gdviz.figures.primitives import plot_loss
 from gdviz.landscapes import REGRESSION_X, REGRESSION_Y
+from gdviz.numbers import format_number
 from gdviz.style import Theme, series_color
 from gdviz.trajectory import Trajectory
 
@@ -67,13 +68,13 @@ def linear_regression_caption(experiment: Experiment | None = None) -> str:
         w, b = t.final_point
         parts.append(
             f"{run_label(config, t, optimizer=False)}: {status_phrase(t.status, t.steps)}, "
-            f"w = {fmt_number(w)}, b = {fmt_number(b)}, loss {fmt_number(t.final_loss)}"
+            f"w = {format_number(w)}, b = {format_number(b)}, loss {format_number(t.final_loss)}"
         )
     w_opt, b_opt = experiment.surface.minima[0]
     return (
         f"{experiment.title}. {experiment.description} "
         + "; ".join(parts)
-        + f". Least squares: w = {fmt_number(w_opt)}, b = {fmt_number(b_opt)}."
+        + f". Least squares: w = {format_number(w_opt)}, b = {format_number(b_opt)}."
     )
 
 
@@ -95,7 +96,7 @@ def make_linear_regression(theme: str = "light", experiments: Experiments = None
             color=th.muted,
             linewidth=1.4,
             linestyle=(0, (5, 3)),
-            label=f"least squares (w = {fmt_number(w_opt)}, b = {fmt_number(b_opt)})",
+            label=f"least squares (w = {format_number(w_opt)}, b = {format_number(b_opt)})",
             zorder=1,
         )
         handles = []
@@ -106,11 +107,11 @@ def make_linear_regression(theme: str = "light", experiments: Experiments = None
             w, b = trajectory.final_point
             ending = status_phrase(trajectory.status, trajectory.steps, "epoch")
             if trajectory.status == "diverged":
-                fit = f"no fit (last finite w = {fmt_number(w, 2)})"
+                fit = f"no fit (last finite w = {format_number(w, 2)})"
             else:
                 plot_fit(right, trajectory, x_range, color=color)
-                fit = f"w = {fmt_number(w)}, b = {fmt_number(b)}"
-            line.set_label(f"{name}: {ending}, loss {fmt_number(trajectory.final_loss)}, {fit}")
+                fit = f"w = {format_number(w)}, b = {format_number(b)}"
+            line.set_label(f"{name}: {ending}, loss {format_number(trajectory.final_loss)}, {fit}")
             handles.append(line)
         left.set_yscale("log")
         left.grid(True)

@@ -10,8 +10,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from gdviz.experiments import Experiment, builtin_experiments
-from gdviz.figures._base import fmt_number, ink, new_figure, theme_context, theme_of
+from gdviz.figures._base import ink, new_figure, theme_context, theme_of
 from gdviz.figures.labels import describe_schedule
+from gdviz.numbers import format_number
 from gdviz.schedules import SCHEDULES, Schedule, make_schedule, parse_schedule
 from gdviz.style import Theme, series_color
 
@@ -91,10 +92,11 @@ def schedules_caption() -> str:
     for schedule in example_schedules():
         final = float(np.asarray(schedule.learning_rates(LR0, STEPS + 1))[-1])
         parts.append(
-            f"{describe_schedule(str(schedule)) or schedule.kind}: η_{STEPS} = {fmt_number(final)}"
+            f"{describe_schedule(str(schedule)) or schedule.kind}: "
+            f"η_{STEPS} = {format_number(final)}"
         )
     return (
-        f"The learning rate at each step from η₀ = {fmt_number(LR0)} for every schedule "
+        f"The learning rate at each step from η₀ = {format_number(LR0)} for every schedule "
         f"(torch.optim.lr_scheduler semantics). " + "; ".join(parts) + "."
     )
 
@@ -132,5 +134,7 @@ def make_schedules(theme: str = "light", experiments: Experiments = None) -> Fig
             ax.set_xlabel("step k")
         for ax in axes[::ncols]:
             ax.set_ylabel("learning rate $\\eta_k$")
-        figure.suptitle(f"Learning-rate schedules from η₀ = {fmt_number(LR0)}", x=0.01, ha="left")
+        figure.suptitle(
+            f"Learning-rate schedules from η₀ = {format_number(LR0)}", x=0.01, ha="left"
+        )
     return figure

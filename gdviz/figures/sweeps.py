@@ -19,7 +19,7 @@ from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from gdviz.descent import TrajectoryBatch, descend
 from gdviz.experiments import Experiment, RunConfig
-from gdviz.figures._base import fmt_number, ink, new_figure, theme_context, theme_of
+from gdviz.figures._base import ink, new_figure, theme_context, theme_of
 from gdviz.figures.contours import run_colors
 from gdviz.figures.data import (
     BasinMap,
@@ -37,6 +37,7 @@ from gdviz.figures.primitives import (
     mark_minima,
 )
 from gdviz.landscapes import get_landscape
+from gdviz.numbers import format_number, superscript
 from gdviz.style import Theme, series_color
 from gdviz.trajectory import Trajectory
 
@@ -191,16 +192,18 @@ def lr_sweep_caption(experiment: Experiment | None = None) -> str:
     ):
         ok = batch.status != "diverged"
         best = int(np.argmin(np.where(ok, batch.final_losses, np.inf)))
-        largest = fmt_number(float(lrs[ok].max())) if ok.any() else "none"
+        largest = format_number(float(lrs[ok].max())) if ok.any() else "none"
         parts.append(
             f"{run_label(config, trajectory, lr=False)}: {int((~ok).sum())} of {len(lrs)} rates "
             f"diverged, largest stable rate {largest}, lowest final loss "
-            f"{fmt_number(float(batch.final_losses[best]))} at lr {fmt_number(float(lrs[best]))}"
+            f"{format_number(float(batch.final_losses[best]))} "
+            f"at lr {format_number(float(lrs[best]))}"
         )
     return (
         f"Final loss after at most {experiment.steps} steps on the "
         f"{experiment.surface.title.lower()} "
-        f"from ({', '.join(fmt_number(v) for v in experiment.starts[0])}), {len(lrs)} log-spaced "
+        f"from ({', '.join(format_number(v) for v in experiment.starts[0])}), "
+        f"{len(lrs)} log-spaced "
         "learning rates per optimizer, each optimizer one batched run. " + "; ".join(parts) + "."
     )
 
@@ -246,15 +249,15 @@ def make_lr_sweep(theme: str = "light", experiments: Experiments = None) -> Figu
             loss_axis(ax, top=1e7, every=5)
             plot_diverged_band(ax, lrs, ~ok, color=colors[i], theme=th)
             if ok.all():
-                stable = f"finite up to lr {fmt_number(float(lrs.max()))}"
+                stable = f"finite up to lr {format_number(float(lrs.max()))}"
             elif ok.any():
-                stable = f"stable up to lr {fmt_number(float(lrs[ok].max()))}"
+                stable = f"stable up to lr {format_number(float(lrs[ok].max()))}"
             else:
                 stable = "every rate diverged"
             ax.set_title(f"{run_label(config, trajectory, lr=False)}", loc="left", color=colors[i])
             ax.annotate(
-                f"{stable}\n◯ race: lr {fmt_number(initial_lr(trajectory))}, "
-                f"loss {fmt_number(trajectory.final_loss, 2)}",
+                f"{stable}\n◯ race: lr {format_number(initial_lr(trajectory))}, "
+                f"loss {format_number(trajectory.final_loss, 2)}",
                 xy=(0.02, 0.04),
                 xycoords="axes fraction",
                 ha="left",
@@ -267,7 +270,7 @@ def make_lr_sweep(theme: str = "light", experiments: Experiments = None) -> Figu
             ax.set_visible(False)
         for ax in axes[::ncols]:
             ax.set_ylabel("final loss")
-        start = ", ".join(fmt_number(v) for v in experiment.starts[0])
+        start = ", ".join(format_number(v) for v in experiment.starts[0])
         figure.supxlabel(
             f"learning rate ({len(sweeps[0][1])} log-spaced rates per optimizer, one batched run "
             f"each; from ({start}), at most {experiment.steps} steps)",
@@ -303,7 +306,7 @@ def loss_axis(ax: Axes, top: float, floor: float = LOSS_FLOOR, every: int = 4) -
 
     def label(value: float, _position: float) -> str:
         exponent = round(np.log10(value)) if value > 0 else 0
-        text = "10" + str(exponent).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+        text = "10" + superscript(exponent)
         return f"≤{text}" if exponent == low else text
 
     ax.yaxis.set_major_formatter(FuncFormatter(label))
@@ -334,7 +337,7 @@ def plot_stability(
         color=limit_color,
         linewidth=2,
         linestyle=(0, (5, 3)),
-        label=f"2/λmax = {fmt_number(sweep.lr_limit)}",
+        label=f"2/λmax = {format_number(sweep.lr_limit)}",
     )
     shade = ax.axvspan(sweep.lr_limit, float(lrs.max()), color=limit_color, alpha=0.1, linewidth=0)
     ax.set_xlim(float(lrs.min()), float(lrs.max()))
@@ -342,7 +345,7 @@ def plot_stability(
     band = plot_diverged_band(ax, lrs, diverged, color=ink(series_color(0), theme), theme=theme)
     ticks = [v for v in (0.1, 0.2, 0.5, 1.0, 2.0) if lrs.min() <= v * sweep.lr_limit <= lrs.max()]
     ax.set_xticks(
-        [v * sweep.lr_limit for v in ticks], [fmt_number(v * sweep.lr_limit) for v in ticks]
+        [v * sweep.lr_limit for v in ticks], [format_number(v * sweep.lr_limit) for v in ticks]
     )
     ax.xaxis.set_minor_formatter(NullFormatter())
     ax.grid(True, which="major")
@@ -369,17 +372,18 @@ def stability_caption(experiment: Experiment | None = None) -> str:
     sweep = compute_stability(experiment)
     lrs, status = sweep.batch.lr0, sweep.batch.status
     below = lrs < sweep.lr_limit
-    eig = ", ".join(fmt_number(float(v)) for v in sweep.eigenvalues)
+    eig = ", ".join(format_number(float(v)) for v in sweep.eigenvalues)
     first_bad = lrs[(status == "diverged")]
     return (
         f"Plain GD on the {sweep.landscape.title.lower()} {sweep.landscape.pretty}: the Hessian at "
-        f"the minimum has eigenvalues {eig}, so rates below 2/λmax = {fmt_number(sweep.lr_limit)} "
+        f"the minimum has eigenvalues {eig}, so rates below "
+        f"2/λmax = {format_number(sweep.lr_limit)} "
         f"converge and larger ones do not. {len(lrs)} log-spaced rates in one batched run of "
         f"{experiment.steps} steps: {int(np.sum(below & (status != 'diverged')))} of "
         f"{int(below.sum())} rates below the limit ended finite, "
         f"{int(np.sum(~below & (status == 'diverged')))} of {int((~below).sum())} above it diverged"
         + (
-            f" (the smallest diverging rate is {fmt_number(float(first_bad.min()))})."
+            f" (the smallest diverging rate is {format_number(float(first_bad.min()))})."
             if first_bad.size
             else "."
         )
@@ -405,8 +409,9 @@ def make_stability(theme: str = "light", experiments: Experiments = None) -> Fig
         plot_stability(left, sweep, theme=th)
         limit_color = ink(series_color(3), th)
         left.annotate(
-            f"2/λmax = {fmt_number(sweep.lr_limit)}\nλmax = {fmt_number(sweep.lam_max)}: Hessian "
-            f"at ({', '.join(fmt_number(v) for v in sweep.minimum)})",
+            f"2/λmax = {format_number(sweep.lr_limit)}\n"
+            f"λmax = {format_number(sweep.lam_max)}: Hessian "
+            f"at ({', '.join(format_number(v) for v in sweep.minimum)})",
             (sweep.lr_limit, 0.55),
             xycoords=("data", "axes fraction"),
             xytext=(-10, 0),
@@ -440,8 +445,8 @@ def make_stability(theme: str = "light", experiments: Experiments = None) -> Fig
                 sweep,
                 trajectory,
                 color=color,
-                label=f"η = {fmt_number(rate / sweep.lr_limit, 3)} × 2/λmax: "
-                f"|1 − ηλmax| = {fmt_number(factor, 3)}",
+                label=f"η = {format_number(rate / sweep.lr_limit, 3)} × 2/λmax: "
+                f"|1 − ηλmax| = {format_number(factor, 3)}",
             )
         right.grid(True)
         right.set_xlabel("step k")
@@ -526,11 +531,11 @@ def basins_caption() -> str:
     """Caption of ``basins``: how the starts split between the minima, from the run."""
     basins = compute_basins()
     shares = "; ".join(
-        f"({', '.join(fmt_number(v) for v in m)}): {basins.share(i):.1%}"
+        f"({', '.join(format_number(v) for v in m)}): {basins.share(i):.1%}"
         for i, m in enumerate(basins.landscape.minima)
     )
     return (
-        f"Plain GD with lr {fmt_number(basins.config.lr)} for at most {basins.steps} steps "
+        f"Plain GD with lr {format_number(basins.config.lr)} for at most {basins.steps} steps "
         "from each of "
         f"{basins.labels.size:,} starts ({len(basins.xs)} × {len(basins.ys)}) on "
         f"{basins.landscape.title}, coloured by the minimum reached: {shares}; "
@@ -550,7 +555,7 @@ def make_basins(theme: str = "light", experiments: Experiments = None) -> Figure
         handles = [
             Patch(
                 color=colors[i],
-                label=f"({', '.join(fmt_number(v, 3) for v in m)}): {basins.share(i):.1%}",
+                label=f"({', '.join(format_number(v, 3) for v in m)}): {basins.share(i):.1%}",
             )
             for i, m in enumerate(basins.landscape.minima)
         ]
@@ -565,7 +570,7 @@ def make_basins(theme: str = "light", experiments: Experiments = None) -> Figure
             alignment="left",
         )
         ax.set_title(
-            f"Plain GD, lr {fmt_number(basins.config.lr)}, ≤ {basins.steps} steps, "
+            f"Plain GD, lr {format_number(basins.config.lr)}, ≤ {basins.steps} steps, "
             f"{len(basins.xs)} × {len(basins.ys)} starts",
             loc="left",
             fontsize=11,

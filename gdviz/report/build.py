@@ -25,6 +25,7 @@ from typing import Any
 from gdviz import __version__
 from gdviz.atomic import atomic_directory
 from gdviz.experiments import Experiment, ExperimentResult, builtin_experiments
+from gdviz.numbers import format_number, format_point
 from gdviz.report.chapters import CHAPTERS, FORMULAS, Chapter
 from gdviz.report.formulas import Formula, FormulaError, compile_formula
 from gdviz.report.models import (
@@ -36,7 +37,6 @@ from gdviz.report.models import (
     Section,
     VideoView,
 )
-from gdviz.report.numbers import format_number, format_point
 from gdviz.report.render import read_static, render_page
 from gdviz.style import optimizer_color, series_color
 

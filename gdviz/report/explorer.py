@@ -18,7 +18,7 @@ import numpy as np
 
 from gdviz.descent import descend
 from gdviz.landscapes import Landscape, get_landscape
-from gdviz.report.numbers import format_number, format_point
+from gdviz.numbers import format_number, format_point
 from gdviz.style import LANDSCAPE_CMAP, optimizer_color, optimizer_label
 
 __all__ = [
