@@ -10,7 +10,7 @@ DEB_PACKAGES := libcairo2-dev libpango1.0-dev pkg-config chromium fonts-dejavu-c
 QUALITY ?= high
 BUILD := build
 
-.PHONY: help setup system-packages test lint format figures videos report bench reference clean
+.PHONY: help setup system-packages test lint format generate figures videos report bench reference clean
 
 help: ## show this list of targets
 	@echo "gdviz — make gradient descent visible"
@@ -53,6 +53,9 @@ lint: $(STAMP) ## ruff (lint + format check) and mypy
 format: $(STAMP) ## format the code with ruff
 	$(BIN)/ruff format gdviz tests benchmarks scenes
 	$(BIN)/ruff check --fix gdviz tests benchmarks scenes
+
+generate: $(STAMP) ## regenerate the landscapes' numpy and JavaScript kernels from the catalogue
+	$(BIN)/python -m gdviz.landscapes.generate
 
 figures: $(STAMP) ## build the figure gallery into build/figures
 	$(BIN)/gdviz figures --output $(BUILD)/figures

@@ -9,12 +9,15 @@
    anything is built or evaluated;
 2. builds the sympy tree with constructors (``sympy.Add``, ``sympy.Pow``, ``sympy.sin``, ...) from
    the checked tree -- the raw text never reaches ``eval``, ``sympify`` or ``parse_expr``;
-3. differentiates it exactly and compiles value, gradient and Hessian to numpy functions.
+3. differentiates it exactly (sympy) and compiles value, gradient and Hessian into
+   :mod:`gdviz.kernels` programs: the value straight from the checked tree, in the order it is
+   written (so ``x**2 + 4*x + 9`` evaluates bit for bit like the numpy expression), the
+   derivatives from sympy's expressions. The same programs print as JavaScript for the page.
 
 Integer literals stay exact (``2`` is ``Integer(2)``); a float literal becomes the exact
-``Rational`` of its shortest decimal form (``0.1`` is ``1/10``) and is compiled back to the same
-double, so ``x**2 + 4*x + 9`` evaluates bit for bit like the numpy expression. Constants with a
-function in them (``sin(2)``) enter as their float64 value, which keeps sympy fast.
+``Rational`` of its shortest decimal form (``0.1`` is ``1/10``) and compiles back to the same
+double. Constants with a function in them (``sin(2)``) enter as their float64 value, which
+keeps sympy fast.
 """
 
 from __future__ import annotations
@@ -33,8 +36,8 @@ from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 import sympy
-from sympy.printing.numpy import NumPyPrinter
 
+from gdviz import kernels
 from gdviz.numbers import superscript
 
 __all__ = [
@@ -74,9 +77,6 @@ class RealSign(sympy.Function):
     def fdiff(self, argindex: int = 1) -> sympy.Expr:
         return sympy.S.Zero
 
-    def _numpycode(self, printer: NumPyPrinter) -> str:
-        return f"numpy.sign({printer._print(self.args[0])})"
-
 
 class RealAbs(sympy.Function):
     """``numpy.abs`` as a sympy function with derivative ``RealSign``.
@@ -94,9 +94,6 @@ class RealAbs(sympy.Function):
     def fdiff(self, argindex: int = 1) -> sympy.Expr:
         return RealSign(self.args[0])
 
-    def _numpycode(self, printer: NumPyPrinter) -> str:
-        return f"numpy.abs({printer._print(self.args[0])})"
-
 
 class RealTanh(sympy.tanh):
     """``sympy.tanh`` without its complex-plane checks of the argument.
@@ -113,9 +110,6 @@ class RealTanh(sympy.tanh):
 
     def _eval_is_finite(self) -> bool | None:
         return True if self.args[0].is_extended_real else None
-
-    def _numpycode(self, printer: NumPyPrinter) -> str:
-        return f"numpy.tanh({printer._print(self.args[0])})"
 
 
 #: The callable functions (one positional argument each) and their sympy constructors.
@@ -510,38 +504,6 @@ def _ensure_numeric(text: str, expr: sympy.Expr, what: str) -> None:
         )
 
 
-def _float_literal(value: Fraction | sympy.Float) -> str:
-    """The Python literal of the double nearest ``value`` (``numpy.inf`` when it overflows)."""
-    try:
-        number = float(value)
-    except OverflowError:
-        number = math.inf if value > 0 else -math.inf
-    if math.isinf(number):
-        return "numpy.inf" if number > 0 else "(-numpy.inf)"
-    return repr(number)
-
-
-class _Float64Printer(NumPyPrinter):
-    """numpy code printer writing exact rationals as the double a float literal would give."""
-
-    def _print_Integer(self, expr: sympy.Integer) -> str:
-        return str(expr.p) if abs(expr.p) <= 2**53 else _float_literal(Fraction(expr.p))
-
-    def _print_Rational(self, expr: sympy.Rational) -> str:
-        return _float_literal(Fraction(expr.p, expr.q))
-
-    def _print_Float(self, expr: sympy.Float) -> str:
-        return _float_literal(expr)
-
-
-def _compile(symbols: tuple[sympy.Symbol, ...], expr: Any, cse: bool = False) -> Callable:
-    """Compile a checked sympy expression (or nested list of them) to a numpy function."""
-    namespace = {"numpy": np}
-    return sympy.lambdify(
-        symbols, expr, modules=[namespace, "numpy"], printer=_Float64Printer, cse=cse, dummify=True
-    )
-
-
 def _fill(shape: tuple[int, ...], raw: Any) -> np.ndarray:
     out = np.empty(shape, dtype=np.float64)
     out[...] = raw
@@ -549,7 +511,7 @@ def _fill(shape: tuple[int, ...], raw: Any) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------------------------
-# Display: Typst, LaTeX and plain unicode, printed from the checked syntax tree
+# Display: Typst and plain unicode, printed from the checked syntax tree
 # --------------------------------------------------------------------------------------------
 
 _ADD, _MUL, _NEG, _POW, _ATOM = range(1, 6)
@@ -559,7 +521,7 @@ class _Printer:
     """Render a checked tree with the fewest parentheses; subclasses give the notation.
 
     ``walk`` returns ``(text, precedence)``; ``tail`` is false where more factors follow on the
-    right, so LaTeX may write ``\\sin x`` only where that cannot swallow them.
+    right (kept for notations that write ``sin x`` without parentheses).
     """
 
     minus: ClassVar[str] = "-"
@@ -673,53 +635,6 @@ class _TypstPrinter(_Printer):
         return f"{mantissa} times {ten}"
 
 
-class _LatexPrinter(_Printer):
-    r"""LaTeX math: ``x^{2} + 4 x + 9``, ``\frac{x + 1}{2}``, ``x \cos x``, ``e^{-x}``."""
-
-    constants: ClassVar[dict[str, str]] = {"pi": r"\pi", "e": "e"}
-    functions: ClassVar[dict[str, str]] = {
-        "log": r"\ln",
-        "sin": r"\sin",
-        "cos": r"\cos",
-        "tan": r"\tan",
-        "tanh": r"\tanh",
-    }
-
-    def name(self, name: str) -> str:
-        escaped = name.replace("_", r"\_")
-        return name if len(name) == 1 else rf"\mathit{{{escaped}}}"
-
-    def paren(self, text: str) -> str:
-        return rf"\left({text}\right)"
-
-    def times(self, left: str, right: str) -> str:
-        return rf"{left} \cdot {right}" if right[:1].isdigit() else f"{left} {right}"
-
-    def divide(self, left: ast.expr, right: ast.expr) -> str:
-        return rf"\frac{{{self(left)}}}{{{self(right)}}}"
-
-    def power(self, base: str, exponent: ast.expr) -> str:
-        return f"{base}^{{{self(exponent)}}}"
-
-    def call(self, name: str, argument: ast.expr, tail: bool) -> tuple[str, int]:
-        if name == "exp":
-            return self.power("e", argument), _POW
-        if name == "sqrt":
-            return rf"\sqrt{{{self(argument)}}}", _ATOM
-        if name == "abs":
-            return rf"\left|{self(argument)}\right|", _ATOM
-        function = self.functions[name]
-        if tail and self.is_simple(argument):
-            return f"{function} {self(argument)}", _ATOM
-        return function + self.paren(self(argument)), _ATOM
-
-    def ten(self, exponent: str) -> str:
-        return f"10^{{{exponent}}}"
-
-    def scientific(self, mantissa: str, ten: str) -> str:
-        return rf"{mantissa} \times {ten}"
-
-
 class _PrettyPrinter(_Printer):
     """Plain unicode: ``x² + 4·x + 9``, ``(x + 1)/2``, ``3·sin(y)``, ``√x``, ``|x|``."""
 
@@ -790,13 +705,56 @@ class Expression:
     sympy_gradient: tuple[sympy.Expr, ...] = field(repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        symbols = _symbols(self.variables)
-        object.__setattr__(self, "_value_fn", _compile(symbols, self.sympy_expr))
-        gradient = _compile(symbols, list(self.sympy_gradient), cse=True)
-        object.__setattr__(self, "_gradient_fn", gradient)
+        object.__setattr__(self, "_value_fn", self.program(gradient=False).compile())
+        object.__setattr__(self, "_gradient_fn", self.program(value=False).compile())
 
     def __reduce__(self) -> tuple[Any, ...]:
         return parse_expression, (self.text, self.variables)
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """The kernels' argument names: ``v0, v1, …`` for the variables, in order."""
+        return tuple(f"v{i}" for i in range(len(self.variables)))
+
+    def program(self, *, value: bool = True, gradient: bool = True) -> kernels.Program:
+        """The formula as one :class:`~gdviz.kernels.Program`: value, then the gradient.
+
+        The value keeps the order the formula is written in; the gradient is sympy's exact
+        derivative. The same program prints as numpy (``gdviz run``) and as JavaScript (the
+        report's page).
+        """
+        outputs = ([self.value_node] if value else []) + (
+            list(self.gradient_nodes) if gradient else []
+        )
+        return kernels.Program(self.inputs, tuple(outputs))
+
+    @cached_property
+    def value_node(self) -> kernels.Node:
+        """The value's program node, built from the checked syntax tree."""
+        names = {v: kernels.var(i) for v, i in zip(self.variables, self.inputs, strict=True)}
+        return kernels.from_ast(self._tree, names, floats=self._floats)
+
+    @cached_property
+    def gradient_nodes(self) -> tuple[kernels.Node, ...]:
+        """The exact partial derivatives' program nodes."""
+        names = {s: kernels.var(i) for s, i in zip(self._symbols, self.inputs, strict=True)}
+        return tuple(kernels.from_sympy(part, names) for part in self.sympy_gradient)
+
+    @cached_property
+    def hessian_nodes(self) -> tuple[kernels.Node, ...]:
+        """The exact second derivatives' program nodes, row by row."""
+        names = {s: kernels.var(i) for s, i in zip(self._symbols, self.inputs, strict=True)}
+        return tuple(kernels.from_sympy(h, names) for row in self.sympy_hessian for h in row)
+
+    @cached_property
+    def _symbols(self) -> tuple[sympy.Symbol, ...]:
+        return _symbols(self.variables)
+
+    @cached_property
+    def _floats(self) -> dict[int, float]:
+        checker = _Checker(self.text, self.variables)
+        checker.check(self._tree)
+        return checker.floats
 
     def _coords(self, coords: tuple[Any, ...]) -> tuple[tuple[np.ndarray, ...], tuple[int, ...]]:
         if len(coords) != len(self.variables):
@@ -811,7 +769,7 @@ class Expression:
         """f at the broadcast points: a float64 array of the broadcast shape."""
         arrays, shape = self._coords(coords)
         with np.errstate(all="ignore"):
-            return _fill(shape, self._value_fn(*arrays))  # type: ignore[attr-defined]
+            return _fill(shape, self._value_fn(*arrays)[0])  # type: ignore[attr-defined]
 
     def gradient(self, *coords: np.ndarray) -> tuple[np.ndarray, ...]:
         """The exact partial derivatives, one float64 array of the broadcast shape each."""
@@ -827,24 +785,22 @@ class Expression:
         """
         arrays, shape = self._coords(coords)
         n = len(self.variables)
-        out = np.empty((*shape, n, n), dtype=np.float64)
         with np.errstate(all="ignore"):
-            rows = self._hessian_fn(*arrays)
-            for i in range(n):
-                for j in range(n):
-                    out[..., i, j] = rows[i][j]
-        return out
+            parts = self._hessian_fn(*arrays)
+        out = np.empty((*shape, n * n), dtype=np.float64)
+        for i, part in enumerate(parts):
+            out[..., i] = part
+        return out.reshape(*shape, n, n)
 
     @cached_property
     def sympy_hessian(self) -> tuple[tuple[sympy.Expr, ...], ...]:
         """The exact second derivatives as sympy expressions."""
-        symbols = _symbols(self.variables)
+        symbols = self._symbols
         return tuple(tuple(_derivative(part, s) for s in symbols) for part in self.sympy_gradient)
 
     @cached_property
     def _hessian_fn(self) -> Callable:
-        rows = [list(row) for row in self.sympy_hessian]
-        return _compile(_symbols(self.variables), rows, cse=True)
+        return kernels.Program(self.inputs, self.hessian_nodes).compile()
 
     @cached_property
     def _tree(self) -> ast.expr:
@@ -854,11 +810,6 @@ class Expression:
     def typst(self) -> str:
         """The formula in Typst math syntax, e.g. ``x^2 + 3 sin(y)``."""
         return _TypstPrinter()(self._tree)
-
-    @cached_property
-    def latex(self) -> str:
-        r"""The formula in LaTeX, e.g. ``x^{2} + 3 \sin y``."""
-        return _LatexPrinter()(self._tree)
 
     @cached_property
     def pretty(self) -> str:
@@ -922,3 +873,21 @@ def _check_variables(variables: tuple[str, ...]) -> None:
             raise ValueError(f"{name!r} is not a valid variable name")
         if name in FUNCTIONS or name in CONSTANTS:
             raise ValueError(f"{name!r} is a function or constant, not a variable name")
+
+
+def formula_node(text: str, names: dict[str, kernels.Node]) -> kernels.Node:
+    """The :mod:`gdviz.kernels` node of a formula over ``names``, checked but not differentiated.
+
+    Used for per-sample losses of data problems, whose gradients are written out alongside
+    them (and checked against sympy's derivative by the tests).
+
+    Raises
+    ------
+    ExpressionError
+        As :func:`parse_expression`.
+    """
+    text = text.strip()
+    node = _parse(text)
+    checker = _Checker(text, tuple(names))
+    checker.check(node)
+    return kernels.from_ast(node, names, floats=checker.floats)

@@ -23,15 +23,6 @@ playwright_sync = pytest.importorskip("playwright.sync_api")
 from gdviz.report import ReportOptions, build_report  # noqa: E402
 from gdviz.video import video_available  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 HOSTILE_TITLE = "<script>window.__pwned=1</script>"
 #: The scene rendered for real (low quality) when Manim is available; enough to test playback.
 VIDEO_SCENES = ("hiker",)
@@ -51,16 +42,6 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     finally:
         mp.undo()
     return {"assets": assets.page, "single": single.page}
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (make setup installs Debian's chromium)")
-    with playwright_sync.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield instance
-        instance.close()
 
 
 def wait_until(page: Any, expression: str, timeout: float = 10.0) -> None:

@@ -1,0 +1,178 @@
+"""The landscape catalogue: loss functions with exact gradients, bounds and known minima.
+
+Two kinds of landscape exist:
+
+* formula landscapes — every 1-D and 2-D built-in and every user ``--expr``. A built-in's
+  numpy kernels are generated from its catalogue formula (:mod:`gdviz.landscapes.generate`),
+  so looking one up needs no sympy; a user's formula is parsed safely and differentiated
+  exactly by :mod:`gdviz.expression` when it is given;
+* data landscapes — a mean loss over a data set (:mod:`gdviz.landscapes.data`); their samples
+  are ``landscape.data`` (``X``, ``y``).
+
+Every built-in is one entry of :mod:`gdviz.landscapes.catalogue`.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from gdviz.landscapes.catalogue import DATA_ENTRIES, FORMULA_ENTRIES, Entry
+from gdviz.landscapes.data import (
+    REGRESSION_X,
+    REGRESSION_Y,
+    LeastSquaresProblem,
+    data_landscape,
+    least_squares_landscape,
+    least_squares_problem,
+)
+from gdviz.landscapes.landscape import (
+    Bounds,
+    Dataset,
+    Functions,
+    Landscape,
+    coordinate_functions,
+    suggested_lr,
+)
+from gdviz.names import unknown_name_message
+
+__all__ = [
+    "LANDSCAPES",
+    "REGRESSION_X",
+    "REGRESSION_Y",
+    "Dataset",
+    "Functions",
+    "Landscape",
+    "LeastSquaresProblem",
+    "from_expression",
+    "get_landscape",
+    "landscape_names",
+    "least_squares_problem",
+    "suggested_lr",
+]
+
+#: The built-in names, in catalogue order.
+LANDSCAPES: tuple[str, ...] = (
+    *(entry.name for entry in FORMULA_ENTRIES),
+    *(entry.name for entry in DATA_ENTRIES),
+    "least-squares",
+)
+
+
+def _formula_landscape(entry: Entry) -> Landscape:
+    from gdviz.landscapes import compiled
+
+    generated = compiled.FORMULAS.get(entry.name)
+    if generated is None or generated.text != entry.text:
+        raise RuntimeError(
+            f"the kernels of landscape {entry.name!r} are stale: run `make generate`"
+        )
+    functions = coordinate_functions(
+        generated.value, generated.both, generated.gradient, generated.hessian, len(entry.variables)
+    )
+    return Landscape(
+        name=entry.name,
+        title=entry.title,
+        variables=entry.variables,
+        functions=functions,
+        bounds=entry.bounds,
+        minima=entry.minima,
+        saddles=entry.saddles,
+        formula=generated.typst,
+        pretty=generated.pretty,
+        kind=entry.kind,
+        description=entry.description,
+        log_levels=entry.log_levels,
+        starts=entry.starts,
+        steps=entry.steps,
+        lrs=entry.lrs,
+        race=entry.race,
+    )
+
+
+@cache
+def _builtins() -> dict[str, Landscape]:
+    from gdviz.landscapes import compiled
+
+    catalogue = {entry.name: _formula_landscape(entry) for entry in FORMULA_ENTRIES}
+    for data in DATA_ENTRIES:
+        catalogue[data.name] = data_landscape(data, compiled.SAMPLES[data.name])
+    catalogue["least-squares"] = least_squares_landscape()
+    return catalogue
+
+
+def landscape_names() -> list[str]:
+    """The names of every built-in landscape."""
+    return list(LANDSCAPES)
+
+
+def get_landscape(name: str) -> Landscape:
+    """Look up a built-in landscape by name.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name, suggesting the closest one.
+    """
+    catalogue = _builtins()
+    if name in catalogue:
+        return catalogue[name]
+    raise ValueError(unknown_name_message("landscape", name, LANDSCAPES))
+
+
+def from_expression(
+    text: str,
+    *,
+    name: str | None = None,
+    title: str | None = None,
+    variables: tuple[str, ...] = ("x", "y"),
+    bounds: Bounds | None = None,
+    **metadata: Any,
+) -> Landscape:
+    """Build a landscape from a user's formula (``--expr``).
+
+    The text is parsed by :func:`gdviz.expression.parse_expression` (an AST whitelist: nothing
+    is evaluated); the gradient and Hessian are its exact symbolic derivatives.
+
+    Parameters
+    ----------
+    text : str
+        The formula, e.g. ``"x**2 + 3*sin(y)"``.
+    variables : tuple of str
+        Names the formula may use; it is 1-D if only the first appears.
+    bounds : tuple of (low, high), optional
+        Plotting window; default ``[-5, 5]`` per variable.
+    **metadata
+        Other :class:`Landscape` fields (``minima``, ``kind``, ``description``…).
+
+    Raises
+    ------
+    gdviz.expression.ExpressionError
+        If the formula is not allowed or malformed (a one-line message).
+    """
+    from gdviz import kernels
+    from gdviz.expression import parse_expression
+
+    expr = parse_expression(text, variables=variables)
+    dim = len(expr.variables)
+    value = expr.program(gradient=False).compile()
+    both = expr.program().compile()
+    gradient = expr.program(value=False).compile()
+
+    @cache
+    def compiled_hessian() -> Any:
+        return kernels.Program(expr.inputs, expr.hessian_nodes).compile()
+
+    def hessian(*coords: Any) -> tuple[Any, ...]:
+        return compiled_hessian()(*coords)
+
+    return Landscape(
+        name=name or expr.text,
+        title=title or expr.pretty,
+        variables=expr.variables,
+        functions=coordinate_functions(value, both, gradient, hessian, dim),
+        bounds=bounds or ((-5.0, 5.0),) * dim,
+        formula=expr.typst,
+        pretty=expr.pretty,
+        **metadata,
+    )
