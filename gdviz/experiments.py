@@ -38,6 +38,7 @@ from gdviz.landscapes import (
     Landscape,
     from_expression,
     get_landscape,
+    landscape_names,
     least_squares_problem,
 )
 from gdviz.names import unknown_name_message
@@ -51,6 +52,7 @@ __all__ = [
     "builtin_experiments",
     "get_experiment",
     "load_experiments",
+    "race_experiment",
 ]
 
 
@@ -175,44 +177,42 @@ class ExperimentResult:
 # Built-ins: every example of the seed documents
 # --------------------------------------------------------------------------------------------
 
-_SEED003_OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
+#: The four optimizers of seed 003's race.
+RACE_OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
 #: Seed 003 gives RMSProp's decay as β = 0.9 (torch's default alpha is 0.99).
 _SEED003_PARAMS: dict[str, dict[str, Any]] = {"rmsprop": {"alpha": 0.9}}
 
-# landscape: (start, steps, {optimizer: lr})
-_SEED003_RACES: dict[str, tuple[tuple[float, float], int, dict[str, float]]] = {
-    "bowl": ((-2.4, 1.8), 150, {"sgd": 0.1, "momentum": 0.05, "rmsprop": 0.05, "adam": 0.2}),
-    "valley": ((-2.6, 1.4), 150, {"sgd": 0.09, "momentum": 0.02, "rmsprop": 0.05, "adam": 0.2}),
-    "rosenbrock": (
-        (-1.5, 2.0),
-        1500,
-        {"sgd": 0.001, "momentum": 0.0005, "rmsprop": 0.005, "adam": 0.05},
-    ),
-    "himmelblau": (
-        (-0.5, -0.5),
-        300,
-        {"sgd": 0.01, "momentum": 0.004, "rmsprop": 0.05, "adam": 0.2},
-    ),
-    "rastrigin": ((2.6, 2.3), 300, {"sgd": 0.002, "momentum": 0.002, "rmsprop": 0.05, "adam": 0.2}),
-}
 
+def race_experiment(landscape: str | Landscape) -> Experiment:
+    """Seed 003's race (SGD, Momentum, RMSProp, Adam) on a 2-D landscape, from its defaults.
 
-def _seed003_race(landscape: str) -> Experiment:
-    start, steps, lrs = _SEED003_RACES[landscape]
-    title = get_landscape(landscape).title
+    The start, the steps and each optimizer's learning rate are the landscape's declared ones
+    (:mod:`gdviz.landscapes.catalogue`); the gradient-norm tolerance is 10⁻⁶.
+
+    Raises
+    ------
+    ValueError
+        For a landscape that is not 2-D or declares no start or learning rates.
+    """
+    surface = get_landscape(landscape) if isinstance(landscape, str) else landscape
+    if surface.dim != 2 or not surface.starts:
+        raise ValueError(f"landscape '{surface.name}' is not a 2-D landscape with a start")
+    missing = [name for name in RACE_OPTIMIZERS if name not in surface.lrs]
+    if missing:
+        raise ValueError(f"landscape '{surface.name}' declares no learning rate for {missing[0]}")
     return Experiment(
-        name=f"race-{landscape}",
-        title=f"SGD, Momentum, RMSProp and Adam on the {title.lower()}",
-        landscape=landscape,
-        starts=(start,),
+        name=f"race-{surface.name}",
+        title=f"SGD, Momentum, RMSProp and Adam on the {surface.title.lower()}",
+        landscape=surface.name,
+        starts=(surface.starts[0],),
         runs=tuple(
-            RunConfig(name, lrs[name], dict(_SEED003_PARAMS.get(name, {})))
-            for name in _SEED003_OPTIMIZERS
+            RunConfig(name, surface.lrs[name], dict(_SEED003_PARAMS.get(name, {})))
+            for name in RACE_OPTIMIZERS
         ),
-        steps=steps,
+        steps=surface.steps,
         grad_tol=1e-6,
-        description=get_landscape(landscape).description,
-        source="seed 003",
+        description=surface.description,
+        source="seed 003" if surface.race else "gdviz",
     )
 
 
@@ -299,7 +299,7 @@ def _builtins() -> list[Experiment]:
             source="seed 002",
         ),
     ]
-    experiments += [_seed003_race(name) for name in _SEED003_RACES]
+    experiments += [race_experiment(name) for name in landscape_names() if get_landscape(name).race]
     return experiments
 
 

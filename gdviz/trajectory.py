@@ -156,33 +156,34 @@ class Trajectory:
         }
         return json.dumps(document, indent=1, allow_nan=True) + "\n"
 
+    def encode(self, fmt: str) -> bytes:
+        """The trajectory as the bytes of a ``csv``, ``json`` or ``npz`` file."""
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown trajectory format '{fmt}' (use csv, json or npz)")
+        if fmt == "csv":
+            return self.to_csv().encode()
+        if fmt == "json":
+            return self.to_json().encode()
+        meta = {
+            "variables": list(self.variables),
+            "status": self.status,
+            "spec": self.spec.to_dict() if self.spec else None,
+        }
+        buffer = io.BytesIO()
+        np.savez(
+            buffer,
+            points=self.points,
+            losses=self.losses,
+            grad_norms=self.grad_norms,
+            lrs=self.lrs,
+            meta=np.array(json.dumps(meta)),
+        )
+        return buffer.getvalue()
+
     def save(self, path: str | Path, fmt: str | None = None) -> Path:
         """Write to ``path`` atomically; the format comes from ``fmt`` or the suffix."""
         path = Path(path)
-        fmt = fmt or path.suffix.lstrip(".").lower()
-        if fmt not in FORMATS:
-            raise ValueError(f"unknown trajectory format '{fmt}' (use csv, json or npz)")
-        if fmt == "npz":
-            buffer = io.BytesIO()
-            np.savez(
-                buffer,
-                points=self.points,
-                losses=self.losses,
-                grad_norms=self.grad_norms,
-                lrs=self.lrs,
-                meta=np.array(
-                    json.dumps(
-                        {
-                            "variables": list(self.variables),
-                            "status": self.status,
-                            "spec": self.spec.to_dict() if self.spec else None,
-                        }
-                    )
-                ),
-            )
-            atomic_write(path, buffer.getvalue())
-        else:
-            atomic_write(path, (self.to_csv() if fmt == "csv" else self.to_json()).encode())
+        atomic_write(path, self.encode(fmt or path.suffix.lstrip(".").lower()))
         return path
 
 

@@ -78,7 +78,7 @@ def test_run_csv_matches_the_library() -> None:
         "run",
         "-l",
         "himmelblau",
-        "-o",
+        "--optimizer",
         "momentum",
         "--lr",
         "0.01",
@@ -140,7 +140,7 @@ def test_tol_zero_runs_exactly_the_steps_and_default_tol_converges() -> None:
         "run",
         "-l",
         "bowl",
-        "-o",
+        "--optimizer",
         "gd",
         "--start",
         "1,1",
@@ -156,7 +156,7 @@ def test_tol_zero_runs_exactly_the_steps_and_default_tol_converges() -> None:
         "run",
         "-l",
         "bowl",
-        "-o",
+        "--optimizer",
         "gd",
         "--lr",
         "0.1",
@@ -176,7 +176,7 @@ def test_output_file_format_from_suffix(tmp_path: Path) -> None:
         "run",
         "-l",
         "parabola",
-        "-o",
+        "--optimizer",
         "gd",
         "--start",
         "3",
@@ -191,36 +191,67 @@ def test_output_file_format_from_suffix(tmp_path: Path) -> None:
     assert json.loads(target.read_text())["records"][1]["x"] == 3 - 1.1 * 6
 
 
+BOWL_ADAM = ["-l", "bowl", "--optimizer", "adam", "--start", "0,0"]
+BOWL_SGD = ["-l", "bowl", "--optimizer", "sgd", "--start", "0,0"]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["-l", "rosenbrok", "-o", "adam", "--start", "0,0"], "did you mean 'rosenbrock'"),
-        (["-l", "bowl", "-o", "adamm", "--start", "0,0"], "did you mean 'adam'"),
-        (["-l", "bowl", "-e", "x**2", "-o", "adam", "--start", "0,0"], "exactly one of"),
-        (["-o", "adam", "--start", "0,0"], "exactly one of"),
-        (["-l", "bowl", "-o", "adam", "--start", "1"], "2 variable(s)"),
-        (["-l", "bowl", "-o", "adam", "--start", "1,2,3"], "2 variable(s)"),
-        (["-l", "bowl", "-o", "adam", "--start", "a,b"], "not a list of numbers"),
-        (["-l", "bowl", "-o", "adam", "--start", "0,0", "--lr", "fast"], "not a number"),
-        (["-l", "bowl", "-o", "adam", "--start", "0,0", "--lr", "-1"], "lr"),
-        (["-l", "bowl", "-o", "adam", "--start", "0,0", "--steps", "-3"], "--steps"),
-        (["-l", "bowl", "-o", "adam", "--start", "0,0", "--param", "momentum=0.9"], "momentum"),
-        (["-l", "bowl", "-o", "adam", "--start", "0,0", "--param", "betas=0.9,1.5"], "betas"),
-        (["-l", "bowl", "-o", "adam", "--start", "0,0", "--param", "betas"], "KEY=VALUE"),
-        (["-l", "bowl", "-o", "sgd", "--start", "0,0", "--param", "nesterov=true"], "nesterov"),
+        (["-l", "rosenbrok", "--optimizer", "adam", "--start", "0,0"], "did you mean 'rosenbrock'"),
+        (["-l", "bowl", "--optimizer", "adamm", "--start", "0,0"], "did you mean 'adam'"),
+        (["-l", "bowl", "-e", "x**2", "--optimizer", "adam", "--start", "0,0"], "exactly one of"),
+        (["--optimizer", "adam", "--start", "0,0"], "exactly one of"),
+        (["-l", "bowl", "--optimizer", "adam", "--start", "1"], "2 variable(s)"),
+        (["-l", "bowl", "--optimizer", "adam", "--start", "1,2,3"], "2 variable(s)"),
+        (["-l", "bowl", "--optimizer", "adam", "--start", "a,b"], "not a list of numbers"),
+        ([*BOWL_ADAM, "--lr", "fast"], "not a number"),
+        ([*BOWL_ADAM, "--lr", "-1"], "lr"),
+        ([*BOWL_ADAM, "--steps", "-3"], "--steps"),
         (
-            ["-l", "bowl", "-o", "adam", "--start", "0,0", "--schedule", "exponential:gamma"],
+            [*BOWL_ADAM, "--param", "momentum=0.9"],
+            "momentum",
+        ),
+        (
+            [*BOWL_ADAM, "--param", "betas=0.9,1.5"],
+            "betas",
+        ),
+        ([*BOWL_ADAM, "--param", "betas"], "KEY=VALUE"),
+        (
+            [*BOWL_SGD, "--param", "nesterov=true"],
+            "nesterov",
+        ),
+        (
+            [
+                "-l",
+                "bowl",
+                "--optimizer",
+                "adam",
+                "--start",
+                "0,0",
+                "--schedule",
+                "exponential:gamma",
+            ],
             "schedule",
         ),
         (
-            ["-l", "bowl", "-o", "adam", "--start", "0,0", "--schedule", "cosin:T_max=3"],
+            [*BOWL_ADAM, "--schedule", "cosin:T_max=3"],
             "did you mean 'cosine'",
         ),
-        (["-l", "bowl", "-o", "adam", "--start", "0,0", "--tol", "-1"], "--tol"),
-        (["-e", "__import__('os')", "-o", "adam", "--start", "0,0"], "--expr"),
-        (["-l", "bowl", "-o", "adam", "--start", "0,0", "--format", "xml"], "--format"),
+        ([*BOWL_ADAM, "--tol", "-1"], "--tol"),
+        (["-e", "__import__('os')", "--optimizer", "adam", "--start", "0,0"], "--expr"),
+        ([*BOWL_ADAM, "--format", "xml"], "--format"),
         (
-            ["-l", "bowl", "-o", "adam", "--start", "0,0", "--output", "/proc/version/x.csv"],
+            [
+                "-l",
+                "bowl",
+                "--optimizer",
+                "adam",
+                "--start",
+                "0,0",
+                "--output",
+                "/proc/version/x.csv",
+            ],
             "--output",
         ),
     ],
@@ -237,30 +268,130 @@ def test_bad_input_is_one_line_exit_2(args: list[str], message: str) -> None:
 def test_bad_output_leaves_nothing_behind(tmp_path: Path) -> None:
     target = tmp_path / "run.csv"
     target.mkdir()
-    result = invoke("run", "-l", "bowl", "-o", "adam", "--start", "0,0", "--output", str(target))
+    result = invoke(
+        "run", "-l", "bowl", "--optimizer", "adam", "--start", "0,0", "--output", str(target)
+    )
     assert result.exit_code == 2
     assert list(tmp_path.iterdir()) == [target]
 
 
-def test_real_subprocess_answers_without_heavy_imports() -> None:
+HEAVY = ("sympy", "matplotlib", "manim", "jinja2", "scipy", "PIL")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "-l", "bowl", "--optimizer", "gd", "--start", "1,1", "-f", "csv"],
+        ["run", "-l", "linear-regression", "--optimizer", "adam", "--start", "0,0"],
+        ["--help"],
+        ["run", "--help"],
+    ],
+)
+def test_help_and_runs_on_builtins_import_nothing_heavy(args: list[str]) -> None:
     code = (
         "import sys; from gdviz.cli import cli\n"
-        "try:\n    cli(['run','-l','bowl','-o','gd','--start','1,1','-f','csv'])\n"
+        f"try:\n    cli({args!r})\n"
         "except SystemExit as e:\n    assert e.code == 0, e.code\n"
-        "heavy = [m for m in ('matplotlib', 'manim') if m in sys.modules]\n"
-        "print('HEAVY', heavy, file=sys.stderr)\n"
+        f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
+        "lazy = [m for m in ('gdviz.cli.figures', 'gdviz.cli.video', 'gdviz.cli.report')\n"
+        "        if m in sys.modules]\n"
+        "print('HEAVY', heavy, lazy, file=sys.stderr)\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
-    assert "HEAVY []" in result.stderr
-    assert result.stdout.startswith("step,x,y,loss,grad_norm,lr")
+    assert "HEAVY [] []" in result.stderr
+    if args[0] == "run" and "-f" in args:
+        assert result.stdout.startswith("step,x,y,loss,grad_norm,lr")
+
+
+RUN = ["run", "-l", "bowl", "--optimizer", "gd", "--start", "1,1", "--steps", "5"]
+
+
+def test_dash_output_is_standard_output(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, [*RUN, "-o", "-", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["steps"] == 5
+    assert not (Path.cwd() / "-").exists()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json", ".npz", ".txt"])
+def test_the_output_suffix_chooses_the_format(tmp_path: Path, suffix: str) -> None:
+    from gdviz.trajectory import load_trajectory
+
+    target = tmp_path / f"run{suffix}"
+    result = CliRunner().invoke(cli, [*RUN, "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    if suffix == ".txt":
+        assert "status     " in target.read_text()
+    else:
+        assert load_trajectory(target).steps == 5
+
+
+@pytest.mark.parametrize("name", ["r.parquet", "run"])
+def test_an_unknown_suffix_is_a_usage_error(tmp_path: Path, name: str) -> None:
+    result = CliRunner().invoke(cli, [*RUN, "-o", str(tmp_path / name)])
+    assert result.exit_code == 2
+    assert "cannot tell the format" in result.output and "'--output'" in result.output
+    assert list(tmp_path.iterdir()) == []
+    forced = CliRunner().invoke(cli, [*RUN, "-o", str(tmp_path / name), "--format", "csv"])
+    assert forced.exit_code == 0 and (tmp_path / name).read_text().startswith("step,")
+
+
+def test_quiet_and_verbose(tmp_path: Path) -> None:
+    target = tmp_path / "run.csv"
+    normal = CliRunner().invoke(cli, [*RUN, "-o", str(target)])
+    assert "wrote" in normal.stderr
+    quiet = CliRunner().invoke(cli, [*RUN, "-o", str(target), "-q"])
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+    bad = CliRunner().invoke(cli, [*RUN, "-o", str(target), "-q", "--lr", "x"])
+    assert bad.exit_code == 2 and bad.stderr.startswith("Error:")
+
+
+def test_every_command_takes_quiet_and_verbose_and_outputs_are_dash_o() -> None:
+    from gdviz.cli.app import COMMANDS
+
+    for name in COMMANDS:
+        command = cli.get_command(None, name)  # type: ignore[arg-type]
+        flags = {flag for p in command.params for flag in getattr(p, "opts", [])}
+        assert {"-q", "--quiet", "-v", "--verbose"} <= flags, name
+        if name not in ("list", "completion"):
+            assert {"-o", "--output"} <= flags, name
+
+
+@pytest.mark.parametrize("command", ["figures", "report", "video"])
+def test_directory_outputs_refuse_dash(command: str) -> None:
+    result = CliRunner().invoke(cli, [command, "-o", "-"])
+    assert result.exit_code == 2
+    assert "writes a directory" in result.output
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_completion_scripts(shell: str) -> None:
+    result = CliRunner().invoke(cli, ["completion", shell])
+    assert result.exit_code == 0
+    assert "_GDVIZ_COMPLETE" in result.output
+
+
+def test_shell_completion_offers_landscapes() -> None:
+    from click.shell_completion import ShellComplete
+
+    complete = ShellComplete(cli, {}, "gdviz", "_GDVIZ_COMPLETE")
+    offered = [c.value for c in complete.get_completions(["run", "--landscape"], "ros")]
+    assert offered == ["rosenbrock"]
+
+
+def test_python_dash_m_gdviz() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "gdviz", "--version"], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == f"gdviz, version {__version__}"
 
 
 def test_console_script_error_is_one_line() -> None:
     gdviz = Path(sys.executable).parent / "gdviz"
     result = subprocess.run(
-        [str(gdviz), "run", "-l", "nope", "-o", "adam", "--start", "0,0"],
+        [str(gdviz), "run", "-l", "nope", "--optimizer", "adam", "--start", "0,0"],
         capture_output=True,
         text=True,
     )

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from gdviz.cli import cli
 from gdviz.figures import FIGURES, render_figures
 
-GDVIZ = [sys.executable, "-m", "gdviz.cli"]
+GDVIZ = [sys.executable, "-m", "gdviz"]
 
 
 def invoke(*args: str):
@@ -77,7 +77,7 @@ def test_named_figures_are_written_with_progress(tmp_path: Path) -> None:
 
 
 def test_default_formats_are_png_and_svg(tmp_path: Path) -> None:
-    result = invoke("figures", "schedules", "-O", str(tmp_path), "--dpi", "30")
+    result = invoke("figures", "schedules", "-o", str(tmp_path), "--dpi", "30")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["schedules.png", "schedules.svg"]
 
@@ -154,7 +154,7 @@ def test_unwritable_output_is_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "fragments"),
     [
-        (None, ["'--config'", "cannot read"]),
+        (None, ["'--config'", "does not exist"]),
         ("[experiment.x\n", ["'--config'", "invalid TOML"]),
         (
             '[experiment.x]\nlandscape = "bowl"\nstarts = [[1.0, 1.0]]\n'

@@ -156,7 +156,7 @@ def test_real_render_then_up_to_date(tmp_path):
     command = [
         sys.executable,
         "-m",
-        "gdviz.cli",
+        "gdviz",
         "video",
         "local-minima",
         "--quality",
