@@ -81,6 +81,7 @@ bench: $(TORCH_STAMP) ## core vs torch.optim and render vs encode-only speed rat
 
 reference: $(TORCH_STAMP) ## re-record the torch.optim reference values used by the tests (installs torch)
 	$(BIN)/python tests/reference/record_torch.py
+	$(BIN)/python tests/reference/record_network.py
 
 clean: ## remove build output (keeps .venv)
 	rm -rf $(BUILD) media .pytest_cache

@@ -16,7 +16,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-import sympy
 
 from gdviz import kernels
 from gdviz.expression import parse_expression
@@ -47,21 +46,34 @@ def test_generated_kernels_equal_a_fresh_compile_of_the_formula(entry: Any) -> N
 
 
 @pytest.mark.parametrize("entry", DATA_ENTRIES, ids=lambda e: e.name)
-def test_data_problems_write_out_sympys_derivatives(entry: Any) -> None:
-    symbols = {name: sympy.Symbol(name, real=True) for name in (*entry.variables, *entry.columns)}
+def test_data_problems_write_out_exact_derivatives(entry: Any) -> None:
+    """The written-out per-sample gradient and Hessian equal the exact (sympy) derivatives."""
+    names = (*entry.variables, *entry.columns)
+    loss = parse_expression(entry.sample_loss, names)
+    gradient = [parse_expression(text, names) for text in entry.sample_gradient]
+    hessian = [parse_expression(text, names) for text in entry.sample_hessian]
+    coords = list(RNG.uniform(-4, 4, size=(len(names), 400)))
+    dim = len(entry.variables)
+    exact = loss.gradient(*coords)[:dim]
+    for written, derivative in zip(gradient, exact, strict=True):
+        np.testing.assert_allclose(
+            _value(written, coords, names), derivative, rtol=1e-12, atol=1e-14
+        )
+    for i, row in enumerate(gradient):
+        second = row.gradient(*_padded(row, coords, names))
+        for j in range(dim):
+            np.testing.assert_allclose(
+                _value(hessian[i * dim + j], coords, names), second[j], rtol=1e-12, atol=1e-14
+            )
 
-    def parse(text: str) -> sympy.Expr:
-        return sympy.sympify(text, locals=symbols)  # our own catalogue text, not user input
 
-    loss = parse(entry.sample_loss)
-    params = [symbols[v] for v in entry.variables]
-    for text, p in zip(entry.sample_gradient, params, strict=True):
-        assert sympy.simplify(parse(text) - sympy.diff(loss, p)) == 0, text
-    hessian = iter(entry.sample_hessian)
-    for p in params:
-        for q in params:
-            text = next(hessian)
-            assert sympy.simplify(parse(text) - sympy.diff(loss, p, q)) == 0, text
+def _padded(expr: Any, coords: list[np.ndarray], names: tuple[str, ...]) -> list[np.ndarray]:
+    # a formula's variables stop at the last name it uses
+    return coords[: len(expr.variables)]
+
+
+def _value(expr: Any, coords: list[np.ndarray], names: tuple[str, ...]) -> np.ndarray:
+    return np.broadcast_to(expr.value(*_padded(expr, coords, names)), coords[0].shape)
 
 
 def test_program_keeps_the_written_order_and_folds_constants() -> None:
@@ -104,7 +116,7 @@ def test_the_page_computes_the_cores_numbers(js_page: Any, name: str) -> None:
         np.testing.assert_array_equal(actual, expected)
     else:
         np.testing.assert_allclose(actual, expected, rtol=1e-13, atol=1e-13)
-    assert exact == (name not in ("rastrigin", "xcosx"))
+    assert exact == (name not in ("rastrigin", "xcosx", "logistic-regression"))
 
 
 @pytest.mark.slow

@@ -34,6 +34,7 @@ from gdviz.landscapes.landscape import (
     coordinate_functions,
     suggested_lr,
 )
+from gdviz.landscapes.network import network_landscape
 from gdviz.names import unknown_name_message
 
 __all__ = [
@@ -56,6 +57,7 @@ LANDSCAPES: tuple[str, ...] = (
     *(entry.name for entry in FORMULA_ENTRIES),
     *(entry.name for entry in DATA_ENTRIES),
     "least-squares",
+    "mlp-moons",
 )
 
 
@@ -98,6 +100,7 @@ def _builtins() -> dict[str, Landscape]:
     for data in DATA_ENTRIES:
         catalogue[data.name] = data_landscape(data, compiled.SAMPLES[data.name])
     catalogue["least-squares"] = least_squares_landscape()
+    catalogue["mlp-moons"] = network_landscape()
     return catalogue
 
 

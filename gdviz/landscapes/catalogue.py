@@ -284,6 +284,34 @@ DATA_ENTRIES: tuple[DataEntry, ...] = (
         steps=200,
         lrs=_lrs(0.01, 0.005, 0.05, 0.1),
     ),
+    DataEntry(
+        "logistic-regression",
+        "Logistic regression (two classes, one feature)",
+        ("w", "b"),
+        ("x", "y"),
+        # mean binary cross-entropy of p = σ(z), z = w·x + b, written stably (log-sum-exp):
+        # softplus(z) − y·z with softplus(z) = max(z, 0) + log(1 + e^(−|z|)), σ(z) via tanh
+        sample_loss=("(w*x + b + abs(w*x + b))/2 + log(1 + exp(-abs(w*x + b))) - y*(w*x + b)"),
+        sample_gradient=(
+            "(0.5 + 0.5*tanh(0.5*(w*x + b)) - y)*x",
+            "0.5 + 0.5*tanh(0.5*(w*x + b)) - y",
+        ),
+        sample_hessian=(
+            "0.25*(1 - tanh(0.5*(w*x + b))**2)*x*x",
+            "0.25*(1 - tanh(0.5*(w*x + b))**2)*x",
+            "0.25*(1 - tanh(0.5*(w*x + b))**2)*x",
+            "0.25*(1 - tanh(0.5*(w*x + b))**2)",
+        ),
+        bounds=((-3.0, 7.0), (-5.0, 5.0)),
+        kind="convex",
+        description="Classify 30 points on a line into two overlapping classes: "
+        "mean binary cross-entropy of σ(w·x + b).",
+        formula="L(w, b) = 1/n sum_(i=1)^n [log(1 + e^(w x_i + b)) - y_i (w x_i + b)]",
+        pretty="mean(log(1 + e^(w·x + b)) − y·(w·x + b))",
+        starts=((-2.0, 3.0), (6.0, -4.0), (0.0, 0.0)),
+        steps=300,
+        lrs=_lrs(1.0, 0.5, 0.05, 0.1),
+    ),
 )
 
 #: Every built-in by name, in catalogue order (formulas, then data problems; least squares

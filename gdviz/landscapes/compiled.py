@@ -261,6 +261,26 @@ def _linear_regression_sample_hessian(v0, v1, c0, c1):
     return ((t0 * c0), t0, t0, 2.0,)
 
 
+# logistic-regression: mean over samples of (w*x + b + abs(w*x + b))/2 + log(1 + exp(-abs(w*x + b))) - y*(w*x + b)
+
+def _logistic_regression_sample_loss(v0, v1, c0, c1):
+    t0 = ((v0 * c0) + v1)
+    t1 = np.abs(t0)
+    return (((((t0 + t1) / 2.0) + np.log((1.0 + np.exp((-t1))))) - (c1 * t0)),)
+
+def _logistic_regression_sample_both(v0, v1, c0, c1):
+    t0 = ((v0 * c0) + v1)
+    t1 = np.abs(t0)
+    t2 = ((0.5 + (0.5 * np.tanh((0.5 * t0)))) - c1)
+    return (((((t0 + t1) / 2.0) + np.log((1.0 + np.exp((-t1))))) - (c1 * t0)), (t2 * c0), t2,)
+
+def _logistic_regression_sample_hessian(v0, v1, c0, c1):
+    t0 = np.tanh((0.5 * ((v0 * c0) + v1)))
+    t1 = (0.25 * (1.0 - (t0 * t0)))
+    t2 = (t1 * c0)
+    return ((t2 * c0), t2, t2, t1,)
+
+
 FORMULAS = {
     'bowl': FormulaKernels(_bowl_value, _bowl_both, _bowl_gradient, _bowl_hessian, 'x**2 + y**2', 'x^2 + y^2', 'x² + y²', True),
     'valley': FormulaKernels(_valley_value, _valley_both, _valley_gradient, _valley_hessian, 'x**2 + 10*y**2', 'x^2 + 10 y^2', 'x² + 10·y²', True),
@@ -277,4 +297,5 @@ FORMULAS = {
 
 SAMPLES = {
     'linear-regression': SampleKernels(_linear_regression_sample_loss, _linear_regression_sample_both, _linear_regression_sample_hessian, ('(y - (w*x + b))**2', '2*(w*x + b - y)*x', '2*(w*x + b - y)', '2*x*x', '2*x', '2*x', '2'), True),
+    'logistic-regression': SampleKernels(_logistic_regression_sample_loss, _logistic_regression_sample_both, _logistic_regression_sample_hessian, ('(w*x + b + abs(w*x + b))/2 + log(1 + exp(-abs(w*x + b))) - y*(w*x + b)', '(0.5 + 0.5*tanh(0.5*(w*x + b)) - y)*x', '0.5 + 0.5*tanh(0.5*(w*x + b)) - y', '0.25*(1 - tanh(0.5*(w*x + b))**2)*x*x', '0.25*(1 - tanh(0.5*(w*x + b))**2)*x', '0.25*(1 - tanh(0.5*(w*x + b))**2)*x', '0.25*(1 - tanh(0.5*(w*x + b))**2)'), False),
 }

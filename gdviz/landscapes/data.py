@@ -37,9 +37,25 @@ REGRESSION_Y = np.array([2.0, 4.0, 5.0, 4.0, 5.0])
 for _array in (REGRESSION_X, REGRESSION_Y):
     _array.setflags(write=False)
 
+
+def two_classes(seed: int = 3, per_class: int = 15) -> Dataset:
+    """The logistic-regression data: one feature, two overlapping classes.
+
+    Class 0 draws ``x ~ N(−1, 1)``, class 1 ``x ~ N(1.2, 1)`` (``numpy.random.RandomState``,
+    whose stream never changes), rounded to two decimals; labels 0 then 1.
+    """
+    rng = np.random.RandomState(seed)
+    x = np.round(
+        np.concatenate([rng.normal(-1.0, 1.0, per_class), rng.normal(1.2, 1.0, per_class)]), 2
+    )
+    y = np.repeat([0.0, 1.0], per_class)
+    return Dataset(x[:, None], y)
+
+
 #: Each data problem's samples, by catalogue name (columns in the entry's ``columns`` order).
 DATASETS: dict[str, Dataset] = {
     "linear-regression": Dataset(REGRESSION_X[:, None].copy(), REGRESSION_Y.copy()),
+    "logistic-regression": two_classes(),
 }
 
 
@@ -80,7 +96,17 @@ def sample_functions(kernels: Any, dataset: Dataset, dim: int) -> Functions:
         parts = kernels.sample_hessian(*split(points), *columns)
         return means(parts, points.shape[:-1]).reshape(*points.shape[:-1], dim, dim)
 
-    return Functions(loss, gradient, both, hessian)
+    def on_rows(points: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        picked = tuple(column[rows] for column in columns)  # (..., b): the slice's samples
+        value, *parts = kernels.sample_both(*split(points), *picked)
+        shape = np.broadcast_shapes(points.shape[:-1], rows.shape[:-1])
+        b = rows.shape[-1]
+        grad = np.empty((*shape, dim), dtype=np.float64)
+        for i, part in enumerate(parts):
+            grad[..., i] = np.mean(np.broadcast_to(part, (*shape, b)), axis=-1)
+        return np.mean(np.broadcast_to(value, (*shape, b)), axis=-1), grad
+
+    return Functions(loss, gradient, both, hessian, on_rows)
 
 
 def data_landscape(entry: DataEntry, kernels: Any) -> Landscape:
@@ -88,8 +114,7 @@ def data_landscape(entry: DataEntry, kernels: Any) -> Landscape:
     dataset = DATASETS[entry.name]
     dim = len(entry.variables)
     functions = sample_functions(kernels, dataset, dim)
-    X = np.column_stack([dataset.X, np.ones(dataset.n)])
-    optimum = np.linalg.lstsq(X, dataset.y, rcond=None)[0]
+    optimum = _newton(functions, np.zeros(dim))
     return Landscape(
         name=entry.name,
         title=entry.title,
@@ -106,6 +131,18 @@ def data_landscape(entry: DataEntry, kernels: Any) -> Landscape:
         lrs=entry.lrs,
         data=dataset,
     )
+
+
+def _newton(functions: Functions, start: np.ndarray, steps: int = 50) -> np.ndarray:
+    """The minimum of a convex data problem by Newton's method from its exact derivatives."""
+    theta = start.astype(np.float64)
+    for _ in range(steps):
+        _, grad = functions.loss_and_gradient(theta)
+        step = np.linalg.solve(functions.hessian(theta), grad)
+        theta = theta - step
+        if np.max(np.abs(step)) <= 1e-15 * max(1.0, float(np.max(np.abs(theta)))):
+            break
+    return theta
 
 
 # ------------------------------------------------------------------ seed 002's least squares
@@ -153,6 +190,12 @@ def least_squares_landscape() -> Landscape:
     def both(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return loss(points), gradient(points)
 
+    def on_rows(points: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        Xb, yb = X[rows], y[rows]  # (..., b, 3), (..., b)
+        residual = np.einsum("...bk,...k->...b", Xb, points) - yb
+        grad = (2 / rows.shape[-1]) * np.einsum("...b,...bk->...k", residual, Xb)
+        return np.mean(residual**2, axis=-1), grad
+
     hess = (2 / n) * (X.T @ X)
 
     def hessian(points: np.ndarray) -> np.ndarray:
@@ -163,7 +206,7 @@ def least_squares_landscape() -> Landscape:
         name="least-squares",
         title="3-feature least squares (seed 002)",
         variables=("w1", "w2", "w3"),
-        functions=Functions(loss, gradient, both, hessian),
+        functions=Functions(loss, gradient, both, hessian, on_rows),
         bounds=((-1.0, 3.0), (-2.0, 2.0), (-1.0, 1.5)),
         minima=(tuple(float(v) for v in theta_opt),),
         formula="L(theta) = 1/n norm(X theta - y)^2",

@@ -36,12 +36,15 @@ class Functions:
 
     ``loss`` returns ``(...)``, ``gradient`` ``(..., d)``, ``loss_and_gradient`` both (the
     same bits as the two separate calls, with shared work), ``hessian`` ``(..., d, d)``.
+    Data problems also have ``on_rows(points, rows)``: the loss and gradient averaged over
+    the samples ``rows`` only (an integer array broadcastable to ``(..., b)``) — a minibatch.
     """
 
     loss: Callable[[Array], Array]
     gradient: Callable[[Array], Array]
     loss_and_gradient: Callable[[Array], tuple[Array, Array]]
     hessian: Callable[[Array], Array]
+    on_rows: Callable[[Array, Array], tuple[Array, Array]] | None = None
 
 
 @dataclass(frozen=True)
@@ -182,6 +185,28 @@ class Landscape:
         """:math:`L` and :math:`\\nabla L` in one pass (bit for bit the separate calls)."""
         with np.errstate(all="ignore"):
             return self.functions.loss_and_gradient(self._check(points))
+
+    def minibatch(self, points: Array, rows: Array) -> tuple[Array, Array]:
+        """Loss and gradient of a data problem averaged over the samples ``rows`` only.
+
+        Parameters
+        ----------
+        points : ndarray, shape ``(..., d)``
+        rows : ndarray of int, broadcastable to ``(..., b)``
+            Sample indices (see :mod:`gdviz.batches`); the mean runs over the last axis.
+
+        Raises
+        ------
+        ValueError
+            For a landscape without data.
+        """
+        if self.functions.on_rows is None:
+            raise ValueError(f"{self.name} has no data set: minibatches need a data landscape")
+        rows = np.asarray(rows)
+        if self.data is not None and (rows.min() < 0 or rows.max() >= self.data.n):
+            raise ValueError(f"sample indices must lie in [0, {self.data.n})")
+        with np.errstate(all="ignore"):
+            return self.functions.on_rows(self._check(points), rows)
 
     def hessian(self, points: Array) -> Array:
         """:math:`\\nabla^2 L` at ``points`` of shape ``(..., d)``; returns ``(..., d, d)``."""

@@ -181,6 +181,20 @@ var gdvizKernels = (function () {
     out[2] = t2;
   }
   var linear_regression_columns = [[1.0, 2.0, 3.0, 4.0, 5.0], [2.0, 4.0, 5.0, 4.0, 5.0]];
+  function logistic_regression_sample_loss(v0, v1, c0, c1, out) {
+    var t0 = ((v0 * c0) + v1);
+    var t1 = Math.abs(t0);
+    out[0] = ((((t0 + t1) / 2.0) + Math.log((1.0 + Math.exp((-t1))))) - (c1 * t0));
+  }
+  function logistic_regression_sample_both(v0, v1, c0, c1, out) {
+    var t0 = ((v0 * c0) + v1);
+    var t1 = Math.abs(t0);
+    var t2 = ((0.5 + (0.5 * Math.tanh((0.5 * t0)))) - c1);
+    out[0] = ((((t0 + t1) / 2.0) + Math.log((1.0 + Math.exp((-t1))))) - (c1 * t0));
+    out[1] = (t2 * c0);
+    out[2] = t2;
+  }
+  var logistic_regression_columns = [[0.79, -0.56, -0.9, -2.86, -1.28, -1.35, -1.08, -1.63, -1.04, -1.48, -2.31, -0.12, -0.12, 0.71, -0.95, 0.8, 0.65, -0.35, 2.18, 0.1, 0.01, 0.99, 2.69, 1.44, 0.18, 0.49, 1.83, 1.04, 0.43, 0.97], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]];
   return {
     pairwiseSum: pairwiseSum,
     landscapes: {
@@ -198,6 +212,9 @@ var gdvizKernels = (function () {
       "linear-regression": { dim: 2, exact: true, columns: linear_regression_columns,
       value: function (v0, v1, out, rows) { sampleMean(linear_regression_sample_loss, 1, linear_regression_columns, [v0, v1], rows, out); },
       valueAndGradient: function (v0, v1, out, rows) { sampleMean(linear_regression_sample_both, 3, linear_regression_columns, [v0, v1], rows, out); } },
+      "logistic-regression": { dim: 2, exact: false, columns: logistic_regression_columns,
+      value: function (v0, v1, out, rows) { sampleMean(logistic_regression_sample_loss, 1, logistic_regression_columns, [v0, v1], rows, out); },
+      valueAndGradient: function (v0, v1, out, rows) { sampleMean(logistic_regression_sample_both, 3, logistic_regression_columns, [v0, v1], rows, out); } },
     }
   };
 })();
