@@ -22,7 +22,7 @@ from gdviz.expression import parse_expression
 from gdviz.landscapes import generate, get_landscape, landscape_names
 from gdviz.landscapes.catalogue import DATA_ENTRIES, FORMULA_ENTRIES
 
-SCRIPT = Path(generate.JAVASCRIPT_PATH)
+SCRIPTS = (Path(generate.RUNTIME_PATH), Path(generate.JAVASCRIPT_PATH))
 RNG = np.random.default_rng(20261201)
 
 
@@ -91,8 +91,13 @@ def _points(landscape: Any, n: int) -> np.ndarray:
     return RNG.uniform(lows, highs, size=(n, landscape.dim))
 
 
+def _load(page: Any) -> None:
+    for script in SCRIPTS:
+        page.add_script_tag(content=script.read_text())
+
+
 def _in_page(page: Any, name: str, points: np.ndarray) -> list[list[float | None]]:
-    page.add_script_tag(content=SCRIPT.read_text())
+    _load(page)
     return page.evaluate(
         """([name, points]) => {
             const land = gdvizKernels.landscapes[name];
@@ -121,7 +126,7 @@ def test_the_page_computes_the_cores_numbers(js_page: Any, name: str) -> None:
 
 @pytest.mark.slow
 def test_the_pages_pairwise_sum_is_numpys(js_page: Any) -> None:
-    js_page.add_script_tag(content=SCRIPT.read_text())
+    _load(js_page)
     for n in [*range(1, 140), 255, 256, 257, 1000, 4097]:
         values = RNG.normal(size=n) * 10.0 ** RNG.uniform(-8, 8, size=n)
         total = js_page.evaluate("(a) => gdvizKernels.pairwiseSum(a, 0, a.length)", values.tolist())

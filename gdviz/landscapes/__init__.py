@@ -17,7 +17,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from gdviz.landscapes.catalogue import DATA_ENTRIES, FORMULA_ENTRIES, Entry
+from gdviz.landscapes.catalogue import DATA_ENTRIES, FORMULA_ENTRIES, Entry, declared
 from gdviz.landscapes.data import (
     REGRESSION_X,
     REGRESSION_Y,
@@ -73,21 +73,13 @@ def _formula_landscape(entry: Entry) -> Landscape:
         generated.value, generated.both, generated.gradient, generated.hessian, len(entry.variables)
     )
     return Landscape(
-        name=entry.name,
-        title=entry.title,
-        variables=entry.variables,
+        **declared(entry),
         functions=functions,
-        bounds=entry.bounds,
         minima=entry.minima,
         saddles=entry.saddles,
         formula=generated.typst,
         pretty=generated.pretty,
-        kind=entry.kind,
-        description=entry.description,
         log_levels=entry.log_levels,
-        starts=entry.starts,
-        steps=entry.steps,
-        lrs=entry.lrs,
         race=entry.race,
     )
 

@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 
-__all__ = ["DATA_ENTRIES", "ENTRIES", "FORMULA_ENTRIES", "DataEntry", "Entry"]
+__all__ = ["DATA_ENTRIES", "ENTRIES", "FORMULA_ENTRIES", "DataEntry", "Entry", "declared"]
 
 Point = tuple[float, ...]
 
@@ -91,6 +92,12 @@ class DataEntry:
     starts: tuple[Point, ...]
     steps: int
     lrs: Mapping[str, float] = field(default_factory=dict)
+
+
+def declared(entry: Entry | DataEntry) -> dict[str, Any]:
+    """The :class:`~gdviz.landscapes.Landscape` fields an entry declares directly."""
+    fields = ("name", "title", "variables", "bounds", "kind", "description", "starts", "steps")
+    return {key: getattr(entry, key) for key in fields} | {"lrs": entry.lrs}
 
 
 def _lrs(sgd: float, momentum: float, rmsprop: float, adam: float) -> Mapping[str, float]:

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from gdviz.landscapes.catalogue import DataEntry
+from gdviz.landscapes.catalogue import DataEntry, declared
 from gdviz.landscapes.landscape import Dataset, Functions, Landscape
 
 __all__ = [
@@ -116,19 +116,11 @@ def data_landscape(entry: DataEntry, kernels: Any) -> Landscape:
     functions = sample_functions(kernels, dataset, dim)
     optimum = _newton(functions, np.zeros(dim))
     return Landscape(
-        name=entry.name,
-        title=entry.title,
-        variables=entry.variables,
+        **declared(entry),
         functions=functions,
-        bounds=entry.bounds,
         minima=(tuple(float(v) for v in optimum),),
         formula=entry.formula,
         pretty=entry.pretty,
-        kind=entry.kind,
-        description=entry.description,
-        starts=entry.starts,
-        steps=entry.steps,
-        lrs=entry.lrs,
         data=dataset,
     )
 

@@ -3,50 +3,9 @@
  * (gdviz.kernels), so where `exact` is true the values are the Python core's bits.
  * gdvizKernels.landscapes[name].value(x[, y], out): out[0] = L;
  * .valueAndGradient(x[, y], out): out = [L, dL/dx, …]; data problems take `rows`,
- * the samples to average over (all when omitted).
- * gdvizKernels.pairwiseSum(a, lo, n) adds like numpy's sum. */
-var gdvizKernels = (function () {
+ * the samples to average over (all when omitted). Needs templates/js/kernels.js. */
+gdvizKernels.landscapes = (function (sampleMean) {
   "use strict";
-  /* numpy's pairwise summation (``np.add.reduce`` on a contiguous axis), so a mean over
-     samples adds in numpy's order: blocks of 8 partial sums below 128 values, halves above. */
-  function pairwiseSum(a, lo, n) {
-    var i, res;
-    if (n < 8) {
-      res = 0.0;
-      for (i = 0; i < n; i++) res += a[lo + i];
-      return res;
-    }
-    if (n <= 128) {
-      var r = [a[lo], a[lo + 1], a[lo + 2], a[lo + 3], a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]];
-      for (i = 8; i < n - (n % 8); i += 8) {
-        for (var j = 0; j < 8; j++) r[j] += a[lo + i + j];
-      }
-      res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-      for (; i < n; i++) res += a[lo + i];
-      return res;
-    }
-    var n2 = Math.floor(n / 2);
-    n2 -= n2 % 8;
-    return pairwiseSum(a, lo, n2) + pairwiseSum(a, lo + n2, n - n2);
-  }
-
-  /* A data problem's mean over the samples ``rows`` (all samples when omitted) of the
-     per-sample kernel ``sample`` with ``outputs`` values; writes the means into ``out``. */
-  function sampleMean(sample, outputs, columns, params, rows, out) {
-    var n = rows ? rows.length : columns[0].length;
-    var store = new Float64Array(outputs * n), tmp = new Float64Array(outputs);
-    var args = params.slice();
-    for (var s = 0; s < n; s++) {
-      var row = rows ? rows[s] : s;
-      var call = args.slice();
-      for (var c = 0; c < columns.length; c++) call.push(columns[c][row]);
-      call.push(tmp);
-      sample.apply(null, call);
-      for (var k = 0; k < outputs; k++) store[k * n + s] = tmp[k];
-    }
-    for (var m = 0; m < outputs; m++) out[m] = pairwiseSum(store, m * n, n) / n;
-  }
-
   function bowl_value(v0, v1, out) {
     out[0] = ((v0 * v0) + (v1 * v1));
   }
@@ -196,25 +155,22 @@ var gdvizKernels = (function () {
   }
   var logistic_regression_columns = [[0.79, -0.56, -0.9, -2.86, -1.28, -1.35, -1.08, -1.63, -1.04, -1.48, -2.31, -0.12, -0.12, 0.71, -0.95, 0.8, 0.65, -0.35, 2.18, 0.1, 0.01, 0.99, 2.69, 1.44, 0.18, 0.49, 1.83, 1.04, 0.43, 0.97], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]];
   return {
-    pairwiseSum: pairwiseSum,
-    landscapes: {
-      "bowl": { dim: 2, exact: true, value: bowl_value, valueAndGradient: bowl_both },
-      "valley": { dim: 2, exact: true, value: valley_value, valueAndGradient: valley_both },
-      "rosenbrock": { dim: 2, exact: true, value: rosenbrock_value, valueAndGradient: rosenbrock_both },
-      "himmelblau": { dim: 2, exact: true, value: himmelblau_value, valueAndGradient: himmelblau_both },
-      "rastrigin": { dim: 2, exact: false, value: rastrigin_value, valueAndGradient: rastrigin_both },
-      "beale": { dim: 2, exact: true, value: beale_value, valueAndGradient: beale_both },
-      "saddle": { dim: 2, exact: true, value: saddle_value, valueAndGradient: saddle_both },
-      "booth": { dim: 2, exact: true, value: booth_value, valueAndGradient: booth_both },
-      "parabola": { dim: 1, exact: true, value: parabola_value, valueAndGradient: parabola_both },
-      "shifted-parabola": { dim: 1, exact: true, value: shifted_parabola_value, valueAndGradient: shifted_parabola_both },
-      "xcosx": { dim: 1, exact: false, value: xcosx_value, valueAndGradient: xcosx_both },
-      "linear-regression": { dim: 2, exact: true, columns: linear_regression_columns,
+    "bowl": { dim: 2, exact: true, value: bowl_value, valueAndGradient: bowl_both },
+    "valley": { dim: 2, exact: true, value: valley_value, valueAndGradient: valley_both },
+    "rosenbrock": { dim: 2, exact: true, value: rosenbrock_value, valueAndGradient: rosenbrock_both },
+    "himmelblau": { dim: 2, exact: true, value: himmelblau_value, valueAndGradient: himmelblau_both },
+    "rastrigin": { dim: 2, exact: false, value: rastrigin_value, valueAndGradient: rastrigin_both },
+    "beale": { dim: 2, exact: true, value: beale_value, valueAndGradient: beale_both },
+    "saddle": { dim: 2, exact: true, value: saddle_value, valueAndGradient: saddle_both },
+    "booth": { dim: 2, exact: true, value: booth_value, valueAndGradient: booth_both },
+    "parabola": { dim: 1, exact: true, value: parabola_value, valueAndGradient: parabola_both },
+    "shifted-parabola": { dim: 1, exact: true, value: shifted_parabola_value, valueAndGradient: shifted_parabola_both },
+    "xcosx": { dim: 1, exact: false, value: xcosx_value, valueAndGradient: xcosx_both },
+    "linear-regression": { dim: 2, exact: true, columns: linear_regression_columns,
       value: function (v0, v1, out, rows) { sampleMean(linear_regression_sample_loss, 1, linear_regression_columns, [v0, v1], rows, out); },
       valueAndGradient: function (v0, v1, out, rows) { sampleMean(linear_regression_sample_both, 3, linear_regression_columns, [v0, v1], rows, out); } },
-      "logistic-regression": { dim: 2, exact: false, columns: logistic_regression_columns,
+    "logistic-regression": { dim: 2, exact: false, columns: logistic_regression_columns,
       value: function (v0, v1, out, rows) { sampleMean(logistic_regression_sample_loss, 1, logistic_regression_columns, [v0, v1], rows, out); },
       valueAndGradient: function (v0, v1, out, rows) { sampleMean(logistic_regression_sample_both, 3, logistic_regression_columns, [v0, v1], rows, out); } },
-    }
   };
-})();
+})(gdvizKernels.sampleMean);

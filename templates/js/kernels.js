@@ -1,0 +1,47 @@
+/* The runtime of gdviz's generated landscape kernels (templates/js/landscapes.js).
+ * pairwiseSum adds like numpy's np.add.reduce on a contiguous axis, so a data problem's mean
+ * over samples rounds exactly as the Python core's np.mean does. */
+var gdvizKernels = (function () {
+  "use strict";
+  /* numpy's pairwise summation (``np.add.reduce`` on a contiguous axis), so a mean over
+     samples adds in numpy's order: blocks of 8 partial sums below 128 values, halves above. */
+  function pairwiseSum(a, lo, n) {
+    var i, res;
+    if (n < 8) {
+      res = 0.0;
+      for (i = 0; i < n; i++) res += a[lo + i];
+      return res;
+    }
+    if (n <= 128) {
+      var r = [a[lo], a[lo + 1], a[lo + 2], a[lo + 3], a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]];
+      for (i = 8; i < n - (n % 8); i += 8) {
+        for (var j = 0; j < 8; j++) r[j] += a[lo + i + j];
+      }
+      res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+      for (; i < n; i++) res += a[lo + i];
+      return res;
+    }
+    var n2 = Math.floor(n / 2);
+    n2 -= n2 % 8;
+    return pairwiseSum(a, lo, n2) + pairwiseSum(a, lo + n2, n - n2);
+  }
+
+  /* A data problem's mean over the samples ``rows`` (all samples when omitted) of the
+     per-sample kernel ``sample`` with ``outputs`` values; writes the means into ``out``. */
+  function sampleMean(sample, outputs, columns, params, rows, out) {
+    var n = rows ? rows.length : columns[0].length;
+    var store = new Float64Array(outputs * n), tmp = new Float64Array(outputs);
+    var args = params.slice();
+    for (var s = 0; s < n; s++) {
+      var row = rows ? rows[s] : s;
+      var call = args.slice();
+      for (var c = 0; c < columns.length; c++) call.push(columns[c][row]);
+      call.push(tmp);
+      sample.apply(null, call);
+      for (var k = 0; k < outputs; k++) store[k * n + s] = tmp[k];
+    }
+    for (var m = 0; m < outputs; m++) out[m] = pairwiseSum(store, m * n, n) / n;
+  }
+
+  return { pairwiseSum: pairwiseSum, sampleMean: sampleMean, landscapes: {} };
+})();
