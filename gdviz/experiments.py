@@ -20,6 +20,12 @@ The built-ins reproduce every example of the four seed documents. Users add thei
     params = { betas = [0.9, 0.99] }  # torch.optim's names
     schedule = "exponential:gamma=0.995"
     label = "Adam"
+
+An experiment's name (``my-race``) must match :data:`gdviz.names.SAFE_NAME` — 1 to 64 letters,
+digits, ``-`` or ``_``, starting with a letter or digit — because it names files
+(``optimizer-paths-my-race.svg``) and report sections. Every number must be a finite float
+(a 350-digit integer is refused, not rounded to infinity), and the experiment must fit the
+memory budget (:mod:`gdviz.budget`: starts × runs × steps × variables, 2 GiB by default).
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from typing import Any
 
 import numpy as np
 
+from gdviz.budget import BudgetError, check_memory
 from gdviz.descent import descend
 from gdviz.landscapes import (
     Landscape,
@@ -41,7 +48,7 @@ from gdviz.landscapes import (
     landscape_names,
     least_squares_problem,
 )
-from gdviz.names import unknown_name_message
+from gdviz.names import check_name, unknown_name_message
 from gdviz.trajectory import Trajectory
 
 __all__ = [
@@ -133,9 +140,33 @@ class Experiment:
             raise ExperimentError(f"experiment '{self.name}': {error}") from None
         return self
 
+    def check_budget(self) -> int:
+        """The memory its paths need (:func:`gdviz.budget.check_memory`), in bytes.
+
+        Raises
+        ------
+        BudgetError
+            If that is over the budget.
+        """
+        return check_memory(
+            f"experiment '{self.name}'",
+            starts=len(self.starts),
+            runs=len(self.runs),
+            steps=self.steps,
+            variables=self.surface.dim,
+            remedy="use fewer steps, starts or runs",
+        )
+
     def run(self) -> ExperimentResult:
-        """Descend once per (run, start); all starts of a run go through one batched call."""
+        """Descend once per (run, start); all starts of a run go through one batched call.
+
+        Raises
+        ------
+        BudgetError
+            If keeping every step would not fit the memory budget (checked before any run).
+        """
         surface = self.surface
+        self.check_budget()
         trajectories: dict[tuple[int, int], Trajectory] = {}
         for r, config in enumerate(self.runs):
             batch = descend(
@@ -364,11 +395,19 @@ def load_experiments(path: str | Path) -> dict[str, Experiment]:
         raise ExperimentError(f"{path}: no experiments found (add an [experiment.NAME] table)")
     experiments = {}
     for name, table in tables.items():
+        try:
+            check_name("experiment", name)
+        except ValueError as error:
+            raise ExperimentError(locate(None, name, str(error))) from None
         experiment = _parse_experiment(name, table, locate)
         try:
             experiment.validate()
         except ExperimentError as error:
             raise ExperimentError(locate(None, name, str(error))) from None
+        try:
+            experiment.check_budget()
+        except BudgetError as error:
+            raise ExperimentError(locate("steps", name, str(error))) from None
         experiments[name] = experiment
     return experiments
 
@@ -383,9 +422,8 @@ class _Locator:
     def line_of(self, key: str | None, table: str | None) -> int | None:
         start = 0
         if table is not None:
-            header = re.compile(rf"^\s*\[\[?\s*experiment\.[\"']?{re.escape(table)}[\"']?[\].]")
             for i, line in enumerate(self.lines):
-                if header.match(line):
+                if self._table_of(line) == table:
                     start = i
                     break
             if key is None:
@@ -397,6 +435,18 @@ class _Locator:
             if pattern.search(self.lines[i]):
                 return i + 1
         return start + 1 if table is not None else None
+
+    @staticmethod
+    def _table_of(line: str) -> str | None:
+        """The experiment a ``[experiment.NAME...]`` header line opens (TOML decodes the name,
+        escapes and quotes included), else ``None``."""
+        if not line.lstrip().startswith("["):
+            return None
+        try:
+            tables = tomllib.loads(line + "\n").get("experiment")
+        except tomllib.TOMLDecodeError:
+            return None
+        return next(iter(tables)) if isinstance(tables, dict) and len(tables) == 1 else None
 
     def __call__(self, key: str | None, table: str | None, message: str) -> str:
         line = self.line_of(key, table)
@@ -424,16 +474,21 @@ def _parse_experiment(name: str, table: Any, locate: _Locator) -> Experiment:
         or not starts
         or not all(isinstance(s, list) and s and all(_is_number(v) for v in s) for s in starts)
     ):
-        raise fail("starts", "'starts' must be a list of points, e.g. [[-1.5, 2.0]]")
+        raise fail(
+            "starts", "'starts' must be a list of points of finite numbers, e.g. [[-1.5, 2.0]]"
+        )
     steps = table.get("steps", 100)
     if not isinstance(steps, int) or isinstance(steps, bool) or not 0 <= steps <= _MAX_STEPS:
         raise fail("steps", f"'steps' must be a whole number from 0 to {_MAX_STEPS}")
     tolerances = {}
     for key in ("grad_tol", "loss_tol"):
         value = table.get(key, 0.0)
-        if not _is_number(value) or value < 0:
-            raise fail(key, f"'{key}' must be a number ≥ 0")
+        if not _is_number(value) or float(value) < 0:
+            raise fail(key, f"'{key}' must be a finite number ≥ 0")
         tolerances[key] = float(value)
+    for key in ("title", "description"):
+        if key in table and not isinstance(table[key], str):
+            raise fail(key, f"'{key}' must be a string")
     runs_table = table.get("runs")
     if not isinstance(runs_table, list) or not runs_table:
         raise fail(None, f"needs at least one [[experiment.{name}.runs]] table")
@@ -447,10 +502,13 @@ def _parse_experiment(name: str, table: Any, locate: _Locator) -> Experiment:
         if not isinstance(run.get("optimizer"), str):
             raise fail("optimizer", 'each run needs optimizer = "NAME"')
         if not _is_number(run.get("lr")):
-            raise fail("lr", "each run needs a numeric lr")
+            raise fail("lr", "each run needs a finite numeric lr")
         params = run.get("params", {})
         if not isinstance(params, dict):
             raise fail("params", "'params' must be a table, e.g. { momentum = 0.9 }")
+        for key, value in params.items():
+            if not _is_parameter(value):
+                raise fail(key, f"'params.{key}' must be a finite number, a boolean or a list")
         params = {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
         schedule = run.get("schedule")
         if schedule is not None and not isinstance(schedule, str):
@@ -474,4 +532,17 @@ def _parse_experiment(name: str, table: Any, locate: _Locator) -> Experiment:
 
 
 def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and np.isfinite(value)
+    """A TOML integer or float that is a finite float64 (a 350-digit integer is not)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return bool(np.isfinite(float(value)))
+    except OverflowError:
+        return False
+
+
+def _is_parameter(value: object) -> bool:
+    """A hyperparameter value: a finite number, a boolean, a string or a list of those."""
+    if isinstance(value, list):
+        return all(_is_parameter(item) for item in value)
+    return isinstance(value, bool | str) or _is_number(value)
