@@ -97,11 +97,11 @@ def _checked(
     experiments: dict[str, Any] | None,
     output: Path,
 ) -> list[Any]:
-    from gdviz.figures import FigureError, check_request, prepare_output
+    from gdviz.figures import FigureError, check_outputs, check_request, prepare_output
 
     try:
         specs = check_request(list(names), formats, theme, dpi, experiments)
-        prepare_output(output)
+        check_outputs(prepare_output(output), specs, formats)
     except FigureError as error:
         if error.param == "name":
             raise click.UsageError(str(error)) from None
@@ -135,5 +135,7 @@ def _render(
             str(error), param_hint=_HINTS.get(error.param, "'--output'")
         ) from None
     except OSError as error:
-        reason = f"cannot write to {output}: {error.strerror or error}"
+        from gdviz.atomic import OutputError
+
+        reason = str(OutputError.wrap(error, output))
         raise click.BadParameter(reason, param_hint="'--output'") from None

@@ -129,6 +129,7 @@ def command(
 
     landscape = _landscape(surface, formula)
     _check_start(landscape, start)
+    _check_budget(landscape, steps)
     opt, rate = _optimizer(optimizer, params, lr)
     fmt = output_format(fmt, output)
     try:
@@ -160,6 +161,22 @@ def _check_start(landscape: Any, start: tuple[float, ...]) -> None:
             f"got {len(start)} coordinate(s)",
             param_hint="'--start'",
         )
+
+
+def _check_budget(landscape: Any, steps: int) -> None:
+    from gdviz.budget import BudgetError, check_memory
+
+    try:
+        check_memory(
+            "this run",
+            starts=1,
+            runs=1,
+            steps=steps,
+            variables=landscape.dim,
+            remedy="use fewer --steps",
+        )
+    except BudgetError as error:
+        raise click.BadParameter(str(error), param_hint="'--steps'") from None
 
 
 def _optimizer(name: str, params: tuple[tuple[str, str], ...], lr: float | None) -> Any:
@@ -212,18 +229,14 @@ def output_format(fmt: str | None, output: Path | None) -> str:
 
 
 def _check_output_file(path: Path) -> None:
-    """Fail before any work if ``path`` cannot be written (a missing parent is created)."""
-    import os
+    """Fail before any work if ``path`` cannot be written (:func:`gdviz.atomic.inspect_target`:
+    a directory, a read-only file, a too-long name...)."""
+    from gdviz.atomic import OutputError, inspect_target
 
-    parent = path.parent
-    while not parent.exists():
-        parent = parent.parent
-    if path.is_dir():
-        raise click.BadParameter(f"{path} is a directory", param_hint="'--output'")
-    if not parent.is_dir() or not os.access(parent, os.W_OK):
-        raise click.BadParameter(
-            f"cannot write {path}: {parent} is not a writable directory", param_hint="'--output'"
-        )
+    try:
+        inspect_target(path)
+    except OutputError as error:
+        raise click.BadParameter(str(error), param_hint="'--output'") from None
 
 
 def write(trajectory: Any, landscape: Any, fmt: str, output: Path | None) -> None:
@@ -237,13 +250,13 @@ def write(trajectory: Any, landscape: Any, fmt: str, output: Path | None) -> Non
     if _to_stdout(output):
         click.echo(data, nl=False)
         return
-    from gdviz.atomic import atomic_write
+    from gdviz.atomic import OutputError, atomic_write
 
     assert output is not None
     try:
         atomic_write(output, data)
     except OSError as error:
         raise click.BadParameter(
-            f"cannot write {output}: {error.strerror or error}", param_hint="'--output'"
+            str(OutputError.wrap(error, output)), param_hint="'--output'"
         ) from None
     console().say(f"wrote {output} ({trajectory.status} after {trajectory.steps} steps)")

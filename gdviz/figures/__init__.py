@@ -26,7 +26,8 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
-from gdviz.atomic import atomic_path, check_writable_dir
+from gdviz import temporaries
+from gdviz.atomic import OutputError, atomic_path, check_writable_dir, inspect_target, output_path
 from gdviz.experiments import Experiment
 from gdviz.figures import contours, curves, pitfalls, regression, schedule_plots, sweeps
 from gdviz.figures._base import FORMATS, save_figure, theme_of
@@ -39,6 +40,7 @@ __all__ = [
     "FigureError",
     "FigureSpec",
     "available_figures",
+    "check_outputs",
     "check_request",
     "figure_names",
     "make_figure",
@@ -351,21 +353,32 @@ def render_figures(
 ) -> list[Path]:
     """Write figures to ``<output_dir>/<name>.<fmt>``; returns the paths written.
 
-    Everything is validated first (:func:`check_request`, then the directory). Every file is
-    rendered to a temporary sibling and all are moved into place only once every figure has
-    been drawn, so a failure leaves no partial file and the previous outputs intact.
+    Everything is validated first (:func:`check_request`, then the directory and every file
+    it will write: :func:`gdviz.atomic.inspect_target`). Every file is rendered to a temporary
+    sibling and all are moved into place only once every figure has been drawn, so a failure
+    leaves no partial file and the previous outputs intact; the temporaries of an earlier,
+    killed build are swept away first (:func:`gdviz.temporaries.sweep`).
     ``progress(name, seconds)`` is called after each figure.
+
+    Raises
+    ------
+    FigureError
+        For a bad request or an output that cannot be written (before any drawing).
+    OutputError
+        If writing fails later (a full disk).
     """
     formats = tuple(dict.fromkeys(formats))
     specs = check_request(names, formats, theme, dpi, experiments)
     directory = prepare_output(output_dir)
+    temporaries.sweep(directory)
+    targets = check_outputs(directory, specs, formats)
     written: list[Path] = []
     with contextlib.ExitStack() as stack:
         for spec in specs:
             started = time.perf_counter()
             figure = spec.make(theme)
             for fmt in formats:
-                target = directory / f"{spec.name}.{fmt}"
+                target = targets[spec.name, fmt]
                 temporary = stack.enter_context(atomic_path(target))
                 save_figure(figure, temporary, fmt, dpi=dpi, theme=theme)
                 written.append(target)
@@ -373,3 +386,27 @@ def render_figures(
             if progress is not None:
                 progress(spec.name, time.perf_counter() - started)
     return written
+
+
+def check_outputs(
+    directory: Path, specs: Sequence[FigureSpec], formats: Sequence[str]
+) -> dict[tuple[str, str], Path]:
+    """The file of each figure and format in ``directory``, each checked: inside
+    ``directory`` (:func:`gdviz.atomic.output_path`) and writable
+    (:func:`gdviz.atomic.inspect_target`).
+
+    Raises
+    ------
+    FigureError
+        (``param="output"``) naming the first file that cannot be written.
+    """
+    targets = {}
+    for spec in specs:
+        for fmt in formats:
+            try:
+                target = output_path(directory, f"{spec.name}.{fmt}")
+                inspect_target(target)
+            except OutputError as error:
+                raise FigureError(str(error), "output") from None
+            targets[spec.name, fmt] = target
+    return targets
