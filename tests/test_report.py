@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -194,9 +195,32 @@ def test_formula_cache_is_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     cached = list((tmp_path / "typst").glob("*.svg"))
     assert len(cached) == 1
     formulas._compiled_svg.cache_clear()
-    cached[0].write_bytes(cached[0].read_bytes().replace(b"<svg", b'<svg data-cached="1"', 1))
-    second = compile_formula("a^2 + b^2 = c^2", "a² + b² = c²")
-    assert second.src != first.src  # read back from the disk cache
+    monkeypatch.setitem(sys.modules, "typst", None)  # typst gone: only the disk cache can answer
+    try:
+        second = compile_formula("a^2 + b^2 = c^2", "a² + b² = c²")
+    finally:
+        formulas._compiled_svg.cache_clear()
+    assert second.src == first.src != ""  # read back from the disk cache
+
+
+def test_a_tampered_cached_formula_is_typeset_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gdviz.report import formulas
+
+    monkeypatch.setenv("GDVIZ_CACHE_DIR", str(tmp_path))
+    formulas._compiled_svg.cache_clear()
+    first = compile_formula("a^2 + b^2 = c^2", "a² + b² = c²")
+    (cached,) = (tmp_path / "typst").glob("*.svg")
+    cached.write_bytes(cached.read_bytes().replace(b"<svg", b'<svg data-tampered="1"', 1))
+    formulas._compiled_svg.cache_clear()
+    try:
+        second = compile_formula("a^2 + b^2 = c^2", "a² + b² = c²")
+    finally:
+        formulas._compiled_svg.cache_clear()
+    assert second.src == first.src  # the tampered file was not served
+    (again,) = (tmp_path / "typst").glob("*.svg")
+    assert b"data-tampered" not in again.read_bytes()
 
 
 # ----------------------------------------------------------------------------- templates

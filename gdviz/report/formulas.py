@@ -5,7 +5,8 @@ pip-installed ``typst`` package (no TeX, no CDN, fonts embedded as glyph outline
 as an ``<img>`` data URI, so each formula is an isolated document: glyph ids of two formulas never
 clash and no text inside a formula can become markup in the page.
 
-Compiled SVGs are cached by the hash of their source, in memory and on disk.
+Compiled SVGs are cached by the hash of their source, in memory and on disk
+(:func:`gdviz.cache.load_blob`: each cached file is checked against the hash in its name).
 """
 
 from __future__ import annotations
@@ -15,10 +16,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-from gdviz.atomic import atomic_write
-from gdviz.report.cache import cache_dir
+from gdviz.cache import load_blob, store_blob
 
 __all__ = ["Formula", "FormulaError", "compile_formula"]
 
@@ -94,9 +93,9 @@ def _compiled_svg(source: str, size: float, display: bool) -> bytes:
     delimiter = f"$ {source} $" if display else f"${source}$"
     document = _PREAMBLE.format(size=size) + delimiter + "\n"
     key = hashlib.sha256((_PREAMBLE_VERSION + document).encode()).hexdigest()[:32]
-    cached = _cache_file(key)
-    if cached is not None and cached.exists():
-        return cached.read_bytes()
+    cached = load_blob("typst", key, ".svg")
+    if cached is not None:
+        return cached
     import typst
 
     try:
@@ -105,14 +104,5 @@ def _compiled_svg(source: str, size: float, display: bool) -> bytes:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise FormulaError(f"cannot typeset {source!r}: {first}") from None
     assert isinstance(svg, bytes)
-    if cached is not None:
-        try:
-            atomic_write(cached, svg)
-        except OSError:
-            pass  # a read-only cache only costs time
+    store_blob("typst", key, svg, ".svg")
     return svg
-
-
-def _cache_file(key: str) -> Path | None:
-    root = cache_dir()
-    return None if root is None else root / "typst" / f"{key}.svg"
