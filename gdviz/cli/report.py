@@ -32,6 +32,12 @@ from gdviz.cli.options import config_option, console, dir_output_option, verbosi
 @click.option(
     "--single-file", is_flag=True, help="Inline every image and video into one HTML file."
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace the report directory even if it holds files gdviz did not write "
+    "(they are deleted; without --force the build refuses and lists them).",
+)
 @verbosity_options
 def command(
     output: Path,
@@ -40,6 +46,7 @@ def command(
     videos: bool,
     quality: str,
     single_file: bool,
+    force: bool,
 ) -> None:
     """Build the offline HTML report: chapters, figures, videos and an interactive explorer.
 
@@ -58,6 +65,7 @@ def command(
         quality=quality,
         single_file=single_file,
         user_experiments=config or {},
+        force=force,
     )
     say = console()
     try:

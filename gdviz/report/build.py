@@ -3,14 +3,21 @@
 Stages (each reported through ``progress``): run the experiments, precompute the explorer,
 render the figures, render or reuse the videos, typeset the formulas, write the page. The whole
 output directory is built beside the old one and swapped in at the end
-(:func:`gdviz.atomic.atomic_directory`), so a failed or interrupted build leaves the previous
-report untouched.
+(:func:`gdviz.atomic.atomic_directory`: one atomic exchange, so the path never goes missing),
+so a failed or interrupted build leaves the previous report untouched.
+
+The output directory must be new, empty or a report gdviz built: its marker file
+(:data:`MARKER`) lists what the build wrote. Anything else in it — a user's ``my-notes.txt`` —
+is never deleted silently: the build refuses with one line listing those entries, unless
+``force`` is set, in which case it says which entries it removes.
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
+import hashlib
+import json
 import mimetypes
 import os
 import re
@@ -23,7 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from gdviz import __version__
-from gdviz.atomic import atomic_directory
+from gdviz.atomic import atomic_directory, output_path
+from gdviz.cache import CacheError, FileDigest, copy_verified, recorded_digest
 from gdviz.experiments import Experiment, ExperimentResult, builtin_experiments
 from gdviz.numbers import format_number, format_point
 from gdviz.report.chapters import CHAPTERS, FORMULAS, Chapter
@@ -53,8 +61,13 @@ DEFAULT_TITLE = "Gradient descent, made visible"
 #: Video qualities the report offers (``medium`` is 720p, the default).
 QUALITIES = ("low", "medium", "high")
 MAX_TITLE = 200
-#: File that marks a directory as a gdviz report, so a rebuild may replace it.
+#: File that marks a directory as a gdviz report (and lists its entries), so a rebuild may
+#: replace it.
 MARKER = ".gdviz-report"
+#: What a report held before markers listed their entries (gdviz 0.1).
+_DEFAULT_ENTRIES = frozenset({"index.html", "assets", MARKER})
+#: Unknown entries named in the refusal before it says "and N more".
+_SHOWN_ENTRIES = 5
 VIDEO_HELP = (
     "install Manim with pip install 'gdviz[video]' (Debian also needs libcairo2-dev and "
     "libpango1.0-dev), then run gdviz report again"
@@ -72,7 +85,8 @@ class ReportOptions:
     """What to build and where.
 
     ``scenes`` limits the videos to these scene names (``None``: every chapter's video);
-    ``user_experiments`` are added as chapters after the built-in ones.
+    ``user_experiments`` are added as chapters after the built-in ones; ``force`` replaces a
+    report directory even if it holds files gdviz did not write (they are deleted).
     """
 
     output: Path = Path("build/report")
@@ -82,6 +96,7 @@ class ReportOptions:
     single_file: bool = False
     user_experiments: dict[str, Experiment] = field(default_factory=dict)
     scenes: tuple[str, ...] | None = None
+    force: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,11 +123,12 @@ def build_report(options: ReportOptions, progress: Progress | None = None) -> Bu
         raise ReportError(
             f"unknown quality '{options.quality}' (choose from {', '.join(QUALITIES)})"
         )
-    output = check_output(options.output)
+    output = Path(options.output)
+    for name in check_output(output, force=options.force):
+        say(f"removing {output / name}, which gdviz did not write (--force)")
 
     timer = _Timer(say)
     with atomic_directory(output) as tmp:
-        os.chmod(tmp, 0o755)  # mkdtemp makes it private; a report is meant to be shared
         assets = _Assets(tmp, inline=options.single_file)
         with timer("running the experiments"):
             results = _run_experiments(options.user_experiments)
@@ -147,8 +163,9 @@ def build_report(options: ReportOptions, progress: Progress | None = None) -> Bu
             assets.finish()
             page = tmp / "index.html"
             page.write_text(html, encoding="utf-8")
-            (tmp / MARKER).write_text(f"gdviz {__version__} report\n", encoding="utf-8")
+            _write_marker(tmp)
             size = page.stat().st_size
+        check_output(output, force=options.force)  # nothing new appeared in it meanwhile
     return BuildResult(
         page=output / "index.html",
         size=size,
@@ -172,21 +189,63 @@ def check_title(title: str) -> str:
     return text
 
 
-def check_output(output: Path) -> Path:
-    """The output directory, refusing one that holds anything but an earlier gdviz report."""
+def check_output(output: Path, *, force: bool = False) -> list[str]:
+    """Check that ``output`` may be (re)placed by a report; return the entries it would delete.
+
+    ``output`` may be missing, an empty directory or a report gdviz built (:data:`MARKER`).
+    Entries of a report that its marker does not list (a user's notes) are refused unless
+    ``force``; they are then returned, so the caller can say what goes.
+
+    Raises
+    ------
+    ReportError
+        For a file, a non-empty directory that is not a report, a report holding unknown
+        entries (without ``force``), or a parent that cannot be written.
+    """
     output = Path(output)
     if output.exists() and not output.is_dir():
         raise ReportError(f"{output} exists and is not a directory (--output takes a directory)")
-    if output.is_dir() and any(output.iterdir()) and not (output / MARKER).exists():
-        raise ReportError(
-            f"{output} is not empty and is not a gdviz report; choose a new or empty directory"
-        )
+    unknown: list[str] = []
+    if output.is_dir() and any(output.iterdir()):
+        if not (output / MARKER).is_file():
+            raise ReportError(
+                f"{output} is not empty and is not a gdviz report; choose a new or empty directory"
+            )
+        known = _marked_entries(output)
+        unknown = sorted(p.name for p in output.iterdir() if p.name not in known)
+        if unknown and not force:
+            shown = ", ".join(unknown[:_SHOWN_ENTRIES])
+            if len(unknown) > _SHOWN_ENTRIES:
+                shown += f" and {len(unknown) - _SHOWN_ENTRIES} more"
+            raise ReportError(
+                f"{output} holds files gdviz did not write ({shown}); move them elsewhere, "
+                "or pass --force to delete them with the old report"
+            )
     parent = output.resolve().parent
     while not parent.exists():
         parent = parent.parent
     if not os.access(parent, os.W_OK | os.X_OK):
         raise ReportError(f"cannot write to {parent}")
-    return output
+    return unknown
+
+
+def _marked_entries(directory: Path) -> frozenset[str]:
+    """The entries the marker of the report in ``directory`` says the build wrote."""
+    try:
+        record = json.loads((directory / MARKER).read_text(encoding="utf-8"))
+        entries = record["entries"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return _DEFAULT_ENTRIES  # a marker from before markers listed their entries
+    if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+        return _DEFAULT_ENTRIES
+    return frozenset({*entries, MARKER})
+
+
+def _write_marker(directory: Path) -> None:
+    """Mark ``directory`` as a report, listing every entry the build put in it."""
+    entries = sorted(p.name for p in directory.iterdir())
+    record = {"gdviz": __version__, "entries": entries}
+    (directory / MARKER).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
 
 
 # ------------------------------------------------------------------------------- stages
@@ -223,13 +282,25 @@ class _Assets:
         self.root = root
         self.inline = inline
 
-    def add(self, path: Path, folder: str) -> str:
+    def add(self, path: Path, folder: str, expected: FileDigest | None = None) -> str:
+        """The page's URL of ``path``; with ``expected``, only if its bytes match it.
+
+        Raises
+        ------
+        CacheError
+            If the bytes taken into the page do not have the ``expected`` size and hash.
+        """
         if self.inline:
+            data = path.read_bytes()
+            if expected is not None and FileDigest(len(data), sha256(data)) != expected:
+                raise CacheError(f"{path} does not match its record")
             mime = _mime(path)
-            return f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
-        target = self.root / "assets" / folder / path.name
+            return f"data:{mime};base64," + base64.b64encode(data).decode("ascii")
+        target = output_path(self.root / "assets" / folder, path.name)
         target.parent.mkdir(parents=True, exist_ok=True)
-        if path.resolve() != target.resolve():
+        if expected is not None:
+            copy_verified(path, target, expected)
+        elif path.resolve() != target.resolve():
             shutil.copy2(path, target)
         return f"assets/{folder}/{path.name}"
 
@@ -242,6 +313,10 @@ class _Assets:
 
     def finish(self) -> None:
         shutil.rmtree(self.root / ".scratch", ignore_errors=True)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _mime(path: Path) -> str:
@@ -264,9 +339,11 @@ def image_size(path: Path) -> tuple[int, int]:
         return image.size
 
 
-def _image(assets: _Assets, path: Path, folder: str, alt: str) -> Image:
+def _image(
+    assets: _Assets, path: Path, folder: str, alt: str, expected: FileDigest | None = None
+) -> Image:
     width, height = image_size(path)
-    return Image(src=assets.add(path, folder), alt=alt, width=width, height=height)
+    return Image(src=assets.add(path, folder, expected), alt=alt, width=width, height=height)
 
 
 #: Gallery figures a user chapter shows, in order of preference (the first two that apply).
@@ -335,7 +412,7 @@ def _render_videos(
         note = f"The lecture videos are not in this build: {VIDEO_HELP}."
         return {name: placeholder(name, note) for name in wanted}, note
 
-    from gdviz.report.cache import cache_dir
+    from gdviz.cache import cache_dir
 
     root = cache_dir()
     cache = (
@@ -362,15 +439,15 @@ def _render_videos(
             failed.append(name)
             views[name] = placeholder(name, f"This video could not be rendered: {error}.")
             continue
-        sources = tuple(
-            (assets.add(Path(path), "videos"), _mime(Path(path)))
-            for fmt, path in sorted(result.paths.items())
-        )
-        poster = (
-            _image(assets, Path(result.poster), "videos", f"Closing frame of “{info.title}”")
-            if result.poster and Path(result.poster).exists()
-            else None
-        )
+        try:
+            sources, poster = _verified_video(assets, cache, result, info.title)
+        except (CacheError, OSError) as error:  # changed since it was checked
+            say(f"video {name}: not embedded, it does not match its record ({error})")
+            failed.append(name)
+            views[name] = placeholder(name, "This video could not be verified; build again.")
+            continue
+        if not result.rendered:
+            say(f"  video {name}: reusing the cached video {result.paths['mp4']} (verified)")
         views[name] = VideoView(name, info.title, info.description, sources, poster)
     if failed:
         return (
@@ -378,6 +455,34 @@ def _render_videos(
             f"Some videos could not be rendered ({', '.join(failed)}); see their chapters.",
         )
     return views, ""
+
+
+def _verified_video(
+    assets: _Assets, cache: Path, result: Any, title: str
+) -> tuple[tuple[tuple[str, str], ...], Image | None]:
+    """The page's sources and poster of a rendered video, each checked against its record.
+
+    Raises
+    ------
+    CacheError
+        If a file has no record, or its bytes do not match it.
+    """
+
+    def expected(path: Path) -> FileDigest:
+        digest = recorded_digest(cache, result.name, path.name)
+        if digest is None:
+            raise CacheError(f"{path} has no record of its size and hash")
+        return digest
+
+    sources = tuple(
+        (assets.add(Path(path), "videos", expected(Path(path))), _mime(Path(path)))
+        for fmt, path in sorted(result.paths.items())
+    )
+    poster = None
+    if result.poster and Path(result.poster).exists():
+        path = Path(result.poster)
+        poster = _image(assets, path, "videos", f"Closing frame of “{title}”", expected(path))
+    return sources, poster
 
 
 # ----------------------------------------------------------------------------- sections
