@@ -10,7 +10,7 @@ DEB_PACKAGES := libcairo2-dev libpango1.0-dev pkg-config chromium fonts-dejavu-c
 QUALITY ?= high
 BUILD := build
 
-.PHONY: help setup system-packages test lint format generate figures videos report bench reference clean
+.PHONY: help setup system-packages test lint format generate figures videos report bench reference clean clean-cache
 
 help: ## show this list of targets
 	@echo "gdviz — make gradient descent visible"
@@ -83,5 +83,8 @@ reference: $(TORCH_STAMP) ## re-record the torch.optim reference values used by 
 	$(BIN)/python tests/reference/record_torch.py
 	$(BIN)/python tests/reference/record_network.py
 
-clean: ## remove build output (keeps .venv)
+clean: ## remove build output (keeps .venv and the cache: see make clean-cache)
 	rm -rf $(BUILD) media .pytest_cache
+
+clean-cache: $(STAMP) ## remove the cached videos and formulas ($XDG_CACHE_HOME/gdviz, see gdviz cache info)
+	$(BIN)/gdviz cache clear

@@ -50,6 +50,11 @@ def command(
 ) -> None:
     """Build the offline HTML report: chapters, figures, videos and an interactive explorer.
 
+    The videos are rendered once and kept in $XDG_CACHE_HOME/gdviz/videos (default
+    ~/.cache/gdviz; `gdviz cache info`); a cached video is reused only if its size and SHA-256
+    still match its record. An existing report directory is replaced only if it holds nothing
+    gdviz did not write (or with --force).
+
     \b
     Examples:
       gdviz report                       # build/report/index.html + build/report/assets/
