@@ -124,7 +124,9 @@ class Experiment:
         return get_landscape(self.landscape)
 
     def validate(self) -> Experiment:
-        """Build every optimizer, schedule and the landscape once; raise on the first problem."""
+        """Build every optimizer, schedule and the landscape once, and check the starts (the
+        right number of coordinates; a finite loss and gradient, by :func:`descend`'s own
+        check, run for zero steps); raise on the first problem."""
         try:
             surface = self.surface
             for run in self.runs:
@@ -136,6 +138,11 @@ class Experiment:
                         f"start {list(start)} has {len(start)} coordinate(s), "
                         f"{surface.name} needs {surface.dim}"
                     )
+            for start in self.starts:
+                try:
+                    descend(surface, self.runs[0].make_optimizer(), start, lr=0.0, steps=0)
+                except ValueError as error:
+                    raise ValueError(f"start {list(start)}: {error}") from None
         except ValueError as error:
             raise ExperimentError(f"experiment '{self.name}': {error}") from None
         return self

@@ -2,7 +2,7 @@
 
 Autoescaping is on for ``.html`` *and* ``.jinja`` files (and by default), undefined names raise
 (``StrictUndefined``), and data for the page's script only enters through ``|tojson``, so no
-title, label or formula text can become markup or script.
+title, label or formula text can become markup or script; ``|tojson`` refuses NaN and infinity.
 """
 
 from __future__ import annotations
@@ -36,7 +36,13 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.policies["json.dumps_kwargs"] = {"sort_keys": False, "separators": (",", ":")}
+    # allow_nan=False: a NaN or infinity reaching the page's data is a build error, never
+    # a `NaN` token that JSON.parse rejects (the core keeps every value finite)
+    env.policies["json.dumps_kwargs"] = {
+        "sort_keys": False,
+        "separators": (",", ":"),
+        "allow_nan": False,
+    }
     return env
 
 
