@@ -407,14 +407,16 @@ def load_experiments(path: str | Path) -> dict[str, Experiment]:
         except ValueError as error:
             raise ExperimentError(locate(None, name, str(error))) from None
         experiment = _parse_experiment(name, table, locate)
+        try:  # the budget first: validating the starts already runs the core
+            experiment.check_budget()
+        except BudgetError as error:
+            raise ExperimentError(locate("steps", name, str(error))) from None
+        except ValueError:
+            pass  # a bad landscape: validate() says which
         try:
             experiment.validate()
         except ExperimentError as error:
             raise ExperimentError(locate(None, name, str(error))) from None
-        try:
-            experiment.check_budget()
-        except BudgetError as error:
-            raise ExperimentError(locate("steps", name, str(error))) from None
         experiments[name] = experiment
     return experiments
 
