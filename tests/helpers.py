@@ -148,3 +148,36 @@ def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
 
 def names(paths: Iterable[Path]) -> list[str]:
     return sorted(p.name for p in paths)
+
+
+#: A scene file that renders a few frames quickly (a plain Manim scene), for fault tests.
+QUICK_SCENE = """
+from manim import Dot, Scene
+
+
+class {cls}(Scene):
+    def construct(self):
+        self.add(Dot())
+        self.wait(0.4)
+"""
+#: A scene whose render blocks, so a test can kill gdviz while the child is busy.
+STUCK_SCENE = """
+import time
+
+from manim import Scene
+
+
+class {cls}(Scene):
+    def construct(self):
+        time.sleep(300)
+"""
+
+
+def fake_scenes(directory: Path, body: str) -> Path:
+    """A scenes directory where every scene of the catalogue is ``body`` (its own class name)."""
+    from gdviz.video import SCENES
+
+    directory.mkdir(parents=True, exist_ok=True)
+    for info in SCENES.values():
+        (directory / info.file).write_text(body.format(cls=info.class_name))
+    return directory
