@@ -370,9 +370,9 @@ def _write_stream(target: Target, chunks: Iterator[bytes] | list[bytes]) -> None
 def atomic_directory(path: str | Path) -> Iterator[Path]:
     """Yield a fresh temporary directory beside ``path``; on success it replaces ``path``.
 
-    The old directory stays intact until the new one is complete. The two are then swapped
-    with one atomic exchange (:func:`exchange_paths`), so ``path`` never goes missing, and the
-    old one is removed. A symbolic link at ``path`` is followed (the link stays). On an
+    The old directory stays intact until the new one is complete and flushed to disk. The two
+    are then swapped with one atomic exchange (:func:`exchange_paths`), so ``path`` never goes
+    missing, and the old one is removed. A symbolic link at ``path`` is followed (the link stays). On an
     exception the temporary directory is removed.
 
     File systems without an atomic exchange (not Linux, or one that lacks ``renameat2``'s
@@ -388,10 +388,26 @@ def atomic_directory(path: str | Path) -> Iterator[Path]:
         if real.is_dir():
             os.chmod(tmp, stat.S_IMODE(real.stat().st_mode))
         yield tmp
+        _fsync_tree(tmp)
         _replace_directory(tmp, real)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _fsync_tree(root: Path) -> None:
+    """Flush every file and directory under ``root`` to disk (before it replaces anything)."""
+    for directory, _, files in os.walk(root):
+        for name in files:
+            path = os.path.join(directory, name)
+            if not os.path.islink(path):
+                with contextlib.suppress(OSError):
+                    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+                    try:
+                        os.fsync(fd)
+                    finally:
+                        os.close(fd)
+        _fsync_directory(Path(directory))
 
 
 def _replace_directory(new: Path, path: Path) -> None:

@@ -685,3 +685,29 @@ def test_the_report_cli_refuses_then_forces(tmp_path: Path, monkeypatch) -> None
     assert result.exit_code == 0, result.output
     assert "removing" in result.stderr and "my-notes.txt" in result.stderr
     assert not (out / "my-notes.txt").exists()
+
+
+def test_a_directory_is_flushed_before_it_replaces_the_old_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    def exchange(first: Path, second: Path) -> None:
+        synced.append("exchange")
+        swap(first, second)
+
+    swap = atomic.exchange_paths
+    (tmp_path / "out").mkdir()
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(atomic, "exchange_paths", exchange)
+    with atomic_directory(tmp_path / "out") as tmp:
+        (tmp / "assets").mkdir()
+        (tmp / "assets" / "a.png").write_bytes(b"png")
+        (tmp / "index.html").write_text("page")
+    before = synced[: synced.index("exchange")]
+    assert {Path(p).name for p in before} >= {"a.png", "index.html", "assets"}
