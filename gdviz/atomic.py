@@ -372,8 +372,8 @@ def atomic_directory(path: str | Path) -> Iterator[Path]:
 
     The old directory stays intact until the new one is complete and flushed to disk. The two
     are then swapped with one atomic exchange (:func:`exchange_paths`), so ``path`` never goes
-    missing, and the old one is removed. A symbolic link at ``path`` is followed (the link stays). On an
-    exception the temporary directory is removed.
+    missing, and the old one is removed. A symbolic link at ``path`` is followed (the link
+    stays). On an exception the temporary directory is removed.
 
     File systems without an atomic exchange (not Linux, or one that lacks ``renameat2``'s
     ``RENAME_EXCHANGE``) get two renames instead, with a moment between them when ``path`` is
