@@ -51,7 +51,7 @@ def experiment_result(experiment: Experiment | str) -> ExperimentResult:
     """Run an experiment once per process (keyed by its full, deterministic ``repr``)."""
     if isinstance(experiment, str):
         experiment = builtin(experiment)
-    key = repr(experiment)
+    key = experiment.fingerprint()
     if key not in _RESULTS:
         _RESULTS[key] = experiment.run()
     return _RESULTS[key]
