@@ -366,3 +366,72 @@ def test_top_level_names_are_lazy() -> None:
     assert out.stdout.split() == ["False", "True"]
     with pytest.raises(AttributeError, match="no attribute 'plott'"):
         gdviz.plott  # noqa: B018
+
+
+# ------------------------------------------------------------------ the example notebook
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "notebook.ipynb"
+
+
+def _outputs(cell: dict) -> dict[str, str]:
+    """An executed cell's outputs by MIME type (stream text under ``"stdout"``)."""
+    found: dict[str, str] = {}
+    for output in cell.get("outputs", []):
+        if output["output_type"] == "stream":
+            found[output["name"]] = found.get(output["name"], "") + output["text"]
+        elif output["output_type"] in ("execute_result", "display_data"):
+            for mime, data in output["data"].items():
+                found[mime] = data if isinstance(data, str) else "".join(data)
+        elif output["output_type"] == "error":
+            raise AssertionError("\n".join(output["traceback"]))
+    return found
+
+
+@pytest.mark.slow
+def test_the_example_notebook_runs_headless_and_shows_the_cores_numbers(tmp_path: Path) -> None:
+    import base64
+    import io
+    import json
+
+    nbclient = pytest.importorskip("nbclient", reason="the test extra is not installed")
+    nbformat = pytest.importorskip("nbformat")
+    from PIL import Image
+
+    notebook = nbformat.read(EXAMPLE, as_version=4)
+    assert all(not c.get("outputs") for c in notebook.cells if c.cell_type == "code")  # clean
+    client = nbclient.NotebookClient(
+        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": tmp_path}}
+    )
+    client.execute()
+    cells = {
+        c.source.splitlines()[-1]: _outputs(c) for c in notebook.cells if c.cell_type == "code"
+    }
+
+    run = adam_run_like_the_notebook()
+    shown = cells["run"]
+    assert shown["text/plain"] == repr(run)
+    assert "<svg" in shown["text/html"] and format_number(run.final_loss) in shown["text/html"]
+
+    race = get_experiment("race-rosenbrock")
+    result = race.run()
+    assert format_number(result.trajectories[3, 0].final_loss) in cells["race"]["text/html"]
+
+    drawn = cells["print(artists[0].get_xydata()[:3].tolist())"]
+    assert json.loads(drawn["stdout"]) == result.trajectories[0, 0].points[:3].tolist()
+    for key in ("print(artists[0].get_xydata()[:3].tolist())", 'gdviz.plot(race, kind="loss");'):
+        png = base64.b64decode(cells[key]["image/png"])
+        with Image.open(io.BytesIO(png)) as image:
+            assert image.width > 300  # the inline backend drew the figure
+
+    page = cells["animation"]["text/html"]
+    assert len(re.findall(r"data:image/png;base64", page)) == 12
+    with Image.open(tmp_path / "race.gif") as gif:
+        assert gif.n_frames == 12
+
+
+def adam_run_like_the_notebook() -> Trajectory:
+    run = descend(
+        get_landscape("rosenbrock"), make_optimizer("adam"), [-1.5, 2.0], lr=0.01, steps=500
+    )
+    assert isinstance(run, Trajectory)
+    return run
