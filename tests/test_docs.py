@@ -153,3 +153,30 @@ def test_each_scene_has_a_page_with_its_poster(site: Path) -> None:
             assert poster.size == (960, 540)
             darkest, brightest = poster.convert("L").getextrema()
             assert brightest - darkest > 100  # a picture, not a blank frame
+
+
+def test_the_python_blocks_of_the_prose_pages_run(tmp_path: Path) -> None:
+    """The hand-written pages' examples run too (the README's are tests/test_readme.py's)."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    try:
+        from test_readme import blocks
+    finally:
+        sys.path.pop(0)
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    ran = 0
+    for source in sorted((ROOT / "docs").glob("*.md")):
+        for block in blocks(source.read_text(encoding="utf-8")):
+            if block.language != "python":
+                continue
+            result = subprocess.run(
+                [sys.executable, "-c", block.code],
+                cwd=tmp_path,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=300,
+                check=False,
+            )
+            assert result.returncode == 0, f"{source.name}:{block.line}\n{result.stderr[-2000:]}"
+            ran += 1
+    assert ran >= 3
