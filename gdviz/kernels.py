@@ -208,56 +208,65 @@ def from_sympy(expr: Any, names: Mapping[Any, Node]) -> Node:
     factors in ``as_ordered_factors`` order, and divide once by the product of the factors
     with negative exponents.
     """
-    import sympy
+    return _SympyWalk(names).walk(expr)
 
-    def walk(item: Any) -> Node:
-        if item in names:
-            return names[item]
+
+class _SympyWalk:
+    """Turns a sympy expression into nodes, one method per kind of sympy node."""
+
+    def __init__(self, names: Mapping[Any, Node]) -> None:
+        import sympy
+
+        self.sympy = sympy
+        self.names = names
+
+    def walk(self, item: Any) -> Node:
+        if item in self.names:
+            return self.names[item]
         if item.is_Number or item.is_NumberSymbol:
             return const(float(item))
         if item.is_Add:
-            terms = [walk(term) for term in item.as_ordered_terms()]
-            total = terms[0]
-            for term in terms[1:]:
-                total = binary("add", total, term)
-            return total
+            return _chain("add", [self.walk(term) for term in item.as_ordered_terms()])
         if item.is_Mul:
-            return product(item)
+            return self.product(item)
         if item.is_Pow:
             base, exponent = item.args
-            if base == sympy.E:
-                return call("exp", walk(exponent))
-            return power(walk(base), walk(exponent))
+            if base == self.sympy.E:
+                return call("exp", self.walk(exponent))
+            return power(self.walk(base), self.walk(exponent))
         name = _sympy_function(item)
         if name is not None and len(item.args) == 1:
-            return call(name, walk(item.args[0]))
+            return call(name, self.walk(item.args[0]))
         raise ValueError(f"cannot compile {item}")
 
-    def product(item: Any) -> Node:
+    def product(self, item: Any) -> Node:
         coefficient, rest = item.as_coeff_Mul()
         numerator: list[Node] = []
         denominator: list[Node] = []
         for factor in rest.as_ordered_factors():
             base, exponent = factor.as_base_exp()
             if factor.is_Pow and exponent.is_Number and exponent.is_negative:
-                denominator.append(walk(sympy.Pow(base, -exponent, evaluate=False)))
+                denominator.append(self.walk(self.sympy.Pow(base, -exponent, evaluate=False)))
             else:
-                numerator.append(walk(factor))
+                numerator.append(self.walk(factor))
         value = float(coefficient)
-        top = const(value) if not numerator or value not in (1.0, -1.0) else None
-        for part in numerator:  # c·a·b is (c·a)·b, as numpy evaluates it
-            top = part if top is None else binary("mul", top, part)
-        assert top is not None
-        if numerator and value == -1.0:
-            top = neg(top)
-        if denominator:
-            bottom = denominator[0]
-            for part in denominator[1:]:
-                bottom = binary("mul", bottom, part)
-            top = binary("div", top, bottom)
-        return top
+        if not numerator:
+            top = const(value)
+        elif value == -1.0:
+            top = neg(_chain("mul", numerator))
+        elif value == 1.0:
+            top = _chain("mul", numerator)
+        else:  # c·a·b is (c·a)·b, as numpy evaluates it
+            top = _chain("mul", [const(value), *numerator])
+        return binary("div", top, _chain("mul", denominator)) if denominator else top
 
-    return walk(expr)
+
+def _chain(op: str, nodes: Sequence[Node]) -> Node:
+    """``((n0 op n1) op n2) …``, left to right."""
+    total = nodes[0]
+    for node in nodes[1:]:
+        total = binary(op, total, node)
+    return total
 
 
 def _sympy_function(item: Any) -> str | None:
