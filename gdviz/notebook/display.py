@@ -10,10 +10,12 @@ matplotlib nor sympy; the HTML of an experiment uses the gallery's run colours.
 
 The SVG sketches map a series :math:`(u_i, v_i)` affinely into a box,
 :math:`X_i = m + (u_i - u_{\\min})\\,s`, :math:`Y_i = H - m - (v_i - v_{\\min})\\,s_v`, with
-one scale :math:`s = s_v` for a path (equal aspect, as on the landscape) and separate scales
-for the loss, whose values are :math:`\\log_{10} L_k` when every loss is positive and they
-span two decades or more. Long series are thinned: a path keeps evenly spaced points, a loss
-curve keeps each bucket's minimum and maximum, so an oscillation stays visible.
+one scale :math:`s = s_v` for a 2-D path :math:`(x_k, y_k)` (equal aspect, as on the
+landscape) and separate scales for a 1-D path (the iterate :math:`x_k` against the step
+:math:`k`) and for the loss, whose values are :math:`\\log_{10} L_k` when every loss is
+positive and they span two decades or more. Long series are thinned: a path keeps evenly
+spaced points, a loss curve keeps each bucket's minimum and maximum, so an oscillation stays
+visible.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ __all__ = [
 #: Most coordinates a one-line repr prints; a longer point is summarised by its dimension.
 _REPR_COORDINATES = 4
 #: Size of one inline SVG sketch, in CSS pixels.
-_SVG_WIDTH, _SVG_HEIGHT, _SVG_MARGIN = 220, 150, 14
+_SVG_WIDTH, _SVG_HEIGHT, _SVG_MARGIN = 220, 150, 18
 #: Most vertices one SVG polyline keeps (a path) / buckets a loss curve keeps (two each).
 _PATH_VERTICES, _LOSS_BUCKETS = 1000, 300
 
@@ -220,9 +222,11 @@ def _svg(body: list[str], title: str) -> str:
     )
 
 
-def _path_svg(series: Sequence[_Series], axes: tuple[str, str], title: str) -> str:
+def _path_svg(
+    series: Sequence[_Series], axes: tuple[str, str], title: str, equal: bool = True
+) -> str:
     """The paths, equal aspect, each start a ring and each end a dot (a cross if diverged)."""
-    frame = _scale(series, equal=True)
+    frame = _scale(series, equal=equal)
     body = [
         _label(4, 11, f"{axes[1]} ↑"),
         _label(_SVG_WIDTH - 4, _SVG_HEIGHT - 4, f"{axes[0]} →", "end"),
@@ -267,11 +271,11 @@ def _loss_svg(series: Sequence[_Series], title: str) -> str:
 
 
 def _path_data(trajectory: Trajectory) -> np.ndarray | None:
-    """What the path sketch draws: ``(x, y)``, or ``(x, L(x))`` in 1-D; None above 2-D."""
+    """What the path sketch draws: ``(x, y)``, or ``(k, x_k)`` in 1-D; None above 2-D."""
     if trajectory.points.shape[1] == 2:
         return trajectory.points
     if trajectory.points.shape[1] == 1:
-        return np.column_stack([trajectory.points[:, 0], trajectory.losses])
+        return np.column_stack([np.arange(trajectory.points.shape[0]), trajectory.points[:, 0]])
     return None
 
 
@@ -280,7 +284,7 @@ def _loss_data(trajectory: Trajectory) -> np.ndarray:
 
 
 def _path_axes(variables: tuple[str, ...]) -> tuple[str, str]:
-    return (variables[0], variables[1]) if len(variables) == 2 else (variables[0], "loss")
+    return (variables[0], variables[1]) if len(variables) == 2 else ("step", variables[0])
 
 
 def _sketches(trajectories: Sequence[Trajectory], colors: Sequence[str], name: str) -> str:
@@ -295,7 +299,10 @@ def _sketches(trajectories: Sequence[Trajectory], colors: Sequence[str], name: s
     ]
     parts = []
     if paths:
-        parts.append(_path_svg(paths, _path_axes(trajectories[0].variables), f"path of {name}"))
+        variables = trajectories[0].variables
+        parts.append(
+            _path_svg(paths, _path_axes(variables), f"path of {name}", len(variables) == 2)
+        )
     parts.append(_loss_svg(losses, f"loss of {name}"))
     return "".join(f"<div>{part}</div>" for part in parts)
 
