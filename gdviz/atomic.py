@@ -192,12 +192,14 @@ def output_path(directory: str | Path, name: str) -> Path:
 
 
 @contextlib.contextmanager
-def atomic_path(path: str | Path) -> Iterator[Path]:
+def atomic_path(path: str | Path, *, keep_suffix: bool = False) -> Iterator[Path]:
     """Yield a temporary path to write the output ``path`` into; on success, put it in place.
 
     A regular (or new) target is replaced atomically; a FIFO or character device receives the
     bytes written to the temporary path, streamed; see the module docstring. On an exception
-    the temporary is removed and ``path`` is untouched.
+    the temporary is removed and ``path`` is untouched. With ``keep_suffix`` the temporary
+    ends in ``path``'s suffix, for writers that choose the format by the name (Pillow,
+    matplotlib's movie writers).
 
     Raises
     ------
@@ -205,8 +207,9 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         If ``path`` is refused (:func:`inspect_target`) or cannot be written.
     """
     target = inspect_target(path)
+    suffix = Path(path).suffix if keep_suffix else ""
     if target.kind == "stream":
-        with _stream_buffer() as (buffer, fd):
+        with _stream_buffer(suffix) as (buffer, fd):
             yield buffer
             _copy_to_stream(fd, target)
         return
@@ -214,7 +217,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     try:
         directory.mkdir(parents=True, exist_ok=True)
         temporaries.sweep(directory, target.real.name)
-        tmp = temporaries.make_file(directory, target.real.name)
+        tmp = temporaries.make_file(directory, target.real.name, suffix)
     except OSError as error:
         raise OutputError.wrap(error, path) from None
     try:
@@ -317,19 +320,20 @@ def _fsync_directory(directory: Path) -> None:
 
 
 @contextlib.contextmanager
-def _stream_buffer() -> Iterator[tuple[Path, int]]:
-    """A file to collect a stream's bytes in: in memory (``memfd``) where the system has it,
-    else in the system's temporary directory; it never sits beside the FIFO or device."""
+def _stream_buffer(suffix: str = "") -> Iterator[tuple[Path, int]]:
+    """A file to collect a stream's bytes in: in memory (``memfd``) where the system has it
+    and no ``suffix`` is needed, else in the system's temporary directory; it never sits
+    beside the FIFO or device."""
     memfd = getattr(os, "memfd_create", None)
-    if memfd is not None and Path("/proc/self/fd").is_dir():
+    if memfd is not None and not suffix and Path("/proc/self/fd").is_dir():
         fd = memfd("gdviz-output", os.MFD_CLOEXEC)
         try:
             yield Path(f"/proc/self/fd/{fd}"), fd
         finally:
             os.close(fd)
         return
-    with tempfile.TemporaryDirectory(prefix="gdviz-") as scratch:  # pragma: no cover - non-Linux
-        buffer = Path(scratch) / "output"
+    with tempfile.TemporaryDirectory(prefix="gdviz-") as scratch:
+        buffer = Path(scratch) / f"output{suffix}"
         buffer.touch()
         fd = os.open(buffer, os.O_RDWR)
         try:

@@ -7,7 +7,8 @@ a report directory being built, an old report being removed) is named
 
 where ``<name>`` is the output's file name (cut short if the whole name would be too long),
 ``<pid>`` the process that made it, ``<token>`` eight random letters and digits and
-``<kind>`` ``tmp`` (being built) or ``old`` (being removed). A process killed with SIGKILL
+``<kind>`` ``tmp`` (being built) or ``old`` (being removed), followed by the output's own suffix
+(``.gif``) for writers that choose the format by the name. A process killed with SIGKILL
 cannot clean up, so each command sweeps its output directory at start (:func:`sweep`): a
 temporary is *stale*, and removed, when the process named in it has ended, or when that process
 id now belongs to a process started after the temporary was last modified (the id was reused).
@@ -35,7 +36,10 @@ __all__ = [
 ]
 
 #: The names of gdviz's temporaries (see the module docstring).
-PATTERN = re.compile(r"^\.(?P<name>.+)\.gdviz-(?P<pid>[0-9]+)-(?P<token>[a-z0-9]{8})\.(tmp|old)$")
+PATTERN = re.compile(
+    r"^\.(?P<name>.+)\.gdviz-(?P<pid>[0-9]+)-(?P<token>[a-z0-9]{8})\.(tmp|old)"
+    r"(?P<suffix>\.[A-Za-z0-9]{1,16})?$"
+)
 _ALPHABET = string.ascii_lowercase + string.digits
 _DEFAULT_NAME_MAX = 255
 
@@ -52,27 +56,31 @@ def name_max(directory: str | Path) -> int:
         return _DEFAULT_NAME_MAX
 
 
-def temporary_name(name: str, kind: str = "tmp", *, limit: int = _DEFAULT_NAME_MAX) -> str:
-    """A fresh temporary name for the output ``name``: ``.<name>.gdviz-<pid>-<token>.<kind>``.
+def temporary_name(
+    name: str, kind: str = "tmp", *, limit: int = _DEFAULT_NAME_MAX, suffix: str = ""
+) -> str:
+    """A fresh temporary name for the output ``name``:
+    ``.<name>.gdviz-<pid>-<token>.<kind><suffix>``.
 
     ``name`` is shortened (by whole characters) so that the result fits in ``limit`` bytes.
     """
     token = "".join(secrets.choice(_ALPHABET) for _ in range(8))
-    tail = f".gdviz-{os.getpid()}-{token}.{kind}"
+    tail = f".gdviz-{os.getpid()}-{token}.{kind}{suffix}"
     room = limit - 1 - len(tail.encode())
     while len(name.encode()) > room:
         name = name[:-1]
     return f".{name}{tail}"
 
 
-def make_file(directory: Path, name: str) -> Path:
-    """Create an empty temporary file for the output ``directory/name`` and return its path.
+def make_file(directory: Path, name: str, suffix: str = "") -> Path:
+    """Create an empty temporary file for the output ``directory/name`` and return its path
+    (ending in ``suffix`` if given).
 
     It is created with mode ``0o666`` less the umask, as a new output would be.
     """
     limit = name_max(directory)
     while True:
-        path = directory / temporary_name(name, limit=limit)
+        path = directory / temporary_name(name, limit=limit, suffix=suffix)
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
         except FileExistsError:  # pragma: no cover - 36⁸ tokens

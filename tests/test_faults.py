@@ -711,3 +711,25 @@ def test_a_directory_is_flushed_before_it_replaces_the_old_one(
         (tmp / "index.html").write_text("page")
     before = synced[: synced.index("exchange")]
     assert {Path(p).name for p in before} >= {"a.png", "index.html", "assets"}
+
+
+def test_a_notebook_animation_is_saved_through_the_one_mechanism(tmp_path: Path) -> None:
+    import gdviz
+
+    animation = gdviz.animate("descent-path", frames=3, dpi=30)
+    real = tmp_path / "posts" / "run.gif"
+    real.parent.mkdir()
+    (tmp_path / "run.gif").symlink_to(real)
+    animation.save(tmp_path / "run.gif")
+    assert (tmp_path / "run.gif").is_symlink() and real.read_bytes().startswith(b"GIF8")
+    fifo = tmp_path / "pipe.gif"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = _read_fifo(fifo, got)
+    animation.save(fifo)
+    reader.join(10)
+    assert got[0] == real.read_bytes() and stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    real.chmod(0o444)
+    with pytest.raises(OutputError, match="read-only"):
+        animation.save(tmp_path / "run.gif")
+    assert names(tmp_path.iterdir()) == ["pipe.gif", "posts", "run.gif"]

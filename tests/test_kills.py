@@ -54,6 +54,8 @@ def test_temporary_names_follow_the_pattern() -> None:
     assert match and match["name"] == "basins.png" and int(match["pid"]) == os.getpid()
     long = temporary_name("n" * 300, limit=255)
     assert len(long.encode()) <= 255 and PATTERN.match(long)
+    kept = temporary_name("run.gif", suffix=".gif")
+    assert kept.endswith(".tmp.gif") and PATTERN.match(kept)["name"] == "run.gif"  # type: ignore[index]
 
 
 def test_a_temporary_of_a_dead_process_is_stale(tmp_path: Path) -> None:

@@ -343,7 +343,10 @@ class Animation(FuncAnimation):
             kwargs["fps"] = rate
         elif writer is None:
             writer = _writer(path, rate)
-        super().save(str(path), writer=writer, **kwargs)
+        from gdviz.atomic import atomic_path
+
+        with atomic_path(path, keep_suffix=True) as tmp:  # gdviz's one way to write a file
+            super().save(str(tmp), writer=writer, **kwargs)
         return path
 
 
