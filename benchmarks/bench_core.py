@@ -35,7 +35,7 @@ except ImportError:
     print("bench_core: torch is not installed (pip install '.[reference]'); nothing to compare")
     sys.exit(2)
 
-from gdviz.optimizers import get_num_threads, make_optimizer, set_num_threads
+from gdviz.optimizers import make_optimizer
 
 N_POINTS = 1_000_000
 STEPS = 200
@@ -61,7 +61,7 @@ def run_gdviz() -> Result:
     grads = np.empty_like(params)
     opt = make_optimizer("adam")
     state = opt.init(params)
-    threads = get_num_threads()
+    threads = torch.get_num_threads()
     share = -(-N_POINTS // threads)
     ranges = [(lo, min(lo + share, N_POINTS)) for lo in range(0, N_POINTS, share)]
     scratch = [np.empty(GRAD_ROWS) for _ in ranges]
@@ -136,9 +136,6 @@ def main() -> None:
     N_POINTS, STEPS, REPEATS = args.points, args.steps, args.repeats
     if args.threads is not None:
         torch.set_num_threads(args.threads)
-        set_num_threads(args.threads)
-    else:
-        set_num_threads(torch.get_num_threads())
     runs: dict[str, Callable[[], Result]] = {
         "gdviz update_inplace": run_gdviz,
         "torch Adam (default foreach)": make_torch_run(),
@@ -157,7 +154,7 @@ def main() -> None:
     work = N_POINTS * STEPS
     print(
         f"Adam on {N_POINTS:,} Rosenbrock points x {STEPS} steps (float64), best of {REPEATS}; "
-        f"gdviz threads={get_num_threads()}, torch threads={torch.get_num_threads()}, "
+        f"gdviz threads={torch.get_num_threads()}, torch threads={torch.get_num_threads()}, "
         f"torch {torch.__version__}, numpy {np.__version__}"
     )
     print(f"  {'':30s} {'gradient + step':>30s}   {'optimizer step only':>28s}")
