@@ -334,24 +334,6 @@ class Optimizer:
             base |= dict(PRESETS[self.preset].fixed)
         return {k: v for k, v in self.hyperparams.items() if base.get(k) != v}
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form; ``make_optimizer(**d)`` style round trip via :meth:`from_dict`."""
-        return {
-            "name": self.name,
-            "preset": self.preset,
-            "hyperparams": {
-                k: list(v) if isinstance(v, tuple) else v for k, v in self.hyperparams.items()
-            },
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Optimizer:
-        """Inverse of :meth:`to_dict`."""
-        hyper = {
-            k: tuple(v) if isinstance(v, list) else v for k, v in dict(data["hyperparams"]).items()
-        }
-        return cls(str(data["name"]), hyper, data.get("preset"))
-
     # -- the update --------------------------------------------------------------------------
 
     def init(self, params: np.ndarray) -> State:
