@@ -517,7 +517,8 @@ class _Block:
         n = hi - lo
         self.p = job.points[lo:hi]  # updated in place: the final points when done
         self.previous = np.empty_like(self.p)
-        self.squares, self.zeros = np.empty_like(self.p), np.empty_like(self.p)
+        self.squares = np.empty_like(self.p)
+        self.finite = np.empty(self.p.shape, dtype=bool)
         self.gnorm, self.previous_gnorm = np.empty(n), np.empty(n)
         self.ok, self.flag = np.empty(n, dtype=bool), np.empty(n, dtype=bool)
         self.status, self.stop_step = job.status[lo:hi], job.stop_step[lo:hi]
@@ -530,71 +531,62 @@ class _Block:
             self._run()
 
     def _run(self) -> None:
-        job, p, optimizer = self.job, self.p, self.job.optimizer
-        loss, grad = _evaluate(job.landscape, p)
+        job, p, optimizer, landscape = self.job, self.p, self.job.optimizer, self.job.landscape
+        loss, grad = _evaluate(landscape, p)
         _norm(grad, self.squares, self.gnorm)
         job.check_start(self.lo, loss, grad, self.gnorm)
-        limit = job.limit(loss)
+        limit, grad_tol, loss_tol = job.limit(loss), job.grad_tol, job.loss_tol
         rate = job.rates.for_block(self.lo, self.hi)
         state, scratch = optimizer.init(p), optimizer.scratch(p)
+        apply, previous, flag = optimizer.apply, self.previous, self.flag
         self._record(0, loss, rate(0))
         last = 0
         for k in range(job.steps):
-            if job.grad_tol > 0 and self._stop(
-                np.less(self.gnorm, job.grad_tol, out=self.flag), _CONVERGED, k
-            ):
-                if not self.active.any():
+            if grad_tol > 0 and self._stop(np.less(self.gnorm, grad_tol, out=flag), _CONVERGED, k):
+                if not np.count_nonzero(self.active):
                     break
-            np.copyto(self.previous, p)
+            np.copyto(previous, p)
             previous_loss = loss
             self.gnorm, self.previous_gnorm = self.previous_gnorm, self.gnorm
-            optimizer.apply(grad, state, p, k + 1, rate(k), scratch)
+            apply(grad, state, p, k + 1, rate(k), scratch)
             if self.frozen is not None:
-                np.copyto(p, self.previous, where=self.frozen)
-            loss, grad = _evaluate(job.landscape, p)
-            self._checked_norm(grad, loss)
+                np.copyto(p, previous, where=self.frozen)
+            loss, grad = _evaluate(landscape, p)
+            _norm(grad, self.squares, self.gnorm)
             loss = self._diverged(k, loss, previous_loss, limit)
             held = self.frozen
-            if job.loss_tol > 0:
-                self._stop(np.abs(loss - previous_loss) < job.loss_tol, _CONVERGED, k + 1)
-            self._record(k + 1, loss, rate(k + 1), held)
+            if loss_tol > 0:
+                self._stop(np.abs(loss - previous_loss) < loss_tol, _CONVERGED, k + 1)
+            if self.path:
+                self._record(k + 1, loss, rate(k + 1), held)
             last = k + 1
-            if self.frozen is not None and not self.active.any():
+            if self.frozen is not None and not np.count_nonzero(self.active):
                 break
         for array in self.path.values():
             array[last + 1 :] = array[last]
         job.losses[self.lo : self.hi] = loss
 
-    def _checked_norm(self, grad: np.ndarray, loss: np.ndarray) -> None:
-        """:func:`_norm` of ``grad`` into :attr:`gnorm`, NaN where the point or loss is not finite.
-
-        ``p·0`` and ``L·0`` are ±0 for finite values, which leave the sum of squares' bits
-        unchanged, and NaN otherwise: one finiteness test of the norm then covers all three.
-        """
-        squares, zeros, total = self.squares, self.zeros, self.gnorm
-        np.multiply(grad, grad, out=squares)
-        np.multiply(self.p, 0.0, out=zeros)
-        np.add(squares, zeros, out=squares)
-        np.multiply(loss, 0.0, out=total)
-        np.add(squares[:, 0], total, out=total)
-        for i in range(1, squares.shape[1]):
-            np.add(total, squares[:, i], out=total)
-        np.sqrt(total, out=total)
-
     def _diverged(
         self, k: int, loss: np.ndarray, previous_loss: np.ndarray, limit: np.ndarray | float
     ) -> np.ndarray:
-        """Stop the rows whose new values are not finite or run away; restore their last ones."""
-        ok, flag = self.ok, self.flag
-        np.less(self.gnorm, math.inf, out=ok)  # False for NaN too (see _checked_norm)
+        """Stop the rows whose new point, loss or gradient norm is not finite or whose loss runs
+        away; restore their last values. Returns the loss with those rows restored."""
+        ok, flag, finite = self.ok, self.flag, self.finite
+        np.isfinite(self.p, out=finite)
+        points_finite = np.count_nonzero(finite) == finite.size
+        np.less(self.gnorm, math.inf, out=ok)  # False for NaN too
+        np.isfinite(loss, out=flag)
+        ok &= flag
         np.less_equal(loss, limit, out=flag)
         ok &= flag
-        if ok.all():
+        if points_finite and np.count_nonzero(ok) == ok.size:
             return loss
+        for i in range(self.job.d):
+            ok &= finite[:, i]
         bad = ~ok
         if self.frozen is not None:
             bad &= self.active
-        if not bad.any():
+        if not np.count_nonzero(bad):
             return loss
         np.copyto(self.p, self.previous, where=bad[:, np.newaxis])
         np.copyto(self.gnorm, self.previous_gnorm, where=bad)
@@ -605,7 +597,7 @@ class _Block:
         """Stop the active rows of ``mask`` at ``step`` with status ``code``; any stopped?"""
         if self.frozen is not None:
             mask &= self.active
-        if not mask.any():
+        if not np.count_nonzero(mask):  # (faster than mask.any())
             return False
         self.status[mask] = code
         self.stop_step[mask] = step

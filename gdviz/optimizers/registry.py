@@ -289,6 +289,7 @@ class Optimizer:
         object.__setattr__(self, "hyperparams", MappingProxyType(values))
         # what the rule reads: torch's arguments plus the settings built into this optimizer
         object.__setattr__(self, "_rule", MappingProxyType(values | dict(info.fixed)))
+        object.__setattr__(self, "_rule_fn", info.rule)
 
     def __hash__(self) -> int:
         return hash((self.name, tuple(self.hyperparams.items()), self.preset))
@@ -413,7 +414,7 @@ class Optimizer:
         ``params``, ``scratch`` from :meth:`scratch`. Floating-point warnings are the caller's
         to silence (``np.errstate``).
         """
-        self.info.rule(self._rule, step, lr, grads, params, state, scratch)  # type: ignore[attr-defined]
+        self._rule_fn(self._rule, step, lr, grads, params, state, scratch)  # type: ignore[attr-defined]
 
 
 def make_optimizer(name: str, **hyperparams: Any) -> Optimizer:
