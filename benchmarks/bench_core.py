@@ -125,7 +125,7 @@ def run_kernel(engine: Engine) -> Runner:
         params = starts(n)
         rows = engine.block_rows
 
-        def block(b: int) -> None:
+        def block(b: int, cancelled: object) -> None:
             p = params[b * rows : (b + 1) * rows]
             g, tmp = np.empty_like(p), np.empty(len(p))
             state, scratch = ADAM.init(p), ADAM.scratch(p)

@@ -147,21 +147,25 @@ class Engine:
         share = -(-size // self.threads)
         return max(1, min(self.block_rows, max(share, MIN_SHARE), size))
 
-    def run(self, task: Callable[[int], None], count: int) -> None:
-        """Call ``task(i)`` for ``i`` in ``range(count)``, on up to :attr:`threads` threads.
+    def run(self, task: Callable[[int, threading.Event], None], count: int) -> None:
+        """Call ``task(i, cancelled)`` for ``i`` in ``range(count)``, on up to :attr:`threads`
+        threads.
 
-        Returns when every call has returned; the first exception is raised (calls not yet
-        started are cancelled).
+        Returns when every call has returned. If one raises (or the caller is interrupted),
+        ``cancelled`` is set — a long task should check it and return — calls not yet started
+        are dropped, and the exception of the first failed call is raised.
         """
+        cancelled = threading.Event()
         if self.threads == 1 or count <= 1:
             for i in range(count):
-                task(i)
+                task(i, cancelled)
             return
         pool = self._pool.get(self.threads)
-        futures: list[Future[None]] = [pool.submit(task, i) for i in range(count)]
+        futures: list[Future[None]] = [pool.submit(task, i, cancelled) for i in range(count)]
         try:
             wait(futures, return_when=FIRST_EXCEPTION)
         finally:
+            cancelled.set()
             for future in futures:
                 future.cancel()
             wait(futures)  # never return while a worker still writes
@@ -321,7 +325,10 @@ def descend(
     engine = engine or default_engine()
     rows = engine.rows_per_block(job.size)
     count = -(-job.size // rows)
-    engine.run(lambda b: _Block(job, b * rows, min(job.size, (b + 1) * rows)).run(), count)
+    engine.run(
+        lambda b, cancelled: _Block(job, b * rows, min(job.size, (b + 1) * rows)).run(cancelled),
+        count,
+    )
     result = job.result(optimizer, schedule)
     if result.shape == () and keep == "path":
         return result[()]
@@ -526,11 +533,11 @@ class _Block:
         self.frozen: np.ndarray | None = None  # (n, 1): rows stopped, held at their point
         self.path = {k: v[:, lo:hi] for k, v in job.path.items()}
 
-    def run(self) -> None:
+    def run(self, cancelled: threading.Event) -> None:
         with np.errstate(all="ignore"):
-            self._run()
+            self._run(cancelled)
 
-    def _run(self) -> None:
+    def _run(self, cancelled: threading.Event) -> None:
         job, p, optimizer, landscape = self.job, self.p, self.job.optimizer, self.job.landscape
         loss, grad = _evaluate(landscape, p)
         _norm(grad, self.squares, self.gnorm)
@@ -560,7 +567,9 @@ class _Block:
             if self.path:
                 self._record(k + 1, loss, rate(k + 1), held)
             last = k + 1
-            if self.frozen is not None and not np.count_nonzero(self.active):
+            if cancelled.is_set() or (
+                self.frozen is not None and not np.count_nonzero(self.active)
+            ):
                 break
         for array in self.path.values():
             array[last + 1 :] = array[last]

@@ -6,6 +6,8 @@ import csv
 import inspect
 import json
 import math
+import threading
+import time
 import warnings
 
 import numpy as np
@@ -433,12 +435,15 @@ def test_engine_validation_and_default() -> None:
 
 def test_an_error_in_a_worker_reaches_the_caller() -> None:
     calls: list[int] = []
+    seen_cancelled: list[bool] = []
 
-    def task(i: int) -> None:
+    def task(i: int, cancelled: threading.Event) -> None:
         calls.append(i)
         if i == 3:
             raise KeyError(i)
+        time.sleep(0.01)
+        seen_cancelled.append(cancelled.is_set())
 
     with Engine(threads=2) as engine, pytest.raises(KeyError):
         engine.run(task, 50)
-    assert 3 in calls
+    assert 3 in calls and len(calls) < 50 and seen_cancelled[-1]
