@@ -348,17 +348,30 @@ def _evaluate(landscape: Landscape, points: np.ndarray) -> tuple[np.ndarray, np.
     return loss, grad
 
 
-def _norm(grad: np.ndarray, squares: np.ndarray, out: np.ndarray) -> None:
-    """:math:`\\sqrt{g_1^2 + \\cdots + g_d^2}` per row of ``grad``, summed in coordinate order."""
+def _sum_of_squares(grad: np.ndarray, squares: np.ndarray, out: np.ndarray) -> None:
+    """:math:`g_1^2 + \\cdots + g_d^2` per row of ``grad``, summed in coordinate order; the
+    gradient norm is its square root."""
     np.multiply(grad, grad, out=squares)
-    d = grad.shape[-1]
-    if d == 1:
-        np.sqrt(squares[:, 0], out=out)
+    if grad.shape[-1] == 1:
+        np.copyto(out, squares[:, 0])
         return
     np.add(squares[:, 0], squares[:, 1], out=out)
-    for i in range(2, d):
+    for i in range(2, grad.shape[-1]):
         np.add(out, squares[:, i], out=out)
-    np.sqrt(out, out=out)
+
+
+def _squared_bound(tol: float) -> float:
+    """The bound ``b`` with ``sqrt(s) < tol`` exactly when ``s < b``, for every double ``s``.
+
+    The correctly rounded square root is monotonic, so comparing sums of squares with ``b``
+    decides ``‖g‖ < tol`` bit for bit without taking a square root per element.
+    """
+    bound = tol * tol
+    while bound > 0 and math.sqrt(bound) >= tol:
+        bound = math.nextafter(bound, 0.0)
+    while bound < math.inf and math.sqrt(bound) < tol:
+        bound = math.nextafter(bound, math.inf)
+    return bound
 
 
 def _check_number(name: str, value: Any) -> float:
@@ -439,6 +452,7 @@ class _Job:
         if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 0:
             raise ValueError(f"steps must be a whole number ≥ 0, got {steps!r}")
         self.grad_tol = _check_number("grad_tol", grad_tol)
+        self.squared_grad_tol = _squared_bound(self.grad_tol)
         self.loss_tol = _check_number("loss_tol", loss_tol)
         if keep not in ("path", "final"):
             raise ValueError(f"keep must be 'path' or 'final', got {keep!r}")
@@ -471,8 +485,9 @@ class _Job:
             return ""
         return f" at batch index {tuple(int(i) for i in np.unravel_index(row, self.batch))}"
 
-    def check_start(self, lo: int, loss: np.ndarray, grad: np.ndarray, gnorm: np.ndarray) -> None:
+    def check_start(self, lo: int, loss: np.ndarray, grad: np.ndarray, squares: np.ndarray) -> None:
         """Raise ValueError if the loss, gradient or gradient norm at a start is not finite."""
+        gnorm = np.sqrt(squares)
         for what, values in (("loss", loss), ("gradient", grad), ("gradient norm", gnorm)):
             bad = ~np.isfinite(values)
             if bad.any():
@@ -526,7 +541,7 @@ class _Block:
         self.previous = np.empty_like(self.p)
         self.squares = np.empty_like(self.p)
         self.finite = np.empty(self.p.shape, dtype=bool)
-        self.gnorm, self.previous_gnorm = np.empty(n), np.empty(n)
+        self.ss, self.previous_ss = np.empty(n), np.empty(n)  # squared gradient norms
         self.ok, self.flag = np.empty(n, dtype=bool), np.empty(n, dtype=bool)
         self.status, self.stop_step = job.status[lo:hi], job.stop_step[lo:hi]
         self.active = np.ones(n, dtype=bool)
@@ -540,26 +555,26 @@ class _Block:
     def _run(self, cancelled: threading.Event) -> None:
         job, p, optimizer, landscape = self.job, self.p, self.job.optimizer, self.job.landscape
         loss, grad = _evaluate(landscape, p)
-        _norm(grad, self.squares, self.gnorm)
-        job.check_start(self.lo, loss, grad, self.gnorm)
-        limit, grad_tol, loss_tol = job.limit(loss), job.grad_tol, job.loss_tol
+        _sum_of_squares(grad, self.squares, self.ss)
+        job.check_start(self.lo, loss, grad, self.ss)
+        limit, grad_tol, loss_tol = job.limit(loss), job.squared_grad_tol, job.loss_tol
         rate = job.rates.for_block(self.lo, self.hi)
         state, scratch = optimizer.init(p), optimizer.scratch(p)
         apply, previous, flag = optimizer.apply, self.previous, self.flag
         self._record(0, loss, rate(0))
         last = 0
         for k in range(job.steps):
-            if grad_tol > 0 and self._stop(np.less(self.gnorm, grad_tol, out=flag), _CONVERGED, k):
+            if grad_tol > 0 and self._stop(np.less(self.ss, grad_tol, out=flag), _CONVERGED, k):
                 if not np.count_nonzero(self.active):
                     break
             np.copyto(previous, p)
             previous_loss = loss
-            self.gnorm, self.previous_gnorm = self.previous_gnorm, self.gnorm
+            self.ss, self.previous_ss = self.previous_ss, self.ss
             apply(grad, state, p, k + 1, rate(k), scratch)
             if self.frozen is not None:
                 np.copyto(p, previous, where=self.frozen)
             loss, grad = _evaluate(landscape, p)
-            _norm(grad, self.squares, self.gnorm)
+            _sum_of_squares(grad, self.squares, self.ss)
             loss = self._diverged(k, loss, previous_loss, limit)
             held = self.frozen
             if loss_tol > 0:
@@ -583,7 +598,7 @@ class _Block:
         ok, flag, finite = self.ok, self.flag, self.finite
         np.isfinite(self.p, out=finite)
         points_finite = np.count_nonzero(finite) == finite.size
-        np.less(self.gnorm, math.inf, out=ok)  # False for NaN too
+        np.less(self.ss, math.inf, out=ok)  # False for NaN too
         np.isfinite(loss, out=flag)
         ok &= flag
         np.less_equal(loss, limit, out=flag)
@@ -598,7 +613,7 @@ class _Block:
         if not np.count_nonzero(bad):
             return loss
         np.copyto(self.p, self.previous, where=bad[:, np.newaxis])
-        np.copyto(self.gnorm, self.previous_gnorm, where=bad)
+        np.copyto(self.ss, self.previous_ss, where=bad)
         self._stop(bad, _DIVERGED, k)
         return np.where(bad, previous_loss, loss)
 
@@ -621,7 +636,7 @@ class _Block:
         path = self.path
         path["points"][k] = self.p
         path["losses"][k] = loss
-        path["grad_norms"][k] = self.gnorm
+        np.sqrt(self.ss, out=path["grad_norms"][k])
         rates = path["lrs"]
         rates[k] = lr[:, 0] if isinstance(lr, np.ndarray) else lr
         if held is not None:

@@ -12,6 +12,8 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gdviz.descent import (
     DEFAULT_GRAD_TOL,
@@ -19,6 +21,7 @@ from gdviz.descent import (
     DEFAULT_STEPS,
     Engine,
     TrajectoryBatch,
+    _squared_bound,
     default_engine,
     descend,
 )
@@ -447,3 +450,17 @@ def test_an_error_in_a_worker_reaches_the_caller() -> None:
     with Engine(threads=2) as engine, pytest.raises(KeyError):
         engine.run(task, 50)
     assert 3 in calls and len(calls) < 50 and seen_cancelled[-1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    tol=st.floats(0, 1e300, allow_nan=False, exclude_min=True),
+    offsets=st.lists(st.integers(-3, 3), min_size=1, max_size=7),
+)
+def test_the_squared_tolerance_decides_like_the_norm(tol: float, offsets: list[int]) -> None:
+    bound = _squared_bound(tol)
+    for offset in offsets:
+        s = bound
+        for _ in range(abs(offset)):
+            s = math.nextafter(s, math.inf if offset > 0 else 0.0)
+        assert (math.sqrt(s) < tol) == (s < bound)
