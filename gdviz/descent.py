@@ -141,15 +141,17 @@ class Engine:
                 raise ValueError(f"invalid {name}: {value!r} (must be an integer ≥ 1)")
 
     def rows_per_block(self, size: int) -> int:
-        """Rows per block for a batch of ``size`` elements: at most :attr:`block_rows`, and an
-        even share of the threads' work when the batch has fewer blocks than threads (but
-        never below :data:`MIN_SHARE` rows: below that, threads cost more than they give)."""
+        """Rows per block for a batch of ``size`` elements.
+
+        At most :attr:`block_rows`, and an even share of the threads' work when the batch has
+        fewer blocks than threads (but never below :data:`MIN_SHARE` rows: below that, threads
+        cost more than they give).
+        """
         share = -(-size // self.threads)
         return max(1, min(self.block_rows, max(share, MIN_SHARE), size))
 
     def run(self, task: Callable[[int, threading.Event], None], count: int) -> None:
-        """Call ``task(i, cancelled)`` for ``i`` in ``range(count)``, on up to :attr:`threads`
-        threads.
+        """Call ``task(i, cancelled)`` for each ``i`` in ``range(count)``, on the threads.
 
         Returns when every call has returned. If one raises (or the caller is interrupted),
         ``cancelled`` is set — a long task should check it and return — calls not yet started
@@ -349,8 +351,10 @@ def _evaluate(landscape: Landscape, points: np.ndarray) -> tuple[np.ndarray, np.
 
 
 def _sum_of_squares(grad: np.ndarray, squares: np.ndarray, out: np.ndarray) -> None:
-    """:math:`g_1^2 + \\cdots + g_d^2` per row of ``grad``, summed in coordinate order; the
-    gradient norm is its square root."""
+    r""":math:`g_1^2 + \cdots + g_d^2` per row of ``grad``, summed in coordinate order.
+
+    The gradient norm is its square root.
+    """
     np.multiply(grad, grad, out=squares)
     if grad.shape[-1] == 1:
         np.copyto(out, squares[:, 0])
@@ -564,9 +568,11 @@ class _Block:
         self._record(0, loss, rate(0))
         last = 0
         for k in range(job.steps):
-            if grad_tol > 0 and self._stop(np.less(self.ss, grad_tol, out=flag), _CONVERGED, k):
-                if not np.count_nonzero(self.active):
-                    break
+            stopped = grad_tol > 0 and self._stop(
+                np.less(self.ss, grad_tol, out=flag), _CONVERGED, k
+            )
+            if stopped and not np.count_nonzero(self.active):
+                break
             np.copyto(previous, p)
             previous_loss = loss
             self.ss, self.previous_ss = self.previous_ss, self.ss
@@ -593,8 +599,11 @@ class _Block:
     def _diverged(
         self, k: int, loss: np.ndarray, previous_loss: np.ndarray, limit: np.ndarray | float
     ) -> np.ndarray:
-        """Stop the rows whose new point, loss or gradient norm is not finite or whose loss runs
-        away; restore their last values. Returns the loss with those rows restored."""
+        """Stop the rows whose new values are not finite or run away; restore their last ones.
+
+        Not finite: the point, the loss or the gradient norm; runaway: the loss above ``limit``.
+        Returns the loss with those rows restored.
+        """
         ok, flag, finite = self.ok, self.flag, self.finite
         np.isfinite(self.p, out=finite)
         points_finite = np.count_nonzero(finite) == finite.size
@@ -618,7 +627,7 @@ class _Block:
         return np.where(bad, previous_loss, loss)
 
     def _stop(self, mask: np.ndarray, code: int, step: int) -> bool:
-        """Stop the active rows of ``mask`` at ``step`` with status ``code``; any stopped?"""
+        """Stop the active rows of ``mask`` at ``step`` with status ``code``; True if any."""
         if self.frozen is not None:
             mask &= self.active
         if not np.count_nonzero(mask):  # (faster than mask.any())

@@ -133,7 +133,7 @@ class Hyperparameter:
         return f"in {left}{low}, {high}{right}"
 
     def doc_entry(self, wording: Wording) -> str:
-        """This parameter's entry in a numpy-style Parameters section."""
+        """The entry of this parameter in a numpy-style Parameters section."""
         kind = {"float": "float", "int": "int", "bool": "bool", "pair": "(float, float)"}
         head = f"{self.name} : {kind[self.kind]}"
         if self.default is not REQUIRED:

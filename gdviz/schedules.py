@@ -286,6 +286,7 @@ class Schedule:
 
     @property
     def info(self) -> ScheduleInfo:
+        """The registry entry of this schedule's kind."""
         return SCHEDULES[self.kind]
 
     def learning_rates(self, lr0: float | np.ndarray, n: int) -> np.ndarray:

@@ -119,10 +119,12 @@ class Trajectory:
 
     @property
     def final_point(self) -> np.ndarray:
+        """The last kept point, shape ``(d,)``."""
         return self.points[-1]
 
     @property
     def final_loss(self) -> float:
+        """The loss at the last kept point."""
         return float(self.losses[-1])
 
     def records(self) -> list[dict[str, float | int]]:

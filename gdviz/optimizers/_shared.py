@@ -28,18 +28,18 @@ Rule = Callable[
 
 
 def weight_decay(g: np.ndarray, p: np.ndarray, wd: float, t: np.ndarray) -> None:
-    """torch's ``grad = grad.add(param, alpha=weight_decay)``."""
+    """The torch op ``grad = grad.add(param, alpha=weight_decay)``."""
     np.multiply(p, wd, out=t)
     np.add(g, t, out=g)
 
 
 def decay_weights(p: np.ndarray, lr: LearningRate, wd: float) -> None:
-    """torch's ``param.mul_(1 - lr * weight_decay)`` (decoupled weight decay)."""
+    """The torch op ``param.mul_(1 - lr * weight_decay)`` (decoupled weight decay)."""
     np.multiply(p, 1 - lr * wd, out=p)
 
 
 def lerp(a: np.ndarray, b: np.ndarray, w: float, t: np.ndarray) -> None:
-    """torch's ``a.lerp_(b, w)`` (``at::native::lerp``: two formulas split at ``|w| = 0.5``)."""
+    """The torch op ``a.lerp_(b, w)``: ``at::native::lerp``, two formulas split at ``|w| = 0.5``."""
     np.subtract(b, a, out=t)
     if abs(w) < 0.5:
         np.multiply(t, w, out=t)
@@ -50,7 +50,7 @@ def lerp(a: np.ndarray, b: np.ndarray, w: float, t: np.ndarray) -> None:
 
 
 def ema_square(v: np.ndarray, g: np.ndarray, beta: float, t: np.ndarray) -> None:
-    """torch's ``v.mul_(beta).addcmul_(g, g, value=1 - beta)``: ``v·β + ((1-β)·g)·g``."""
+    """The torch ops ``v.mul_(beta).addcmul_(g, g, value=1 - beta)``: ``v·β + ((1-β)·g)·g``."""
     np.multiply(v, beta, out=v)
     np.multiply(g, 1 - beta, out=t)
     np.multiply(t, g, out=t)
@@ -58,7 +58,7 @@ def ema_square(v: np.ndarray, g: np.ndarray, beta: float, t: np.ndarray) -> None
 
 
 def addcdiv(p: np.ndarray, num: np.ndarray, den: np.ndarray, value: Any, t: np.ndarray) -> None:
-    r"""torch's ``p.addcdiv_(num, den, value=v)``: :math:`p \leftarrow p + (v \cdot num) / den`.
+    r"""The torch op ``p.addcdiv_(num, den, value=v)``: :math:`p ← p + (v \cdot num) / den`.
 
     Computed in that order through the scratch buffer ``t`` (which must not alias ``den``).
     """
@@ -89,8 +89,10 @@ DECOUPLED = Hyperparameter(
 def apply_weight_decay(
     hp: Mapping[str, Any], lr: Any, g: np.ndarray, p: np.ndarray, t: np.ndarray
 ) -> None:
-    """torch's weight decay step: coupled (``g + λθ``) or, if ``decoupled_weight_decay``,
-    decoupled (``θ·(1 - γλ)``); nothing when λ = 0."""
+    """Weight decay as torch applies it: coupled ``g + λθ``, or decoupled ``θ·(1 - γλ)``.
+
+    Decoupled when the rule's ``decoupled_weight_decay`` is set; nothing when λ = 0.
+    """
     wd = hp["weight_decay"]
     if wd == 0:
         return

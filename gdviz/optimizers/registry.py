@@ -162,7 +162,7 @@ def _resolve(name: str) -> tuple[OptimizerInfo, Preset | None]:
 
 
 def default_lr(name: str) -> float:
-    """torch's default learning rate of an optimizer or preset (``adadelta``: 1.0)."""
+    """The default learning rate torch gives an optimizer or preset (``adadelta``: 1.0)."""
     return _resolve(name)[0].default_lr
 
 
@@ -325,7 +325,7 @@ class Optimizer:
 
     @property
     def default_lr(self) -> float:
-        """torch's default learning rate for this optimizer."""
+        """The default learning rate torch gives this optimizer."""
         return self.info.default_lr
 
     def changed(self) -> dict[str, Any]:
@@ -418,8 +418,9 @@ class Optimizer:
 
 
 def make_optimizer(name: str, **hyperparams: Any) -> Optimizer:
-    """An :class:`Optimizer` by torch name (``"adam"``) or preset (``"gd"``, ``"momentum"``,
-    ``"nesterov"``), with torch's hyperparameter names; omitted ones take torch's defaults.
+    """An :class:`Optimizer` by torch name (``"adam"``) or preset (``"gd"``, ``"momentum"``...).
+
+    Hyperparameters go by torch's names; omitted ones take torch's defaults.
 
     Raises
     ------

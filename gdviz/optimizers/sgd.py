@@ -29,7 +29,7 @@ def init(hp: Mapping[str, Any], shape: tuple[int, ...]) -> State:
 
 
 def check(hp: Mapping[str, Any]) -> None:
-    """torch's own cross-check: Nesterov momentum needs momentum > 0 and dampening = 0."""
+    """Check as torch does: Nesterov momentum needs momentum > 0 and dampening = 0."""
     if not hp["nesterov"]:
         return
     if hp["momentum"] <= 0:
