@@ -72,6 +72,7 @@ DIVERGENCE_FACTOR = 1e8
 
 _CONVERGED, _DIVERGED, _MAX_STEPS = 0, 1, 2
 _STATUS_NAMES = np.array(["converged", "diverged", "max_steps"])
+_STATUS_NAMES.setflags(write=False)
 
 
 # --------------------------------------------------------------------------------------------
