@@ -341,8 +341,10 @@ def descend(
 def _evaluate(landscape: Landscape, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """:math:`L` and :math:`\\nabla L` at ``points`` of shape ``(n, d)``: new float64 arrays.
 
-    The one place :func:`descend` calls the landscape. The gradient is overwritten by the
-    update (torch's weight decay adds to it), so it must not share memory with anything.
+    The one place :func:`descend` calls the landscape (one call per block and step). Both
+    arrays must be new on every call: the loop keeps the previous loss by reference, and the
+    update overwrites the gradient (torch's weight decay adds to it), so a gradient sharing
+    memory with ``points`` or read-only is copied here.
     """
     loss = np.asarray(landscape.loss(points), dtype=np.float64)
     grad = np.asarray(landscape.gradient(points), dtype=np.float64)
