@@ -356,8 +356,10 @@ def _evaluate(landscape: Landscape, points: np.ndarray) -> tuple[np.ndarray, np.
     update overwrites the gradient (torch's weight decay adds to it), so a gradient sharing
     memory with ``points`` or read-only is copied here.
     """
-    loss = np.asarray(landscape.loss(points), dtype=np.float64)
-    grad = np.asarray(landscape.gradient(points), dtype=np.float64)
+    # the landscape's own fused evaluation: descend has checked the shapes and set errstate
+    loss, grad = landscape.functions.loss_and_gradient(points)
+    loss = np.asarray(loss, dtype=np.float64)
+    grad = np.asarray(grad, dtype=np.float64)
     if not grad.flags.writeable or np.may_share_memory(grad, points):
         grad = grad.copy()
     return loss, grad

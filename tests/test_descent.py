@@ -244,7 +244,7 @@ def test_bad_arguments_raise_value_errors(kwargs: dict, message: str) -> None:
 
 
 def test_defaults_are_the_clis() -> None:
-    from gdviz.cli import run_command
+    from gdviz.cli.run import command as run_command
 
     parameters = inspect.signature(descend).parameters
     assert parameters["steps"].default == DEFAULT_STEPS == 100
