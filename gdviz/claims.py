@@ -153,6 +153,35 @@ def same_rate(a: Verdict, b: Verdict) -> bool:
     return abs(a.rate - b.rate) <= SAME_RATE * max(a.rate, b.rate)
 
 
+def coordinate_rates(trajectory: Trajectory, minimum: Sequence[float]) -> np.ndarray:
+    """Per coordinate, the measured signed factor of the error per step (negative: it flips
+    sign every step), the geometric mean over the steps while the error is not negligible."""
+    errors = trajectory.points - np.asarray(minimum, dtype=float)
+    rates = []
+    for j in range(errors.shape[1]):
+        e = errors[:, j]
+        keep = np.flatnonzero(np.abs(e) > 1e-9 * max(float(np.abs(e[0])), 1e-300))
+        keep = keep[keep < len(e) - 1]
+        keep = keep[np.abs(e[keep + 1]) > 0]
+        if len(keep) == 0:
+            rates.append(0.0)
+            continue
+        ratios = e[keep + 1] / e[keep]
+        magnitude = float(np.exp(np.mean(np.log(np.abs(ratios)))))
+        rates.append(-magnitude if np.mean(ratios < 0) > 0.5 else magnitude)
+    return np.array(rates)
+
+
+def reached(trajectory: Trajectory, minimum: Sequence[float], fraction: float = 0.01) -> int | None:
+    """The first step within ``fraction`` of the start's distance to ``minimum`` (or None)."""
+    distances = np.linalg.norm(trajectory.points - np.asarray(minimum, dtype=float), axis=-1)
+    inside = np.flatnonzero(distances <= fraction * distances[0])
+    return int(inside[0]) if len(inside) else None
+
+
+__all__ += ["coordinate_rates", "reached"]
+
+
 # ------------------------------------------------------------------------ one descent
 
 
@@ -209,6 +238,8 @@ class Finish:
     step: int | None
     rule: str
     gap: float
+    grad_tol: float = 0.0
+    known_minimum: bool = True
 
 
 def finish(trajectory: Trajectory, landscape: Landscape, grad_tol: float) -> Finish:
@@ -219,7 +250,7 @@ def finish(trajectory: Trajectory, landscape: Landscape, grad_tol: float) -> Fin
     and the rule says so.
     """
     lowest = [float(landscape.loss(np.asarray(m))) for m in landscape.minima]
-    tol_text = f"‖∇L‖ < {format_number(grad_tol)}" if grad_tol > 0 else ""
+    tol_text = f"‖∇L‖ < {format_number(grad_tol, ascii=True)}" if grad_tol > 0 else ""
     converged = trajectory.steps if trajectory.status == "converged" else None
     if lowest:
         best = min(lowest)
@@ -227,9 +258,9 @@ def finish(trajectory: Trajectory, landscape: Landscape, grad_tol: float) -> Fin
         below = np.flatnonzero(gaps < FINISH_GAP)
         step = int(below[0]) if len(below) else converged
         rule = f"L − L* < {format_number(FINISH_GAP)}" + (f" or {tol_text}" if tol_text else "")
-        return Finish(step, rule, float(gaps[-1]))
+        return Finish(step, rule, float(gaps[-1]), grad_tol, True)
     rule = (tol_text or "no finish line") + " (no known minimum)"
-    return Finish(converged, rule, math.nan)
+    return Finish(converged, rule, math.nan, grad_tol, False)
 
 
 def race_order(finishes: Sequence[Finish], final_losses: Sequence[float]) -> list[int]:
