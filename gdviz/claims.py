@@ -50,8 +50,8 @@ __all__ = [
     "nearest_minimum",
     "optimizer_states",
     "race_order",
-    "same_rate",
     "saddle_passage",
+    "same_rate",
     "stability_limit",
     "valley_reached",
     "verdict",
@@ -94,11 +94,11 @@ class Verdict:
 
     @property
     def converges(self) -> bool:
-        """Whether the run gets closer to the minimum (``converges``, ``zig-zags``, ``too small``)."""
+        """Whether the run gets closer to the minimum (converges, zig-zags or too small)."""
         return self.label != "diverges"
 
 
-def nearest_minimum(landscape: Landscape, point: Sequence[float]) -> np.ndarray | None:
+def nearest_minimum(landscape: Landscape, point: Sequence[float] | np.ndarray) -> np.ndarray | None:
     """The known minimum of ``landscape`` nearest to ``point``, or None if none is known."""
     if not landscape.minima:
         return None

@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 __all__ = [
     "FORMATS",
     "QUALITIES",
-    "SCENES",
     "Job",
     "Quality",
     "SceneInfo",
@@ -51,14 +50,14 @@ __all__ = [
     "drawable_landscapes",
     "landscape_experiment",
     "landscape_kind",
+    "make_gif",
+    "make_webm",
     "plan",
     "read_declaration",
     "render_videos",
     "scene_catalogue",
     "scene_experiment",
     "scenes_dir",
-    "make_gif",
-    "make_webm",
     "video_available",
 ]
 
@@ -177,6 +176,11 @@ def scene_catalogue() -> dict[str, SceneInfo]:
     directory = scenes_dir()
     files = sorted(p for p in directory.glob("*.py") if not p.name.startswith("_"))
     return dict(_catalogue(directory, tuple((p.name, p.stat().st_mtime_ns) for p in files)))
+
+
+if TYPE_CHECKING:
+    #: Every scene by name: always the current scenes directory's catalogue (see ``__getattr__``).
+    SCENES: dict[str, SceneInfo]
 
 
 def __getattr__(name: str) -> object:
@@ -555,7 +559,8 @@ def render_videos(
     names : scene names of :data:`SCENES`, in the order to render.
     quality : a key of :data:`QUALITIES`.
     formats : any of ``mp4``, ``gif`` (blog-sized, palette-optimised), ``webm`` (VP9); the MP4,
-        a poster ``<scene>.png`` and the captions ``<scene>.vtt`` are always written.
+        a poster ``<scene>.png`` and the captions ``<scene>.vtt`` are always written (the
+        captions are in each result's ``paths`` under ``"vtt"``).
     landscape : a built-in landscape for the scenes that can draw it (see :func:`plan`).
     config, experiment : the user's TOML experiments (all, or the one named) for the scenes
         that can draw them.
@@ -594,7 +599,7 @@ def render_videos(
         digest = content_hash(job.scene, preset, options, job.fingerprint)
         tag = f"[{index}/{len(jobs)}] {job.stem}"
         if not force and _reusable(output, job.stem, digest):
-            paths = {"mp4": output / f"{job.stem}.mp4"}
+            paths = {"mp4": output / f"{job.stem}.mp4", "vtt": output / f"{job.stem}.vtt"}
             for fmt in formats:
                 if fmt != "mp4":
                     paths[fmt] = _convert_if_missing(output, job.stem, fmt, progress, tag)
@@ -708,7 +713,7 @@ def _render_one(
         for fmt, path in made.items():
             final = output / f"{stem}.{fmt}"
             os.replace(path, final)
-            if fmt not in ("png", "vtt"):
+            if fmt != "png":
                 paths[fmt] = final
         record = {
             "hash": digest,
@@ -759,9 +764,30 @@ def _convert_if_missing(
     return target
 
 
+def catalogue_table() -> str:
+    """The scene catalogue as the Markdown table of ``scenes/README.md``."""
+    lines = [
+        "| scene | file and class | draws | chapter | what it shows |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for info in scene_catalogue().values():
+        draws = ", ".join(info.draws) if info.draws else f"only `{info.experiment}`"
+        if info.draws:
+            draws = f"`{info.experiment}`; any {draws}"
+        lines.append(
+            f"| {info.name} | {info.file} `{info.class_name}` | {draws} | "
+            f"{info.chapter or '—'} | {info.summary} |"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m gdviz.video [--names]``: the scene names, one a line (stdlib only)."""
-    del argv
+    """``python -m gdviz.video [--table]``: the scene names, one a line, or the Markdown table
+    of the catalogue (stdlib only, so the Makefile can call it before setup)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args == ["--table"]:
+        print(catalogue_table())
+        return 0
     for name in scene_catalogue():
         print(name)
     return 0

@@ -205,7 +205,7 @@ class Decay(GDScene):
                 f"then {b} ({fixed(lb, 2)}).",
                 hold=4,
             )
-        self.wait(1.0)
+        self.hold(1.0)
 
 
 def _explain(run, trajectory, judged, limit: float) -> tuple[str, str]:

@@ -107,6 +107,8 @@ class Hiker(GDScene):
             g = np.linspace(max(a, x_lo), min(b, x_hi), count)
             return to_scene(np.column_stack([g, surface.loss(g[:, None])]))
 
+        drawn: dict[str, int] = {}
+
         def update_world(_m: VMobject) -> None:
             c = clock.get_value()
             k = min(math.floor(c + 1e-9), n)
@@ -116,20 +118,21 @@ class Hiker(GDScene):
                 mid = (i + 0.5) / len(fog) * 2 - 1
                 seg.set_points_as_corners(ground(edges[i], edges[i + 1], 6))
                 seg.set_stroke(opacity=max(0.0, 1 - abs(mid)) ** 1.3)
-            anchor = to_scene(np.array([[xs[k], losses[k]]]))[0] + 0.3 * DOWN
-            g = float(grads[k])
-            length = 1.4 * np.tanh(abs(g) / (abs(grads[0]) + 1e-300) * 2) * np.sign(g)
-            set_arrow(grad_arrow, anchor, anchor + length * RIGHT, HIGHLIGHT)
-            base = axes.c2p(xs[k], y_lo) + 0.25 * UP
-            end = axes.c2p(xs[min(k + 1, n)], y_lo) + 0.25 * UP
-            set_arrow(step_arrow, base, end, run_color(run.optimizer))
+            if drawn.get("k") != k:  # the arrows change only with the step
+                drawn["k"] = k
+                anchor = to_scene(np.array([[xs[k], losses[k]]]))[0] + 0.3 * DOWN
+                g = float(grads[k])
+                length = 1.4 * np.tanh(abs(g) / (abs(grads[0]) + 1e-300) * 2) * np.sign(g)
+                set_arrow(grad_arrow, anchor, anchor + length * RIGHT, HIGHLIGHT)
+                base = axes.c2p(xs[k], y_lo) + 0.25 * UP
+                end = axes.c2p(xs[min(k + 1, n)], y_lo) + 0.25 * UP
+                set_arrow(step_arrow, base, end, run_color(run.optimizer))
+                grad_name.next_to(grad_arrow, RIGHT if g > 0 else LEFT, buff=0.12)
+                ahead = RIGHT if xs[min(k + 1, n)] >= xs[k] else LEFT
+                step_name.next_to(step_arrow, ahead, buff=0.12)
             opacity = show.get_value() if k < n else 0.0
-            for mob in (grad_arrow, step_arrow):
+            for mob in (grad_arrow, step_arrow, grad_name, step_name):
                 mob.set_opacity(opacity)
-            side = RIGHT if g > 0 else LEFT
-            grad_name.next_to(grad_arrow, side, buff=0.12).set_opacity(opacity)
-            ahead = RIGHT if xs[min(k + 1, n)] >= xs[k] else LEFT
-            step_name.next_to(step_arrow, ahead, buff=0.12).set_opacity(opacity)
 
         world = VGroup(fog, grad_arrow, step_arrow, grad_name, step_name)
         world.add_updater(update_world)
@@ -187,4 +190,4 @@ class Hiker(GDScene):
             self.beat(end + ",", f"the lowest L is {fixed(facts.lowest_known, 3)}.", hold=4)
         else:
             self.beat(end + ".", "This landscape has no known minimum.", hold=4)
-        self.wait(1.0)
+        self.hold(1.0)

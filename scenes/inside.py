@@ -95,7 +95,7 @@ class Inside(GDScene):
         chosen = []
         for run, trajectory in experiment.run().by_run():
             kind = family(run)
-            if kind and run.optimizer in allowed + ("sgd",) and kind not in [k for k, *_ in chosen]:
+            if kind and run.optimizer in (*allowed, "sgd") and kind not in [k for k, *_ in chosen]:
                 chosen.append((kind, run, trajectory))
         for index, (kind, run, trajectory) in enumerate(chosen):
             self.part(kind, run, trajectory, last=index == len(chosen) - 1)

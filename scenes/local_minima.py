@@ -138,4 +138,4 @@ class LocalMinima(GDScene):
             self.beat("Same rule, same step size:", "the start decided the valley.", hold=4)
         else:
             self.beat("Both starts end in the same valley here.", hold=4)
-        self.wait(1.0)
+        self.hold(1.0)

@@ -250,4 +250,4 @@ class Overshoot(GDScene):
                 f"within 1% of the minimum by step {near}.",
                 hold=4,
             )
-        self.wait(1.0)
+        self.hold(1.0)

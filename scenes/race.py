@@ -14,9 +14,9 @@ from manim import DOWN, LEFT, RIGHT, Dot, FadeIn, FadeOut, VGroup
 
 from gdviz.animation.axes import inside_fn, to_scene_fn
 from gdviz.animation.backgrounds import contour_panel
+from gdviz.animation.cards import summary_card
 from gdviz.animation.clock import Clock, play_clock
 from gdviz.animation.colors import MUTED, run_color
-from gdviz.animation.cards import summary_card
 from gdviz.animation.equations import rate, step_summary
 from gdviz.animation.marks import panel, ring, star
 from gdviz.animation.runner import Runner
@@ -195,7 +195,7 @@ class Race(GDScene):
         rest = [runs[i][0].display_name for i in order if finishes[i].step is None]
         if rest:
             self.beat(f"{_join(rest)} did not finish", f"within {horizon} steps.", hold=3.5)
-        self.wait(1.0)
+        self.hold(1.0)
 
 
 def _finish_rule(line) -> list[str]:

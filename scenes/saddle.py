@@ -13,9 +13,9 @@ from manim import DOWN, LEFT, RIGHT, VGroup
 
 from gdviz.animation.axes import inside_fn, to_scene_fn
 from gdviz.animation.backgrounds import contour_panel
+from gdviz.animation.cards import summary_card
 from gdviz.animation.clock import Clock, play_clock
 from gdviz.animation.colors import FG, run_color
-from gdviz.animation.cards import summary_card
 from gdviz.animation.equations import step_summary
 from gdviz.animation.marks import key_row, ring
 from gdviz.animation.runner import Runner
@@ -131,4 +131,4 @@ class Saddle(GDScene):
         self.beat(
             "Momentum keeps the speed it gathers,", "so it slides off the ridge sooner.", hold=4
         )
-        self.wait(1.0)
+        self.hold(1.0)

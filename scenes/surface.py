@@ -14,9 +14,9 @@ from __future__ import annotations
 import numpy as np
 from manim import DEGREES, OUT, RIGHT, UP, Dot, FadeIn, FadeOut, Line, VGroup, VMobject
 
+from gdviz.animation.cards import summary_card
 from gdviz.animation.clock import Clock, play_clock
 from gdviz.animation.colors import BG, FG, MUTED, run_color
-from gdviz.animation.cards import summary_card
 from gdviz.animation.equations import step_summary
 from gdviz.animation.marks import key_row
 from gdviz.animation.runner import Runner
@@ -232,7 +232,7 @@ class Surface(GDThreeDScene):
             ],
         )
         self.beat("From straight above: the contour map", "and the same paths.", hold=4)
-        self.wait(1.0)
+        self.hold(1.0)
 
     def _centre(self, phi: float, theta: float) -> np.ndarray:
         """The world point the camera at ``phi``, ``theta`` shows at :data:`SCREEN` (the

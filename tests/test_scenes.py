@@ -463,7 +463,7 @@ def test_decay_shows_the_divergence_and_the_rescue(rendered):
     spoken = " ".join(text for _, _, text in _cues(result["captions"]))
     runs = dict((r.lr, t) for r, t in get_experiment("linear-regression").run().by_run())
     assert f"diverges by epoch {runs[0.5].steps}" in spoken
-    assert f"to {int(round(runs[0.1].losses.max()))}" in spoken and "recovers" in spoken
+    assert f"to {round(runs[0.1].losses.max())}" in spoken and "recovers" in spoken
 
 
 def test_local_minima_readouts_follow_the_hikers(rendered):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
+import numpy as np
 from manim import DOWN, LEFT, RIGHT, ManimColor, VGroup
 
 from gdviz.animation.equations import caption_of
@@ -35,13 +37,15 @@ def summary_card(
         rows.add(VGroup(tag, maths))
         words.append(f"{name}: " + caption_of(lines))
     width = max(tag.width for tag in names) + 0.25
-    for tag, maths in rows:
-        maths.next_to(tag, RIGHT, buff=width - tag.width, aligned_edge=DOWN)
-        tag.move_to(maths.get_top() + 0.22 * DOWN, coor_mask=[0, 1, 0])
+    for row in rows:
+        name_tag: Any = row[0]
+        block: Any = row[1]
+        block.next_to(name_tag, RIGHT, buff=width - name_tag.width, aligned_edge=DOWN)
+        name_tag.move_to(block.get_top() + 0.22 * DOWN, coor_mask=np.array([0.0, 1.0, 0.0]))
     rows.arrange(DOWN, aligned_edge=LEFT, buff=0.18)
     back = panel(rows.width + 0.4, rows.height + 0.32)
     card = VGroup(back, rows)
     rows.move_to(back)
-    card.move_to([right - card.width / 2, centre_y, 0])
+    card.move_to(np.array([right - card.width / 2, centre_y, 0.0]))
     card.caption = " · ".join(words)  # type: ignore[attr-defined]
     return card

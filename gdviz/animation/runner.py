@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
-from manim import RIGHT, Dot, ManimColor, Mobject, VGroup, VMobject
+from manim import RIGHT, Dot, ManimColor, VGroup, VMobject
 
 from gdviz.animation.clock import Clock, path_at, path_until
 from gdviz.animation.colors import BG
@@ -60,7 +61,7 @@ class Runner(VGroup):
         trail: bool = True,
         trail_width: float = 4.0,
         clip: Callable[[np.ndarray], np.ndarray] | None = None,
-        marker: Mobject | None = None,
+        marker: VMobject | None = None,
     ) -> None:
         super().__init__()
         self.name = name
@@ -75,7 +76,7 @@ class Runner(VGroup):
         self.last_visible = int(outside[0]) - 1 if len(outside) else len(self.data) - 1
         self.halo = VMobject(stroke_color=BG, stroke_width=trail_width + 3, stroke_opacity=0.8)
         self.trail = VMobject(stroke_color=col, stroke_width=trail_width, stroke_opacity=1)
-        self.dot = marker if marker is not None else Dot(radius=radius, color=col)
+        self.dot: Any = marker if marker is not None else Dot(radius=radius, color=col)
         if marker is None:
             self.dot.set_stroke(BG, 2)
         if trail:

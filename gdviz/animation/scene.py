@@ -6,8 +6,8 @@ A scene is built with its options passed explicitly — ``Hiker(experiment=...)`
 Pace (the rules the tests check)
 --------------------------------
 * Text comes in *beats*: :meth:`GDScene.beat` shows one or two short lines in the caption
-  strip at the bottom, records them as a caption cue, and holds them still for at least :data:`READ_SECONDS` before anything else may
-  change.
+  strip at the bottom, records them as a caption cue, and holds them still for at least
+  :data:`READ_SECONDS` before anything else may change.
 * The first :data:`SLOW_STEPS` steps of a descent are played one at a time, each after its
   update equation with the numbers filled in (:meth:`GDScene.slow_steps`); then a badge says
   how much faster the rest plays (:meth:`GDScene.speed_up`).
@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
 
 from manim import (
     DOWN,
@@ -69,6 +71,8 @@ class _Lesson:
     declaration: ClassVar[dict[str, Any]] = {}
     experiment: Experiment
     cues: list[Cue]
+    _beat: VGroup | None = None
+    _beat_cue: Cue | None = None
 
     def _init_lesson(self, experiment: Experiment | None) -> None:
         from gdviz.experiments import get_experiment
@@ -84,6 +88,11 @@ class _Lesson:
     def fix_in_frame(self, mob: Mobject) -> Mobject:
         """Keep ``mob`` in screen coordinates (3-D scenes: fixed in frame; 2-D: as is)."""
         return mob
+
+    def hold(self, seconds: float) -> None:
+        """Keep the picture still for ``seconds``: the last frame is repeated (nothing moves,
+        so no updater needs to run and the frames cost only their encoding)."""
+        self.wait(seconds, frozen_frame=True)  # type: ignore[attr-defined]
 
     def now(self) -> float:
         """The scene time in seconds (the time of the next frame)."""
@@ -110,14 +119,14 @@ class _Lesson:
             if len(line) > LINE_CHARS:
                 raise ValueError(f"a line of a beat has at most {LINE_CHARS} characters: {line!r}")
         block = VGroup(*(label(line, size, FG) for line in lines)).arrange(DOWN, buff=0.16)
-        block.move_to([0, CAPTION_Y, 0])
+        block.move_to(np.array([0.0, CAPTION_Y, 0.0]))
         self.fix_in_frame(block)
         self.clear_beat()
         self._beat_cue = Cue(self.now(), "\n".join(lines))
         self.cues.append(self._beat_cue)
         self._beat = block
         self.play(FadeIn(block), run_time=0.5)  # type: ignore[attr-defined]
-        self.wait(max(hold, READ_SECONDS))  # type: ignore[attr-defined]
+        self.hold(max(hold, READ_SECONDS))
         return block
 
     def clear_beat(self) -> None:
@@ -125,7 +134,8 @@ class _Lesson:
         block = getattr(self, "_beat", None)
         if block is None:
             return
-        self._beat_cue.end = self.now()
+        if self._beat_cue is not None:
+            self._beat_cue.end = self.now()
         self.play(FadeOut(block), run_time=0.4)  # type: ignore[attr-defined]
         self._beat = None
 
@@ -151,9 +161,9 @@ class _Lesson:
             self.cues.append(Cue(self.now(), getattr(new, "caption", f"step {k + 1}")))
             new.cue = self.cues[-1]  # type: ignore[attr-defined]
             self.play(FadeIn(new), run_time=0.5)  # type: ignore[attr-defined]
-            self.wait(READ_SECONDS + 0.5)  # type: ignore[attr-defined]
+            self.hold(READ_SECONDS + 0.5)
             play_clock(self, clock, k + 1, step_seconds, runners=runners)  # type: ignore[arg-type]
-            self.wait(0.8)  # type: ignore[attr-defined]
+            self.hold(0.8)
             shown = new
         if shown is not None:
             self.play(FadeOut(shown), run_time=0.3)  # type: ignore[attr-defined]
@@ -168,12 +178,12 @@ class _Lesson:
         """Show the speed-up badge (e.g. ``"faster: 12 steps/s"``) in the caption strip (no
         beat is shown while a descent plays fast) and hold it for :data:`READ_SECONDS`."""
         self.clear_beat()
-        tag = badge(f"▶▶ {text}").move_to([0, CAPTION_Y, 0])
+        tag = badge(f"▶▶ {text}").move_to(np.array([0.0, CAPTION_Y, 0.0]))
         self.fix_in_frame(tag)
         self.cues.append(Cue(self.now(), text))
         tag.cue = self.cues[-1]  # type: ignore[attr-defined]
         self.play(FadeIn(tag, scale=1.2), run_time=0.5)  # type: ignore[attr-defined]
-        self.wait(READ_SECONDS)  # type: ignore[attr-defined]
+        self.hold(READ_SECONDS)
         return tag
 
     def end_badge(self, tag: VGroup) -> None:
@@ -198,7 +208,8 @@ class GDThreeDScene(_Lesson, ThreeDScene):
 
     def fix_in_frame(self, mob: Mobject) -> Mobject:
         """Register ``mob`` as fixed in the frame (it is drawn in screen coordinates)."""
-        self.renderer.camera.add_fixed_in_frame_mobjects(mob)  # type: ignore[attr-defined]
+        camera: Any = self.renderer.camera
+        camera.add_fixed_in_frame_mobjects(mob)
         return mob
 
     def __init__(self, experiment: Experiment | None = None, **kwargs: Any) -> None:

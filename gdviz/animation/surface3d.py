@@ -178,7 +178,7 @@ class SurfaceImage(ImageMobject):
             depth = shown[..., 2][corners[..., 0], corners[..., 1]].mean(1)
             colours = (self._shaded(world) * 255).astype(int)
             draw = ImageDraw.Draw(canvas)
-            a = int(round(255 * alpha))
+            a = round(255 * alpha)
             for index in np.argsort(depth):
                 j, i = corners[index, :, 0], corners[index, :, 1]
                 polygon = list(zip(px[j, i].tolist(), py[j, i].tolist(), strict=True))

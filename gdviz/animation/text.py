@@ -2,8 +2,9 @@
 
 Sizes are Manim font sizes. On a 1920×1080 frame a capital or a digit of the scene font is
 ``1.367 × size`` pixels tall, so size 18 is the smallest whose digits reach 24 px
-(:data:`TEXT_SIZE_MIN` keeps a margin); Typst sub- and superscripts are set at 70 % of their formula, so formulas
-are at least :data:`MATH_SIZE_MIN`. ``tests/test_scenes.py`` measures every glyph drawn.
+(:data:`TEXT_SIZE_MIN` keeps a margin); Typst sub- and superscripts are set at 70 % of their
+formula, so formulas are at least :data:`MATH_SIZE_MIN` (``tests/test_scenes.py`` measures both
+rules and checks every text the scenes draw obeys them).
 Math — subscripts, powers, η, ∇ — is always a :func:`formula`, never Unicode sub/superscripts.
 """
 
@@ -22,12 +23,12 @@ from gdviz.numbers import format_fixed
 
 __all__ = [
     "FONT",
-    "fixed",
     "MATH_SIZE_MIN",
     "MONO",
     "TEXT_SIZE_MIN",
     "FlatText",
     "LiveText",
+    "fixed",
     "formula",
     "label",
 ]
