@@ -33,7 +33,7 @@ SCENE = {
     "chapter": "decay",
 }
 
-PANEL = 3.2
+PANEL = 3.0
 Y_MAX = 7.0
 RUN_SECONDS = 12.0
 
@@ -57,7 +57,11 @@ class Decay(GDScene):
             )
         )
         data_axes = plain_axes((0, 6, 1), (0, Y_MAX, 1), PANEL, PANEL * 0.8)
-        window = ((-0.5, 2.0), (-1.5, 4.0))
+        # the parameter window holds every point of the runs that do not diverge
+        kept = np.vstack([t.points for _, t in chosen if t.status != "diverged"])
+        pad = 0.08 * np.ptp(kept, axis=0)
+        low, high = np.floor((kept.min(0) - pad) * 2) / 2, np.ceil((kept.max(0) + pad) * 2) / 2
+        window = ((float(low[0]), float(high[0])), (float(low[1]), float(high[1])))
         param_axes, image, deco = contour_panel(
             surface, PANEL, bounds=window, height=PANEL * 0.8, levels=16, log=True, ticks=3
         )
@@ -223,10 +227,8 @@ def _explain(run, trajectory, judged, limit: float) -> tuple[str, str]:
                 f"to {fixed(losses[peak], 0)}; decayed below it by epoch {below}, it recovers.",
             )
         return (f"{name}: {judged.label}.", f"The loss ends at {fixed(losses[-1], 3)}.")
-    return (
-        f"{name}: stable but {judged.label},",
-        f"the loss is {fixed(losses[-1], 3)} after {trajectory.steps} epochs.",
-    )
+    first = f"{name}: stable but slow," if judged.label == "too small" else f"{name}: stable,"
+    return (first, f"the loss is {fixed(losses[-1], 3)} after {trajectory.steps} epochs.")
 
 
 def _inside(points: np.ndarray, window) -> np.ndarray:

@@ -73,7 +73,7 @@ class Hiker(GDScene):
         ticks = tick_labels(
             axes, xs=tick_xs, digits=0 if np.all(tick_xs == np.round(tick_xs)) else 1
         )
-        x_name = formula("x", 40, MUTED).next_to(axes.c2p(x_hi, y_lo), RIGHT, buff=0.45)
+        x_name = formula("x", 40, MUTED).next_to(axes.c2p(x_hi, y_lo), UP + RIGHT, buff=0.05)
         whole = VMobject(stroke_color=MUTED, stroke_width=3).set_points_smoothly(
             to_scene(np.column_stack([gx, gl]))
         )

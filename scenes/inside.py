@@ -152,7 +152,7 @@ class Inside(GDScene):
             ),
         )
         for i, name in enumerate(bar_names):
-            name.move_to([0.95, -0.55 - 0.62 * i, 0])
+            name.move_to([0.95, -0.75 - 0.55 * i, 0])
         readouts = VGroup(*(LiveText(32, 26).place([-0.6, -1.95 - 0.45 * i, 0]) for i in range(2)))
         scale = _scale(states, kind, hyper)
 
@@ -187,7 +187,7 @@ class Inside(GDScene):
                             stroke_width=0,
                         )
                     )
-                    bar.move_to([1.9 + bar.width / 2, -0.55 - 0.62 * i, 0])
+                    bar.move_to([1.9 + bar.width / 2, -0.75 - 0.55 * i, 0])
                 readouts[0].set_text(f"step {k + 1:>3}  √v {_pair(root)}")
             else:
                 b = s.state["momentum_buffer"]

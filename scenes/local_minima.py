@@ -78,8 +78,8 @@ class LocalMinima(GDScene):
                     marker=Hiker(0.85, pack=col),
                 )
             )
-            swatch = series_dot(i, col).move_to([-3.75 + 4.75 * i, 2.0, 0])
-            readout = LiveText(22, 26).place([-3.5 + 4.75 * i, 2.0, 0])
+            swatch = series_dot(i, col).move_to([-4.45 + 5.55 * i, 2.0, 0])
+            readout = LiveText(22, 26).place([-4.2 + 5.55 * i, 2.0, 0])
 
             def read(_m: LiveText, t=trajectory, readout=readout) -> None:
                 k = min(clock.step, t.steps)

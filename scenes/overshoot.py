@@ -115,7 +115,7 @@ class Overshoot(GDScene):
                 )
             rows = VGroup(*(formula(line, 38) for line in lines))
             rows.arrange_in_grid(rows=2, cols=2, col_alignments="ll", buff=(0.6, 0.25))
-            rows.move_to([0, -2.1, 0])
+            rows.move_to([0, -2.3, 0])
             rows.caption = caption_of(lines)  # type: ignore[attr-defined]
             return rows
 
@@ -151,7 +151,7 @@ class Overshoot(GDScene):
         if judged.label == "too small":
             return (
                 f"{lr:g} is too small: after {trajectory.steps} steps",
-                f"x is still {x_end}, {end / start:.0%} of the way it had.",
+                f"x is still {x_end}: {end / start:.0%} of the distance is left.",
             )
         twin = next(
             (

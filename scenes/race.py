@@ -132,9 +132,9 @@ class Race(GDScene):
                 k = min(int(c), t.steps)
                 loss = fixed(float(t.losses[k]), 4)
                 if row["finish"] is not None and c >= row["finish"]:
-                    row["live"].set_text(f"L {loss:<9}✓ step {row['finish']}")
+                    row["live"].set_text(f"L {loss:<10} ✓ step {row['finish']}")
                 elif t.status == "diverged" and c >= t.steps:
-                    row["live"].set_text(f"L {loss:<9}diverged")
+                    row["live"].set_text(f"L {loss:<10} diverged")
                 else:
                     row["live"].set_text(f"L {loss}")
 
