@@ -222,7 +222,7 @@ class Surface(GDThreeDScene):
         self.move_camera(
             phi=0,
             theta=-90 * DEGREES,
-            zoom=1.0,
+            zoom=0.78,
             run_time=5,
             added_anims=[
                 FadeOut(patches),
