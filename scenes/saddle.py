@@ -128,7 +128,8 @@ class Saddle(GDScene):
                 f"it {left}.",
                 hold=3.5,
             )
-        self.beat(
-            "Momentum keeps the speed it gathers,", "so it slides off the ridge sooner.", hold=4
-        )
+        escapes = {run.optimizer: p.escaped_at for (run, _), p in zip(runs, passages, strict=True)}
+        gd, momentum = escapes.get("gd"), escapes.get("momentum")
+        if gd is not None and momentum is not None and momentum < gd:
+            self.beat("Momentum keeps the speed it gathers,", "so it slides off the ridge sooner.")
         self.hold(1.0)
