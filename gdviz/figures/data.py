@@ -51,7 +51,7 @@ def experiment_result(experiment: Experiment | str) -> ExperimentResult:
     """Run an experiment once per process (keyed by its full, deterministic ``repr``)."""
     if isinstance(experiment, str):
         experiment = builtin(experiment)
-    key = repr(experiment)
+    key = experiment.fingerprint()
     if key not in _RESULTS:
         _RESULTS[key] = experiment.run()
     return _RESULTS[key]
@@ -187,7 +187,7 @@ def basin_map(
     tol: float = 1e-2,
     grad_tol: float = 1e-6,
 ) -> BasinMap:
-    """Run plain GD from every point of a ``resolution``² grid over the landscape's bounds.
+    """Run plain GD from every point of a ``resolution`` × ``resolution`` grid over the bounds.
 
     One batched :func:`~gdviz.descent.descend` call with ``keep="final"``.
     """
@@ -293,9 +293,16 @@ def feature_scaling(steps: int = 40, safety: float = 0.9) -> ScalingComparison:
     lr = safety * 2.0 / lam_max
     w0, b0 = experiment.starts[0]
     config = RunConfig("gd", lr)
-    raw_run = descend(raw, config.make_optimizer(), np.array([w0, b0]), lr=lr, steps=steps)
+    raw_run = descend(
+        raw, config.make_optimizer(), np.array([w0, b0]), lr=lr, steps=steps, grad_tol=0
+    )
     scaled_run = descend(
-        scaled, config.make_optimizer(), np.array([w0 * sigma, b0 + w0 * mu]), lr=lr, steps=steps
+        scaled,
+        config.make_optimizer(),
+        np.array([w0 * sigma, b0 + w0 * mu]),
+        lr=lr,
+        steps=steps,
+        grad_tol=0,
     )
     assert isinstance(raw_run, Trajectory) and isinstance(scaled_run, Trajectory)
     return ScalingComparison(raw, raw_run, scaled, scaled_run, lr, (kappa_raw, kappa_scaled))

@@ -93,7 +93,7 @@ def sweep_range(
 
 def compute_lr_sweeps(experiment: Experiment) -> list[Sweep]:
     """For each run of ``experiment``: its config, the swept rates, and the batched result."""
-    key = repr(experiment)
+    key = experiment.fingerprint()
     if key not in _LR_SWEEPS:
         lrs = sweep_range(experiment)
         _LR_SWEEPS[key] = [
@@ -290,7 +290,7 @@ def make_lr_sweep(theme: str = "light", experiments: Experiments = None) -> Figu
 
 def compute_stability(experiment: Experiment) -> StabilitySweep:
     """:func:`~gdviz.figures.data.stability_sweep` for ``experiment``, cached."""
-    key = repr(experiment)
+    key = experiment.fingerprint()
     if key not in _STABILITY:
         _STABILITY[key] = stability_sweep(experiment)
     return _STABILITY[key]
@@ -402,6 +402,7 @@ def make_stability(theme: str = "light", experiments: Experiments = None) -> Fig
         np.array(experiment.starts[0]),
         lr=np.array(EXAMPLE_RATIOS) * sweep.lr_limit,
         steps=EXAMPLE_STEPS,
+        grad_tol=0,
     )
     with theme_context(theme) as th:
         figure = new_figure(11.0, 5.0)

@@ -122,8 +122,13 @@ def build_report(options: ReportOptions, progress: Progress | None = None) -> Bu
             explorer = build_explorer()
         with timer("rendering the figures"):
             figures = _render_figures(assets, options.user_experiments, say)
-        with timer("rendering the videos"):
+        skipped = _videos_skipped(options)
+        if skipped:
+            say(f"building without videos: {skipped}")
             videos, note = _render_videos(assets, options, say)
+        else:
+            with timer("rendering the videos"):
+                videos, note = _render_videos(assets, options, say)
         with timer("typesetting the formulas"):
             formulas = {key: compile_formula(src, alt) for key, (src, alt) in FORMULAS.items()}
             sections = _sections(results, figures, videos, formulas, options.user_experiments)
@@ -312,6 +317,17 @@ def _render_figures(
             path.stem, spec.title, spec.caption, _image(assets, path, "figures", spec.title)
         )
     return views
+
+
+def _videos_skipped(options: ReportOptions) -> str:
+    """Why this build has no videos (``--no-videos``, Manim missing), or ``""``."""
+    from gdviz import video
+
+    if not options.videos:
+        return "videos are turned off (--no-videos)"
+    if not video.video_available():
+        return str(video.VideoUnavailable())
+    return ""
 
 
 def _render_videos(
