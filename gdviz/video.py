@@ -96,6 +96,11 @@ class SceneInfo:
     chapter: str | None = None
 
     @property
+    def options(self) -> tuple[str, ...]:
+        """The ``gdviz video`` option that changes what it draws (``--landscape NAME``)."""
+        return ("landscape",) if self.draws else ()
+
+    @property
     def description(self) -> str:
         """The one-line summary (the name ``--list`` and the report use)."""
         return self.summary

@@ -31,7 +31,7 @@ import numpy as np
 if TYPE_CHECKING:
     from gdviz.experiments import Experiment
 
-__all__ = ["build_scene", "count_frames", "load_scene_class", "render_scene"]
+__all__ = ["build_scene", "count_frames", "layout_scene", "load_scene_class", "render_scene"]
 
 
 def load_scene_class(name: str) -> type:
@@ -71,6 +71,29 @@ def build_scene(name: str, experiment: Experiment | None = None) -> Any:
 
     use_pillow_canvas()
     return load_scene_class(name)(experiment=experiment)
+
+
+def layout_scene(
+    name: str, *, width: int = 1920, height: int = 1080, experiment: Experiment | None = None
+) -> Any:
+    """Run scene ``name`` without writing a video (Manim's dry run) and return the scene.
+
+    Every animation jumps to its end state, so the mobjects are laid out as in the last frame
+    of a real render (the docs take their posters from it).
+    """
+    import shutil
+    import tempfile
+
+    from manim import tempconfig
+
+    media = Path(tempfile.mkdtemp(prefix="gdviz-layout-"))
+    try:
+        with tempconfig(_settings(width, height, 1, media, dry_run=True, write_to_movie=False)):
+            scene = build_scene(name, experiment)
+            scene.render()
+    finally:
+        shutil.rmtree(media, ignore_errors=True)
+    return scene
 
 
 def count_frames(
