@@ -60,7 +60,8 @@ generate: $(STAMP) ## regenerate the landscapes' numpy and JavaScript kernels fr
 figures: $(STAMP) ## build the figure gallery into build/figures
 	$(BIN)/gdviz figures --output $(BUILD)/figures
 
-VIDEO_SCENES := hiker overshoot race local-minima decay surface saddle
+# the scene list comes from the scene files' own declarations (stdlib only: works before setup)
+VIDEO_SCENES := $(shell python3 -m gdviz.video 2>/dev/null)
 VIDEO_TARGETS := $(addprefix video-,$(VIDEO_SCENES))
 .PHONY: $(VIDEO_TARGETS)
 videos: $(VIDEO_TARGETS) ## render every lecture video into build/videos (QUALITY=..., make -j2 renders in parallel)

@@ -10,8 +10,10 @@ For each scene, at the chosen quality (default high: 1920×1080 at 60 fps):
   same size and rate); only the encoding calls are timed.
 
 Prints per scene the frame count, both times and render ÷ encode. The 2-D scenes aim at ≤ 2
-at 1080p60 (the frame is mostly a pre-rendered background; few mobjects move). Run:
-``python benchmarks/bench_video.py [--quality high] [SCENE ...]``.
+at 1080p60 (the frame is mostly a pre-rendered background; few mobjects move; still holds are
+repeated frames), the 3-D ``surface`` at ≤ 8. Then it times ``make -j2 videos`` (every scene,
+two renders at a time, into a temporary build directory). Run:
+``python benchmarks/bench_video.py [--quality high] [--no-make] [SCENE ...]``.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from pathlib import Path
 
 import av
 
-from gdviz.video import QUALITIES, SCENES, render_command
+from gdviz.video import QUALITIES, render_command, scene_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,8 +74,9 @@ def encode_only(movie: Path, target: Path) -> tuple[int, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("scenes", nargs="*", default=list(SCENES))
+    parser.add_argument("scenes", nargs="*", default=list(scene_catalogue()))
     parser.add_argument("--quality", choices=list(QUALITIES), default="high")
+    parser.add_argument("--no-make", action="store_true", help="skip timing make -j2 videos")
     args = parser.parse_args()
     preset = QUALITIES[args.quality]
     print(f"quality {preset}; render = whole subprocess, encode = PyAV libx264 of the same frames")
@@ -87,6 +90,21 @@ def main() -> None:
             f"{name:<14}{frames:>8}{seconds:>10.1f}{encode:>10.1f}{seconds / encode:>8.2f}",
             flush=True,
         )
+    if not args.no_make:
+        print(f"make -j2 videos QUALITY={args.quality}: {make_videos(args.quality):.0f} s wall")
+
+
+def make_videos(quality: str) -> float:
+    """Wall time of ``make -j2 videos`` into a fresh temporary build directory."""
+    with tempfile.TemporaryDirectory(prefix="gdviz-bench-make-") as tmp:
+        started = time.perf_counter()
+        subprocess.run(
+            ["make", "-j2", "videos", f"QUALITY={quality}", f"BUILD={tmp}"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+        return time.perf_counter() - started
 
 
 if __name__ == "__main__":

@@ -1,192 +1,254 @@
-"""Learning-rate decay on seed 000's regression: the data view and the parameter view, linked.
+"""Learning-rate decay on seed 000's regression: a divergence, a rescue and a slow crawl.
 
 Data: the built-in experiment ``linear-regression`` (seed 000: y = w·x + b on five points, from
-w = 0.5, b = 0, 200 epochs): its constant η = 0.01 run against η = 0.1 decayed ×0.99 per epoch.
-Left, the data with each run's current line; middle, the same runs as points (w, b) on the
-loss contours; right, the loss per epoch.
+w = 0.5, b = 0, 200 epochs) with its three recipes: constant η = 0.01, constant η = 0.5, and
+η = 0.1 decayed ×0.99 per epoch. The loss's curvature caps a stable constant rate at 2/λ_max
+(:func:`gdviz.claims.stability_limit`): 0.5 is far above it and diverges; 0.1 starts above it
+too — its loss climbs — until the decay brings it below, and the run comes back.
+Left, the data with each run's current line; middle, the runs as points (w, b) on the loss
+contours; right, the loss per epoch on a log scale.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Dot, FadeIn, Group, Line, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Dot, FadeIn, FadeOut, Line, VGroup
 
-from gdviz.animation import kit
-from gdviz.experiments import get_experiment
-from gdviz.landscapes import REGRESSION_X, REGRESSION_Y
-from gdviz.numbers import format_fixed, superscript
+from gdviz.animation.axes import plain_axes, tick_labels, to_scene_fn
+from gdviz.animation.backgrounds import contour_panel
+from gdviz.animation.clock import Clock, play_clock
+from gdviz.animation.colors import FG, MUTED, series
+from gdviz.animation.equations import caption_of, rate, tnum, tvec
+from gdviz.animation.marks import key_row, series_dot, star
+from gdviz.animation.runner import Runner
+from gdviz.animation.scene import GDScene
+from gdviz.animation.text import LiveText, fixed, formula, label
+from gdviz.claims import first_below, optimizer_states, stability_limit, verdict
 
-RUN_SECONDS = 13.0
-PANEL = 3.4
+SCENE = {
+    "name": "decay",
+    "title": "Learning-rate decay",
+    "summary": "Fitting a line to five points: η = 0.5 diverges, η = 0.1 × 0.99ᵏ is rescued.",
+    "experiment": "linear-regression",
+    "chapter": "decay",
+}
+
+PANEL = 3.0
 Y_MAX = 7.0
+RUN_SECONDS = 12.0
 
 
-class DecayScene(kit.GDScene):
+class Decay(GDScene):
+    """Too large diverges; too large then decayed comes back; small and constant crawls."""
+
+    declaration = SCENE
+
     def construct(self) -> None:
-        experiment = get_experiment("linear-regression")
+        experiment = self.experiment
         surface = experiment.surface
-        chosen = [
-            (run, t)
-            for run, t in experiment.run().by_run()
-            if run.schedule is not None or run.lr < 0.1
-        ]
+        chosen = experiment.run().by_run()
         epochs = max(t.steps for _, t in chosen)
-        title = self.title_block(
-            "Decaying the learning rate",
-            f"fit y = w·x + b to five points, {epochs} epochs from "
-            f"w = {experiment.starts[0][0]:g}, b = {experiment.starts[0][1]:g}",
+        start = experiment.starts[0]
+        self.add(
+            self.title_block(
+                "Decaying the learning rate",
+                f'y = w x + b "on five points," quad {epochs} "epochs from" '
+                f"(w, b) = ({start[0]:g}, {start[1]:g})",
+            )
         )
-
-        # ---- three panels
-        data_axes = kit.plain_axes((0, 6, 1), (0, Y_MAX, 1), PANEL, PANEL * 0.9)
-        # the parameter window holds every point of both runs (the decayed run swings wide)
-        every = np.vstack([t.points for _, t in chosen])
-        pad = 0.08 * (every.max(0) - every.min(0))
-        (w0, b0), (w1, b1) = np.floor(every.min(0) - pad), np.ceil(every.max(0) + pad)
-        param_axes, image, deco = kit.contour_panel(
-            surface,
-            PANEL,
-            bounds=((w0, w1), (b0, b1)),
-            height=PANEL * 0.9,
-            levels=16,
-            log=True,
-            ticks=3,
+        data_axes = plain_axes((0, 6, 1), (0, Y_MAX, 1), PANEL, PANEL * 0.8)
+        # the parameter window holds every point of the runs that do not diverge
+        kept = np.vstack([t.points for _, t in chosen if t.status != "diverged"])
+        pad = 0.08 * np.ptp(kept, axis=0)
+        low, high = np.floor((kept.min(0) - pad) * 2) / 2, np.ceil((kept.max(0) + pad) * 2) / 2
+        window = ((float(low[0]), float(high[0])), (float(low[1]), float(high[1])))
+        param_axes, image, deco = contour_panel(
+            surface, PANEL, bounds=window, height=PANEL * 0.8, levels=16, log=True, ticks=3
         )
-        # loss on a log scale: the decayed run starts by bouncing far up the valley walls
         log_losses = [np.log10(t.losses) for _, t in chosen]
         lo = np.floor(min(v.min() for v in log_losses))
-        hi = np.ceil(max(v.max() for v in log_losses))
-        loss_axes = kit.plain_axes((0, epochs, 50), (lo, hi, 1), PANEL, PANEL * 0.9)
-        panels = (
-            (data_axes, data_axes, -4.75),
-            (Group(param_axes, image, deco), param_axes, 0.0),
-            (loss_axes, loss_axes, 4.75),
-        )
-        for mob, anchor, x in panels:
-            mob.shift(np.array([x, 0.15, 0]) - anchor.get_center())
+        hi = min(np.ceil(max(v.max() for v in log_losses)), 7.0)
+        loss_axes = plain_axes((0, epochs, 50), (lo, hi, 1), PANEL, PANEL * 0.8)
+        for axes, x in ((data_axes, -4.4), (param_axes, 0.0), (loss_axes, 4.5)):
+            offset = np.array([x, 0.1, 0]) - axes.get_center()
+            axes.shift(offset)
+            if axes is param_axes:
+                image.shift(offset)
+                deco.shift(offset)
         heads = VGroup(
-            kit.label("data view", 24).next_to(data_axes, UP, buff=0.35),
-            kit.label("parameter view (w, b)", 24).next_to(image, UP, buff=0.35),
-            kit.label("loss per epoch", 24).next_to(loss_axes, UP, buff=0.35),
+            label("the data", 26).next_to(data_axes, UP, buff=0.6),
+            label("the parameters (w, b)", 26).next_to(image, UP, buff=0.6),
+            label("loss per epoch", 26).next_to(loss_axes, UP, buff=0.6),
         )
+        xs_data, ys_data = surface.data.X[:, 0], surface.data.y
         points = VGroup(
             *(
-                Dot(data_axes.c2p(x, y), radius=0.08, color=kit.FG)
-                for x, y in zip(REGRESSION_X, REGRESSION_Y, strict=True)
+                Dot(data_axes.c2p(x, y), radius=0.08, color=FG)
+                for x, y in zip(xs_data, ys_data, strict=True)
             )
         )
-        data_ticks = kit.tick_labels(data_axes, xs=(0, 2, 4), ys=(0, 2, 4, 6), size=16)
-        loss_axes.x_axis.set_opacity(0)
-        loss_floor = Line(
-            loss_axes.c2p(0, lo), loss_axes.c2p(epochs, lo), color=kit.MUTED, stroke_width=2
-        )
-        loss_ticks = kit.tick_labels(loss_axes, xs=(0, 100, 200), size=16)
-        for exponent in range(int(lo), int(hi) + 1):
-            p = loss_axes.c2p(0, exponent)
+        data_ticks = tick_labels(data_axes, xs=(0, 2, 4, 6), ys=(0, 2, 4, 6))
+        loss_ticks = tick_labels(loss_axes, xs=(0, 100, 200))
+        for exponent in range(int(lo), int(hi) + 1, 2):
             loss_ticks.add(
-                kit.label(f"10{superscript(exponent)}", 16, kit.MUTED).next_to(p, LEFT, buff=0.12)
+                formula(f"10^({exponent})", 38, MUTED).next_to(
+                    loss_axes.c2p(0, exponent), LEFT, buff=0.1
+                )
             )
-        data_names = kit.axis_names(data_axes, "x", "y", 26)
-        loss_names = VGroup(
-            loss_floor, kit.label("epoch", 18, kit.MUTED).next_to(loss_floor, DOWN, buff=0.45)
+        best = star(
+            param_axes.c2p(*surface.minima[0]) if surface.minima else param_axes.c2p(0, 0), 0.12
         )
-        best = kit.star(param_axes.c2p(*surface.minima[0]), 0.12)
-        self.add(
-            image,
-            deco,
-            data_axes,
-            loss_axes,
-            heads,
-            points,
-            data_ticks,
-            loss_ticks,
-            data_names,
-            loss_names,
-            title,
-            best,
-        )
+        self.add(image, deco, data_axes, loss_axes, heads, points, data_ticks, loss_ticks, best)
 
-        # ---- the runs: a line in the data view, a point in the parameter view, a loss curve
-        clock = kit.Clock(0)
+        clock = Clock(0)
         moving = VGroup()
-        to_param = kit.to_scene_fn(param_axes)
-        to_loss = kit.to_scene_fn(loss_axes)
-        xs_line = np.array([0.0, 6.0])
+        to_param, to_loss = to_scene_fn(param_axes), to_scene_fn(loss_axes)
+        keys = VGroup()
+        count = len(chosen)
         for i, (run, trajectory) in enumerate(chosen):
-            col = kit.series(i)
+            col = series(i, count)
             name = _describe(run)
-            runner = kit.Runner(
+            runner = Runner(
                 name,
                 trajectory.points,
                 to_param,
                 clock,
                 col,
-                probe=self.probe,
-                clip=kit.inside_fn(((w0, w1), (b0, b1))),
-                from_scene=kit.from_scene_fn(param_axes),
-                # the decayed run zig-zags across the valley ~40 times: a hairline keeps the
-                # swings readable instead of merging them into a band over the other run
-                trail_width=1.0,
+                clip=lambda p: _inside(p, window),
+                trail_width=4.5 - 1.2 * i,
+                marker=series_dot(i, col),
             )
-            curve = np.column_stack([np.arange(trajectory.steps + 1), np.log10(trajectory.losses)])
-            loss_runner = kit.Runner(
+            curve_points = np.column_stack(
+                [np.arange(trajectory.steps + 1), np.log10(trajectory.losses)]
+            )
+            loss_runner = Runner(
                 f"{name} loss",
-                curve,
+                curve_points,
                 to_loss,
                 clock,
                 col,
-                radius=0.06,
-                probe=self.probe,
-                from_scene=kit.from_scene_fn(loss_axes),
+                clip=lambda p: p[:, 1] <= hi,
+                trail_width=3.5,
+                marker=series_dot(i, col, 0.07),
             )
             fit = Line(LEFT, RIGHT, color=col, stroke_width=4)
-            key = kit.key_row(col, name, 22)
-            key.move_to([-6.3, -2.55 - 0.5 * i, 0], aligned_edge=LEFT)
-            readout = kit.LiveText(54, 20).place([-3.3, key.get_center()[1], 0])
 
-            def update(_m: Line, t=trajectory, fit=fit, readout=readout) -> None:
-                w, b = kit.path_at(t.points, clock.get_value())
-                x_a, x_b = _visible_span(w, b, xs_line[0], xs_line[1])
+            def update(_m: Line, t=trajectory, fit=fit) -> None:
+                w, b = t.points[min(clock.step, t.steps)]
+                span = _visible_span(w, b, 0.0, 6.0)
+                if span is None:  # the line misses the window: nothing to draw
+                    fit.put_start_and_end_on(data_axes.c2p(0, 0), data_axes.c2p(0.01, 0))
+                    fit.set_stroke(opacity=0)
+                    return
+                x_a, x_b = span
+                fit.set_stroke(opacity=1)
                 fit.put_start_and_end_on(
                     data_axes.c2p(x_a, w * x_a + b), data_axes.c2p(x_b, w * x_b + b)
                 )
-                k = min(clock.step, t.steps)
-                readout.set_text(
-                    f"epoch {k:>3}  η {t.lrs[k]:.4f}  w {format_fixed(t.points[k, 0], 3):>7}  "
-                    f"b {format_fixed(t.points[k, 1], 3):>6}  L {format_fixed(t.losses[k], 3)}"
-                )
 
-            # earlier runs on top: the short constant-rate path stays visible over the swings
-            runner.set_z_index(len(chosen) - i)
             fit.add_updater(update)
             update(fit)
-            self.add(key)
-            moving.add(readout, fit, runner, loss_runner)
-        self.add(moving)
-        self.wait(1.0)
-        self.play(clock.animate(rate_func=lambda u: u**1.6).set_value(epochs), run_time=RUN_SECONDS)
-        summary = kit.label(
-            "η = 0.1 bounces up the walls at first; as it decays the run "
-            "settles, lower than η = 0.01",
-            22,
-            kit.ACCENT,
-        ).to_edge(DOWN, buff=0.2)
-        self.play(FadeIn(summary), run_time=0.8)
-        self.wait(2.5)
+            keys.add(key_row(col, name, 26))
+            moving.add(fit, runner, loss_runner)
+        keys.arrange(RIGHT, buff=0.8).move_to([0, -2.2, 0])
+        for i, key in enumerate(keys):
+            key.remove(key[0])
+            key.add_to_back(
+                series_dot(i, series(i, count)).move_to(key[0].get_left() + 0.25 * LEFT)
+            )
+        readout = LiveText(9, 26).place([4.45, -1.75, 0])
+        readout.add_updater(lambda m: m.set_text(f"epoch {min(clock.step, epochs):>3}"))
+        readout.set_text("epoch   0")
+        self.add(keys, moving, readout)
+
+        limit = stability_limit(surface, start)
+        verdicts = [verdict(t, surface.minima[0]) for _, t in chosen] if surface.minima else []
+        self.beat("Fit a line to five points,", "with three learning-rate recipes.", hold=3)
+
+        def card(k: int) -> VGroup:
+            lines = []
+            for run, trajectory in chosen:
+                states = optimizer_states(run, trajectory, surface)
+                if k < len(states):
+                    s = states[k]
+                    lines.append(
+                        f"theta_{k + 1} = {tvec(s.point)} - {rate(s.lr)} dot {tvec(s.grad)} "
+                        f"= {tvec(s.new_point)}"
+                    )
+                else:
+                    lines.append(f'"diverged at epoch" {trajectory.steps}')
+            rows = VGroup(*(formula(line, 38) for line in lines))
+            rows.arrange(DOWN, aligned_edge=LEFT, buff=0.16).move_to([0.3, -2.75, 0])
+            for i, row in enumerate(rows):
+                row.add(series_dot(i, series(i, count)).next_to(row, LEFT, buff=0.2))
+            rows.caption = caption_of(lines)  # type: ignore[attr-defined]
+            return rows
+
+        self.clear_beat()
+        self.play(keys.animate.set_opacity(0), readout.animate.set_opacity(0), run_time=0.3)
+        self.slow_steps(clock, card)
+        self.play(keys.animate.set_opacity(1), readout.animate.set_opacity(1), run_time=0.3)
+        tag = self.speed_up(f"faster: {round((epochs - 3) / RUN_SECONDS)} epochs/s")
+        play_clock(self, clock, epochs, RUN_SECONDS, lambda u: u**1.5)
+        self.end_badge(tag)
+
+        bound = formula(f"2 \\/ lambda_max = {tnum(limit)}", 40).move_to([0, -2.2, 0])
+        self.play(FadeOut(keys), FadeIn(bound), run_time=0.5)
+        self.beat(
+            "A constant rate is stable only below",
+            f"2 over the largest curvature: {fixed(limit, 3)}.",
+            hold=3.5,
+        )
+        for (run, trajectory), judged in zip(chosen, verdicts, strict=True):
+            self.beat(*_explain(run, trajectory, judged, limit), hold=3.5)
+        finals = {_describe(r): float(t.losses[-1]) for r, t in chosen if t.status != "diverged"}
+        if len(finals) >= 2:
+            (a, la), (b, lb) = sorted(finals.items(), key=lambda item: item[1])[:2]
+            self.beat(
+                f"Lowest loss at the end: {a} ({fixed(la, 2)}),",
+                f"then {b} ({fixed(lb, 2)}).",
+                hold=4,
+            )
+        self.hold(1.0)
 
 
-def _visible_span(w: float, b: float, x_a: float, x_b: float) -> tuple[float, float]:
-    """The x-interval of the line y = w·x + b inside the data window 0 ≤ y ≤ Y_MAX."""
+def _explain(run, trajectory, judged, limit: float) -> tuple[str, str]:
+    """The beat about one recipe, from its run and its verdict."""
+    name = _describe(run)
+    losses = trajectory.losses
+    if trajectory.status == "diverged":
+        return (f"{name}: far above the limit.", f"It diverges by epoch {trajectory.steps}.")
+    if run.schedule:
+        peak = int(np.argmax(losses))
+        below = first_below(trajectory.lrs, limit)
+        if peak > 0 and below is not None:
+            return (
+                f"{name}: above the limit, the loss climbs",
+                f"to {fixed(losses[peak], 0)}; decayed below it by epoch {below}, it recovers.",
+            )
+        return (f"{name}: {judged.label}.", f"The loss ends at {fixed(losses[-1], 3)}.")
+    first = f"{name}: stable but slow," if judged.label == "too small" else f"{name}: stable,"
+    return (first, f"the loss is {fixed(losses[-1], 3)} after {trajectory.steps} epochs.")
+
+
+def _inside(points: np.ndarray, window) -> np.ndarray:
+    (w0, w1), (b0, b1) = window
+    return (points[:, 0] >= w0) & (points[:, 0] <= w1) & (points[:, 1] >= b0) & (points[:, 1] <= b1)
+
+
+def _visible_span(w: float, b: float, x_a: float, x_b: float) -> tuple[float, float] | None:
+    """The x-interval of the line y = w·x + b inside the data window 0 ≤ y ≤ Y_MAX, or None
+    if the line misses the window."""
     if abs(w) > 1e-12:
         lo, hi = sorted(((0 - b) / w, (Y_MAX - b) / w))
         x_a, x_b = max(x_a, lo), min(x_b, hi)
-    if x_b <= x_a:  # the line misses the window entirely: draw nothing visible
-        return x_a, x_a + 1e-6
-    return x_a, x_b
+    elif not 0 <= b <= Y_MAX:
+        return None
+    return (x_a, x_b) if x_b > x_a else None
 
 
 def _describe(run) -> str:
     if run.schedule:
         gamma = run.schedule.split("gamma=")[-1]
-        return f"η = {run.lr:g} × {gamma}ᵏ"
-    return f"η = {run.lr:g}"
+        return f"{run.lr:g} decayed ×{gamma}"
+    return f"constant {run.lr:g}"

@@ -1,98 +1,141 @@
 """Two hikers, two valleys: the start decides which local minimum gradient descent finds.
 
 Data: the built-in experiment ``local-minima`` (seed 001: L(x) = x·cos x from x = −2 and
-x = 1, η = 0.1, 50 steps). Same rule, same step size; only the start differs.
+x = 1, η = 0.1, 50 steps). Same rule, same step size; only the start differs. Which valley each
+hiker ends in is :func:`gdviz.claims.valley_reached`'s reading of its run.
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
-from manim import DOWN, UP, FadeIn, VGroup, VMobject
+from manim import DOWN, LEFT, FadeIn, VGroup
 
-from gdviz.animation import kit
-from gdviz.experiments import get_experiment
-from gdviz.numbers import format_fixed
+from gdviz.animation.axes import axis_names, curve, plain_axes, tick_labels, to_scene_fn
+from gdviz.animation.clock import Clock, play_clock
+from gdviz.animation.colors import FG, MUTED, series
+from gdviz.animation.equations import caption_of, step_lines
+from gdviz.animation.hiker import Hiker
+from gdviz.animation.marks import ring, series_dot, star
+from gdviz.animation.runner import Runner
+from gdviz.animation.scene import GDScene
+from gdviz.animation.text import LiveText, fixed, formula, label
+from gdviz.claims import optimizer_states, valley_reached
+
+SCENE = {
+    "name": "local-minima",
+    "title": "Two hikers, two valleys",
+    "summary": "On x·cos x, starts at −2 and 1 end in different local minima.",
+    "experiment": "local-minima",
+    "chapter": "local-minima",
+}
 
 X_RANGE, Y_RANGE = (-4.0, 6.0), (-4.0, 6.0)
 
 
-class LocalMinimaScene(kit.GDScene):
+class LocalMinima(GDScene):
+    """Two starts, one rule: each hiker settles in the valley nearest its start."""
+
+    declaration = SCENE
+
     def construct(self) -> None:
-        experiment = get_experiment("local-minima")
+        experiment = self.experiment
         surface = experiment.surface
         result = experiment.run()
-        runs = [(s, t) for _, s, t in result.items()]
+        runs = [(run, s, t) for run, s, t in result.items()]
         config = experiment.runs[0]
-        steps = max(t.steps for _, t in runs)
-
-        title = self.title_block(
-            "Two hikers, two valleys",
-            f"L(x) = {surface.pretty}, η = {config.lr:g}, {steps} steps, two starts",
+        steps = max(t.steps for _, _, t in runs)
+        self.add(
+            self.title_block(
+                "Two hikers, two valleys",
+                f'L(x) = x cos x quad eta = {config.lr:g}, quad {steps} "steps, two starts"',
+            )
         )
-        axes = kit.plain_axes((*X_RANGE, 1), (*Y_RANGE, 2), 11.0, 4.7).shift(0.35 * DOWN)
-        to_scene = kit.to_scene_fn(axes)
-        from_scene = kit.from_scene_fn(axes)
+        axes = plain_axes((*X_RANGE, 1), (*Y_RANGE, 2), 10.4, 3.4).move_to([0.4, -0.25, 0])
+        to_scene = to_scene_fn(axes)
         gx = np.linspace(*X_RANGE, 240)
-        ground = kit.curve(axes, gx, surface.loss(gx[:, None]), kit.FG, 4)
-        ticks = kit.tick_labels(axes, xs=(-4, -2, 0, 2, 4, 6), ys=(-4, 0, 4), size=18)
-        names = kit.axis_names(axes, "x", "L(x)", 28)
-        self.add(axes, ground, ticks, names, title)
+        ground = curve(axes, gx, surface.loss(gx[:, None]), FG, 4)
+        ticks = tick_labels(axes, xs=(-4, -2, 0, 2, 4, 6), ys=(-4, 0, 4))
+        names = axis_names(axes, "x", "L(x)")
+        self.add(axes, ground, ticks, names)
 
-        clock = kit.Clock(0)
-        hikers, readouts = VGroup(), VGroup()
-        for i, (s, trajectory) in enumerate(runs):
-            col = kit.series(i)
-            hiker = kit.Hiker(0.95, pack=col)
+        clock = Clock(0)
+        runners, readouts = [], VGroup()
+        for i, (_run, s, trajectory) in enumerate(runs):
+            col = series(i, len(runs))
             xs = trajectory.points[:, 0]
             start = to_scene(np.array([[xs[0], trajectory.losses[0]]]))[0]
-            tag = kit.label(f"start x = {format_fixed(xs[0], 0)}", 20, kit.MUTED)
-            tag.next_to(start, UP, buff=0.2)
-            self.add(Dot_at(start, kit.MUTED), tag)
-            readout = kit.LiveText(34, 22).place(axes.c2p(-3.6, -2.4 - 0.9 * i))
-            swatch = Dot_at(readout.anchor + 0.25 * np.array([-1, 0, 0]), col)
+            tag = label(f"start {fixed(xs[0], 0)}", 26, MUTED).next_to(start, DOWN, buff=0.3)
+            self.add(ring(start, 0.1, MUTED), tag)
+            runners.append(
+                Runner(
+                    f"start {s}",
+                    trajectory.points,
+                    to_scene,
+                    clock,
+                    col,
+                    lift=lambda p: np.column_stack([p[:, 0], surface.loss(p[:, :1])]),
+                    trail=False,
+                    marker=Hiker(0.85, pack=col),
+                )
+            )
+            swatch = series_dot(i, col).move_to([-4.45 + 5.55 * i, 2.0, 0])
+            readout = LiveText(22, 26).place([-4.2 + 5.55 * i, 2.0, 0])
 
-            def update(
-                _m: VMobject,
-                hiker=hiker,
-                xs=xs,
-                readout=readout,
-                name=f"start {s}",
-                losses=trajectory.losses,
-            ) -> None:
-                c = clock.get_value()
-                k = min(clock.step, len(xs) - 1)
-                x = float(kit.path_at(xs[:, None], c)[0])
-                feet = to_scene(np.array([[x, float(surface.loss(np.array([x]))[()])]]))[0]
-                going = xs[min(k + 1, len(xs) - 1)] - xs[k]
-                if abs(going) > 1e-9:
-                    hiker.face(1 if going > 0 else -1)
-                moving = abs(going) > 1e-3
-                hiker.stand_at(feet, phase=2 * math.pi * 1.5 * c if moving else 0.0)
-                self.probe.log(name, c, from_scene(feet), feet)
+            def read(_m: LiveText, t=trajectory, readout=readout) -> None:
+                k = min(clock.step, t.steps)
                 readout.set_text(
-                    f"step {k:>2}  x = {format_fixed(xs[k], 3):>6}  "
-                    f"L = {format_fixed(losses[k], 3)}"
+                    f"x = {fixed(t.points[k, 0], 3):>6}  L = {fixed(t.losses[k], 3):>6}"
                 )
 
-            hiker.add_updater(update)
-            update(hiker)
-            hikers.add(hiker)
+            readout.add_updater(read)
+            read(readout)
             readouts.add(swatch, readout)
-        self.add(readouts, hikers)
-        self.wait(1.5)
-        self.play(
-            clock.animate(rate_func=lambda u: 1 - (1 - u) ** 1.4).set_value(steps), run_time=10.0
+        step_text = LiveText(8, 26, MUTED).place([-6.3, 2.0, 0])
+        step_text.add_updater(lambda m: m.set_text(f"step {min(clock.step, steps):>2}"))
+        step_text.set_text("step  0")
+        readouts.add(step_text)
+        self.add(*runners, readouts)
+        self.beat("Two hikers, the same rule, the same step size.", hold=3)
+        self.beat("Only where they start is different.", hold=3)
+
+        states = [optimizer_states(run, t, surface) for run, _, t in runs]
+        hyper = dict(config.make_optimizer().hyperparams)
+
+        def card(k: int) -> VGroup:
+            lines = [
+                " ".join(step_lines(config.optimizer, hyper, st[k], name="x")) for st in states
+            ]
+            rows = VGroup(*(formula(line, 38) for line in lines))
+            rows.arrange(DOWN, aligned_edge=LEFT, buff=0.2).move_to([0, -2.85, 0])
+            rows.caption = caption_of(lines)  # type: ignore[attr-defined]
+            return rows
+
+        self.clear_beat()
+        self.slow_steps(clock, card)
+        rate = 6.0
+        tag = self.speed_up(f"faster: {rate:g} steps/s")
+        play_clock(self, clock, steps, (steps - 3) / rate)
+        self.end_badge(tag)
+
+        ends = [valley_reached(t, surface) for _, _, t in runs]
+        stars = VGroup(
+            *(
+                star(to_scene(np.array([[m[0], surface.loss(m)]]))[0] + 0.35 * DOWN, 0.13)
+                for m in ends
+                if m is not None
+            )
         )
-        moral = kit.label(
-            "same rule, same step size: the start decides the valley", 26, kit.ACCENT
-        ).next_to(ticks, DOWN, buff=0.2)
-        self.play(FadeIn(moral), run_time=1.0)
-        self.wait(3.0)
-
-
-def Dot_at(point: np.ndarray, col: object) -> VMobject:
-    from manim import Dot
-
-    return Dot(point, radius=0.07, color=col)
+        self.play(FadeIn(stars), run_time=0.6)
+        for (_, _, trajectory), end in zip(runs, ends, strict=True):
+            where = (
+                f"the valley at x = {fixed(end[0], 2)}" if end is not None else "no known valley"
+            )
+            self.beat(
+                f"From {fixed(trajectory.points[0, 0], 0)}, the hiker settles in", where + "."
+            )
+        known = [tuple(np.round(m, 6)) for m in ends if m is not None]
+        if len(set(known)) > 1:
+            self.beat("Same rule, same step size:", "the start decided the valley.", hold=4)
+        else:
+            self.beat("Both starts end in the same valley here.", hold=4)
+        self.hold(1.0)

@@ -1,190 +1,176 @@
 """The optimizer race: SGD, Momentum, RMSProp and Adam on one landscape, with a live leaderboard.
 
-Data: the built-in experiment ``race-<landscape>`` (seed 003's four optimizers; the landscape
-is a render option, Rosenbrock by default). The leaderboard ranks the runners by their current
-loss; a runner *finishes* when its run converged (‖∇L‖ below the experiment's tolerance).
+Data: the built-in experiment ``race-rosenbrock`` (seed 003's four optimizers), any 2-D
+built-in (``gdviz video race --landscape booth``) or a user's TOML experiment. The
+leaderboard ranks the runners by their current loss; the finish line and the final order are
+:func:`gdviz.claims.finish` and :func:`gdviz.claims.race_order` of the runs. A landscape with no
+known minimum has no stars, and its finish line is convergence (‖∇L‖ below the tolerance).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Dot, FadeIn, Group, VGroup
+from manim import DOWN, LEFT, RIGHT, Dot, FadeIn, FadeOut, VGroup
 
-from gdviz.animation import kit
-from gdviz.experiments import get_experiment
-from gdviz.numbers import format_fixed
+from gdviz.animation.axes import inside_fn, to_scene_fn
+from gdviz.animation.backgrounds import contour_panel
+from gdviz.animation.cards import summary_card
+from gdviz.animation.clock import Clock, play_clock
+from gdviz.animation.colors import MUTED, run_color
+from gdviz.animation.equations import rate, step_summary
+from gdviz.animation.marks import panel, ring, star
+from gdviz.animation.runner import Runner
+from gdviz.animation.scene import GDScene
+from gdviz.animation.text import LiveText, fixed, formula, label
+from gdviz.claims import FINISH_GAP, finish, optimizer_states, race_order
 
-#: seconds of racing; playback accelerates (clock = steps · u²) so the start is watchable
-RACE_SECONDS = 16.0
-#: the finish line: a runner finishes at its first step with a loss below this (or when its run
-#: converged by the experiment's gradient tolerance)
-FINISH_LOSS = 1e-3
+SCENE = {
+    "name": "race",
+    "title": "The optimizer race",
+    "summary": "SGD, Momentum, RMSProp and Adam race to the minimum with a live leaderboard.",
+    "experiment": "race-rosenbrock",
+    "draws": ["2-D", "data"],
+    "chapter": "optimizers",
+}
+
+#: seconds of racing after the slow start; playback accelerates (steps ∝ u²)
+RACE_SECONDS = 22.0
+BOARD_X = 0.55
+ROW = 0.8
 
 
-class RaceScene(kit.GDScene):
+class Race(GDScene):
+    """Four optimizers, one start, one finish line."""
+
+    declaration = SCENE
+
     def construct(self) -> None:
-        landscape = kit.option("landscape", "rosenbrock")
-        experiment = get_experiment(f"race-{landscape}")
+        experiment = self.experiment
         surface = experiment.surface
         runs = experiment.run().by_run()
         horizon = max(t.steps for _, t in runs)
-
-        title = self.title_block(
-            f"The optimizer race: {surface.title}",
-            f"L = {surface.pretty}  ·  playback speeds up as the race goes on",
+        self.add(
+            self.title_block(
+                f"The optimizer race: {surface.title}",
+                f"L = {_rhs(surface.formula)}" if surface.formula else "",
+            )
         )
-        axes, image, deco = kit.contour_panel(surface, 5.6)
-        Group(axes, image, deco).to_edge(LEFT, buff=0.5).shift(0.45 * DOWN)
-        to_scene = kit.to_scene_fn(axes)
-        inside = kit.inside_fn(surface.bounds)
+        axes, image, deco = contour_panel(surface, 4.3, height=4.0)
+        offset = np.array([-3.75, -0.12, 0]) - axes.get_center()
+        for mob in (axes, image, deco):
+            mob.shift(offset)
+        to_scene = to_scene_fn(axes)
+        inside = inside_fn(surface.bounds)
+        goals = VGroup(
+            *(star(to_scene(np.array([m]))[0]) for m in surface.minima if inside(np.array([m]))[0])
+        )
+        start = ring(to_scene(np.array([experiment.starts[0]]))[0])
+        finishes = [finish(t, surface, experiment.grad_tol) for _, t in runs]
 
-        goals = VGroup(*(kit.star(to_scene(np.array([m]))[0]) for m in surface.minima))
-        start = kit.ring(to_scene(np.array([experiment.starts[0]]))[0])
-        start_label = kit.label("start", 20).next_to(start, UP, buff=0.1)
-        # one minimum is "the goal"; with several (Himmelblau) any star is one (see finish_note)
-        goal_label = kit.label("goal" if len(goals) == 1 else " ", 20)
-        goal_label.next_to(goals[0], RIGHT, buff=0.12)
-        # ---- leaderboard (static parts)
-        board_left = axes.get_right()[0] + 0.8
-        header = kit.label("leaderboard", 26, weight="BOLD")
-        header.move_to([board_left, axes.get_top()[1] - 0.15, 0], aligned_edge=LEFT)
-        step_text = kit.LiveText(14, 20, kit.MUTED)
-        finish_text = f"L < {FINISH_LOSS:g} or ‖∇L‖ < {experiment.grad_tol:g}"
-        if len(goals) > 1:
-            finish_text = f"finish: {finish_text} at any ★"
-        else:
-            finish_text = f"finish line: {finish_text}"
-        finish_note = kit.label(finish_text, 20, kit.MUTED)
-        row_height = 0.95
-        top = header.get_bottom()[1] - 0.55
+        # ---- leaderboard: one row per runner, re-ordered by current loss
+        box = panel(5.85, 0.55 + ROW * len(runs)).move_to(
+            [BOARD_X + 2.9, 1.74 - ROW * (len(runs) - 1) / 2 - 0.2, 0]
+        )
+        header = label("leaderboard", 28, weight="BOLD").move_to(
+            [BOARD_X + 0.2, 2.08, 0], aligned_edge=LEFT
+        )
+        step_text = LiveText(12, 26, MUTED)
+        step_text.place([box.get_right()[0] - 0.2 - step_text.box_width, 2.08, 0])
+        finish_note = VGroup(*(formula(line, 38, MUTED) for line in _finish_rule(finishes[0])))
+        finish_note.arrange(DOWN, aligned_edge=LEFT, buff=0.1).next_to(box, DOWN, buff=0.2)
+        finish_note.align_to(box, LEFT)
+        self.add(image, deco, goals, start, box, header, finish_note)
+
+        clock = Clock(0)
         rows = []
-        for run, trajectory in runs:
-            below = np.flatnonzero(trajectory.losses < FINISH_LOSS)
-            if len(below):
-                finish_step = int(below[0])
-            elif trajectory.status == "converged":
-                finish_step = trajectory.steps
-            else:
-                finish_step = None
-            col = kit.run_color(run.optimizer)
-            name = kit.label(f"{run.display_name}", 26)
-            lr = kit.label(f"η = {format_fixed(run.lr, 4).rstrip('0').rstrip('.')}", 20, kit.MUTED)
-            swatch = Dot(radius=0.11, color=col)
-            live = kit.LiveText(28, 22)
-            rank = kit.LiveText(1, 30)
+        for i, (run, trajectory) in enumerate(runs):
+            col = run_color(run.optimizer)
             rows.append(
                 {
                     "run": run,
-                    "trajectory": trajectory,
-                    "name": name,
-                    "lr": lr,
-                    "swatch": swatch,
-                    "live": live,
-                    "rank": rank,
-                    "col": col,
-                    "finish": finish_step,
+                    "t": trajectory,
+                    "finish": finishes[i].step,
+                    "swatch": Dot(radius=0.11, color=col),
+                    "name": label(run.display_name, 28),
+                    "lr": formula(f"eta = {fixed(run.lr, 4)}", 38, MUTED),
+                    "live": LiveText(26, 24),
+                    "rank": LiveText(1, 30),
+                    "runner": Runner(
+                        run.display_name,
+                        trajectory.points,
+                        to_scene,
+                        clock,
+                        col,
+                        clip=inside,
+                        trail_width=6.0 - 1.2 * i,
+                    ),
+                    "slot": i,
                 }
             )
 
-        def place_row(row: dict, slot: int) -> None:
-            y = top - slot * row_height
-            row["rank"].place([board_left, y - 0.08, 0])
-            row["swatch"].move_to([board_left + 0.55, y, 0])
-            row["name"].move_to([board_left + 0.8, y, 0], aligned_edge=LEFT)
-            row["lr"].next_to(row["name"], RIGHT, buff=0.25).align_to(row["name"], DOWN)
-            row["live"].place([board_left + 0.8, y - 0.42, 0])
+        def place(row: dict, slot: int) -> None:
+            y = 1.52 - slot * ROW
+            row["rank"].place([BOARD_X + 0.2, y - 0.02, 0])
+            row["swatch"].move_to([BOARD_X + 0.75, y, 0])
+            row["name"].move_to([BOARD_X + 1.0, y, 0], aligned_edge=LEFT)
+            row["lr"].next_to(row["name"], RIGHT, buff=0.3)
+            row["live"].place([BOARD_X + 1.0, y - 0.42, 0])
             row["slot"] = slot
 
         for slot, row in enumerate(rows):
-            place_row(row, slot)
-        board_box = kit.panel(6.4, 0.5 + row_height * len(rows))
-        board_box.move_to([board_left + 2.95, top - row_height * (len(rows) - 1) / 2 - 0.2, 0])
-        finish_note.next_to(board_box, DOWN, buff=0.2).align_to(board_box, LEFT)
-        step_text.place(
-            [board_box.get_right()[0] - 0.2 - 14 * step_text.cell_width, header.get_center()[1], 0]
-        )
-        banner = kit.label(" ", 26)
+            place(row, slot)
 
-        # ---- static first, moving last (Cairo redraws from the first moving mobject on)
-        self.add(
-            image,
-            deco,
-            goals,
-            start,
-            start_label,
-            goal_label,
-            title,
-            board_box,
-            header,
-            finish_note,
-        )
-        clock = kit.Clock(0)
-        from_scene = kit.from_scene_fn(axes)
-        runners = []
-        for row in rows:
-            runner = kit.Runner(
-                row["run"].display_name,
-                row["trajectory"].points,
-                to_scene,
-                clock,
-                row["col"],
-                probe=self.probe,
-                clip=inside,
-                from_scene=from_scene,
-            )
-            row["runner"] = runner
-            runners.append(runner)
-        finish_rings = VGroup(*(kit.ring(ORIGIN_POINT, 0.2, row["col"]) for row in rows))
-        finish_rings.set_stroke(opacity=0)
-        board = VGroup(
-            *(VGroup(r["rank"], r["swatch"], r["name"], r["lr"], r["live"]) for r in rows),
-            step_text,
-            banner,
-        )
-        finished: list[dict] = []
-        banner_shown: list[bool] = []
-
-        def update_board(_mob: VGroup) -> None:
+        def update_board(_m: VGroup) -> None:
             c = clock.get_value()
-            step_text.set_text(f"step {min(int(c), horizon)}/{horizon}".rjust(14))
-            order = sorted(rows, key=lambda r: (self._loss_at(r["trajectory"], c), r["slot"]))
+            step_text.set_text(f"step {min(int(c), horizon)}".rjust(12))
+            order = sorted(rows, key=lambda r: (_loss_at(r["t"], c), r["slot"]))
             for slot, row in enumerate(order):
                 if row["slot"] != slot:
-                    place_row(row, slot)
+                    place(row, slot)
                 row["rank"].set_text(str(slot + 1))
-                t = row["trajectory"]
+                t = row["t"]
                 k = min(int(c), t.steps)
-                done = row["finish"] is not None and c >= row["finish"]
-                loss = format_fixed(float(t.losses[k]), 3)
-                if t.status == "diverged" and c >= t.steps:
-                    row["live"].set_text(f"loss {loss:<10} diverged")
-                elif done:
-                    row["live"].set_text(f"loss {loss:<10} ✓ step {row['finish']}")
+                loss = fixed(float(t.losses[k]), 4)
+                if row["finish"] is not None and c >= row["finish"]:
+                    row["live"].set_text(f"L {loss:<10} ✓ step {row['finish']}")
+                elif t.status == "diverged" and c >= t.steps:
+                    row["live"].set_text(f"L {loss:<10} diverged")
                 else:
-                    row["live"].set_text(f"loss {loss:<10} step {k}")
-                if done and row not in finished:
-                    finished.append(row)
-            for ring, row in zip(finish_rings, rows, strict=True):
-                if row in finished:
-                    ring.move_to(row["runner"].dot.get_center()).set_stroke(opacity=1)
-            if finished and not banner_shown:
-                first = finished[0]
-                new = kit.label(
-                    f"{first['run'].display_name} finishes first, at step {first['finish']}",
-                    24,
-                    kit.ACCENT,
-                )
-                new.next_to(finish_note, DOWN, buff=0.3).align_to(board_box, LEFT)
-                banner.become(new)
-                banner_shown.append(True)
+                    row["live"].set_text(f"L {loss}")
 
+        board = VGroup(
+            step_text,
+            *(VGroup(r["rank"], r["swatch"], r["name"], r["lr"], r["live"]) for r in rows),
+        )
         board.add_updater(update_board)
         update_board(board)
-        self.add(step_text, banner, board, *runners, finish_rings)
+        runners = [row["runner"] for row in rows]
+        self.add(board, *runners)
 
-        self.play(FadeIn(VGroup(*runners)), run_time=0.8)
-        # in eight pieces: between them the trails drawn so far are frozen into the background
-        kit.play_clock(
+        self.beat("Four optimizers, one start,", "each with its own step size.", hold=3)
+        self.beat("The leaderboard ranks them by their loss", "at every step.", hold=3)
+        states = {id(row): optimizer_states(row["run"], row["t"], surface) for row in rows}
+        hypers = {id(row): dict(row["run"].make_optimizer().hyperparams) for row in rows}
+
+        def card(k: int) -> VGroup:
+            entries = [
+                (
+                    row["run"].display_name,
+                    run_color(row["run"].optimizer),
+                    step_summary(row["run"].optimizer, hypers[id(row)], states[id(row)][k]),
+                )
+                for row in rows
+                if k < len(states[id(row)])
+            ]
+            return summary_card(entries, right=6.3, centre_y=-0.1)
+
+        self.clear_beat()
+        leaderboard = VGroup(box, header, finish_note, board)
+        self.play(FadeOut(leaderboard), run_time=0.3)
+        self.slow_steps(clock, card, runners=runners)
+        self.play(FadeIn(leaderboard), run_time=0.3)
+        tag = self.speed_up("faster and faster, to the end")
+        play_clock(
             self,
             clock,
             horizon,
@@ -194,15 +180,42 @@ class RaceScene(kit.GDScene):
             under=image,
             segments=8,
         )
-        if not finished:
-            note = kit.label(f"no runner finished within {horizon} steps", 24, kit.MUTED)
-            note.next_to(finish_note, DOWN, buff=0.3).align_to(board_box, LEFT)
-            self.add(note)
-        self.wait(2.5, frozen_frame=False)
+        self.end_badge(tag)
 
-    @staticmethod
-    def _loss_at(trajectory, c: float) -> float:
-        return float(trajectory.losses[min(int(c), trajectory.steps)])
+        order = race_order(finishes, [float(t.losses[-1]) for _, t in runs])
+        done = [i for i in order if finishes[i].step is not None]
+        if done:
+            first = runs[done[0]][0].display_name
+            self.beat(f"{first} finishes first, at step {finishes[done[0]].step}.", hold=3.5)
+            if len(done) > 1:
+                others = ", ".join(
+                    f"{runs[i][0].display_name} at {finishes[i].step}" for i in done[1:]
+                )
+                self.beat(f"Then {others}.", hold=3.5)
+        rest = [runs[i][0].display_name for i in order if finishes[i].step is None]
+        if rest:
+            self.beat(f"{_join(rest)} did not finish", f"within {horizon} steps.", hold=3.5)
+        self.hold(1.0)
 
 
-ORIGIN_POINT = np.zeros(3)
+def _finish_rule(line) -> list[str]:
+    """The finish line of :func:`gdviz.claims.finish` in Typst math, one or two lines."""
+    tol = f"norm(nabla L) < {rate(line.grad_tol)}" if line.grad_tol > 0 else ""
+    if line.known_minimum:
+        gap = f'"finish:" quad L - L^* < {rate(FINISH_GAP)}'
+        return [gap, f'"or" quad {tol}'] if tol else [gap]
+    return [f'"finish:" quad {tol or chr(34) + "none" + chr(34)}', '"(no known minimum)"']
+
+
+def _rhs(formula_text: str) -> str:
+    """The right-hand side of a Typst formula ``L(x, y) = ...``."""
+    return formula_text.split("=", 1)[-1].strip() if "=" in formula_text else formula_text
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _loss_at(trajectory, c: float) -> float:
+    value = float(trajectory.losses[min(int(c), trajectory.steps)])
+    return value if np.isfinite(value) else np.inf

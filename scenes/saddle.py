@@ -1,97 +1,135 @@
-"""Stuck at a saddle: plain GD crawls along the ridge of x² − y²; momentum escapes sooner.
+"""Stuck at a saddle: plain GD lingers near the saddle of x² − y²; momentum escapes sooner.
 
 Data: the built-in experiment ``saddle`` (GD and momentum, η = 0.05, from (−1.8, 10⁻⁴), almost
-on the line where the slope across is zero). Runs that leave the plot leave on purpose: the
-loss has no minimum downhill along y, and a label marks the exit step.
+on the line where the slope across is zero). How long each run lingers near the saddle and when
+it leaves the plot are :func:`gdviz.claims.saddle_passage` of the runs; leaving the plot is the
+lesson (the loss has no minimum downhill along y).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Group, VGroup, linear
+from manim import DOWN, LEFT, RIGHT, VGroup
 
-from gdviz.animation import kit
-from gdviz.experiments import get_experiment
-from gdviz.numbers import format_fixed
+from gdviz.animation.axes import inside_fn, to_scene_fn
+from gdviz.animation.backgrounds import contour_panel
+from gdviz.animation.cards import summary_card
+from gdviz.animation.clock import Clock, play_clock
+from gdviz.animation.colors import FG, run_color
+from gdviz.animation.equations import step_summary
+from gdviz.animation.marks import key_row, ring
+from gdviz.animation.runner import Runner
+from gdviz.animation.scene import GDScene
+from gdviz.animation.text import LiveText, fixed, label
+from gdviz.claims import optimizer_states, saddle_passage
 
-RUN_SECONDS = 12.0
+SCENE = {
+    "name": "saddle",
+    "title": "Stuck at a saddle",
+    "summary": "Plain GD lingers near the saddle of x² − y²; momentum escapes sooner.",
+    "experiment": "saddle",
+    "chapter": "pitfalls",
+}
+
+RUN_SECONDS = 14.0
 
 
-class SaddleScene(kit.GDScene):
+class Saddle(GDScene):
+    """A saddle point: zero slope that is not a minimum."""
+
+    declaration = SCENE
+
     def construct(self) -> None:
-        experiment = get_experiment("saddle")
+        experiment = self.experiment
         surface = experiment.surface
         runs = experiment.run().by_run()
         steps = max(t.steps for _, t in runs)
         start = experiment.starts[0]
-
-        title = self.title_block(
-            "Stuck at a saddle",
-            f"L = {surface.pretty}, start ({start[0]:g}, {start[1]:g}), η = {runs[0][0].lr:g}",
+        self.add(
+            self.title_block(
+                "Stuck at a saddle",
+                f'L = x^2 - y^2 quad "from" ({start[0]:g}, 10^(-4)), quad eta = {runs[0][0].lr:g}'
+                if start[1] == 1e-4
+                else f"L = x^2 - y^2 quad eta = {runs[0][0].lr:g}",
+            )
         )
-        axes, image, deco = kit.contour_panel(surface, 5.5, levels=16)
-        Group(axes, image, deco).to_edge(LEFT, buff=0.5).shift(0.45 * DOWN)
-        to_scene = kit.to_scene_fn(axes)
-        inside = kit.inside_fn(surface.bounds)
-        saddle_point = to_scene(np.array([surface.saddles[0]]))[0]
-        saddle_mark = kit.ring(saddle_point, 0.12, kit.FG)
-        saddle_label = kit.label("saddle", 20).next_to(saddle_mark, DOWN + RIGHT, buff=0.05)
-        start_mark = kit.ring(to_scene(np.array([start]))[0], 0.12)
+        axes, image, deco = contour_panel(surface, 4.0, levels=16)
+        offset = np.array([-3.6, -0.12, 0]) - axes.get_center()
+        for mob in (axes, image, deco):
+            mob.shift(offset)
+        to_scene = to_scene_fn(axes)
+        inside = inside_fn(surface.bounds)
+        saddle = surface.saddles[0]
+        mark = ring(to_scene(np.array([saddle]))[0], 0.12, FG)
+        mark_label = label("saddle", 24).next_to(mark, DOWN + RIGHT, buff=0.05)
+        self.add(image, deco, mark, mark_label, ring(to_scene(np.array([start]))[0], 0.12))
 
-        text = VGroup(
-            kit.label("At the saddle the slope is zero:", 22),
-            kit.label("uphill along x, downhill along y.", 22),
-            kit.label("From almost on the ridge the push", 22),
-            kit.label("along y is tiny: plain GD crawls,", 22),
-            kit.label("momentum builds speed and escapes.", 22),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.14)
-        text.next_to(axes, RIGHT, buff=0.7).align_to(axes, UP)
-        self.add(image, deco, title, saddle_mark, saddle_label, start_mark, text)
-
-        clock = kit.Clock(0)
-        moving = VGroup()
+        clock = Clock(0)
+        runners, moving = [], VGroup()
+        passages = [saddle_passage(t, saddle, surface.bounds) for _, t in runs]
         for i, (run, trajectory) in enumerate(runs):
-            col = kit.run_color(run.optimizer)
-            runner = kit.Runner(
-                run.display_name,
-                trajectory.points,
-                to_scene,
-                clock,
-                col,
-                probe=self.probe,
-                clip=inside,
-                from_scene=kit.from_scene_fn(axes),
+            col = run_color(run.optimizer)
+            runners.append(
+                Runner(
+                    run.display_name,
+                    trajectory.points,
+                    to_scene,
+                    clock,
+                    col,
+                    clip=inside,
+                    trail_width=7.0 - 3.0 * i,
+                )
             )
-            y = text.get_bottom()[1] - 0.6 - 1.2 * i
-            swatch = kit.key_row(col, run.display_name, 26).move_to(
-                [text.get_left()[0], y, 0], aligned_edge=LEFT
-            )
-            line1 = kit.LiveText(34, 20).place([text.get_left()[0] + 0.3, y - 0.45, 0])
-            escaped = runner.last_visible < trajectory.steps
-            exit_step = runner.last_visible + 1
-            norms = trajectory.grad_norms
+            y = 1.6 - 1.25 * i
+            self.add(key_row(col, run.display_name, 28).move_to([0.9, y, 0], aligned_edge=LEFT))
+            line = LiveText(30, 24).place([1.0, y - 0.5, 0])
 
-            def update(
-                _m: kit.LiveText,
-                t=trajectory,
-                line1=line1,
-                escaped=escaped,
-                exit_step=exit_step,
-                norms=norms,
-            ) -> None:
+            def update(_m: LiveText, t=trajectory, line=line, p=passages[i]) -> None:
                 c = clock.get_value()
                 k = min(int(c), t.steps)
-                if escaped and c >= exit_step:
-                    line1.set_text(f"escaped: left the plot at step {exit_step}")
+                if p.escaped_at is not None and c >= p.escaped_at:
+                    line.set_text(f"left the plot at step {p.escaped_at}")
                 else:
-                    where = f"({t.points[k, 0]:+.2f}, {t.points[k, 1]:+.2f})".replace("-", "−")
-                    line1.set_text(f"step {k:>3} {where} ‖∇L‖ {format_fixed(norms[k], 2)}")
+                    _x, _yy = t.points[k]
+                    line.set_text(f"step {k:>3}   gradient {fixed(t.grad_norms[k], 4)}")
 
-            line1.add_updater(update)
-            update(line1)
-            self.add(swatch)
-            moving.add(line1, runner)
-        self.add(moving)
-        self.wait(1.0)
-        self.play(clock.animate(rate_func=linear).set_value(steps), run_time=RUN_SECONDS)
-        self.wait(2.5)
+            line.add_updater(update)
+            update(line)
+            moving.add(line)
+        self.add(moving, *runners)
+
+        self.beat("At a saddle the slope is zero,", "but it is not a minimum.", hold=3)
+        self.beat("Uphill along x, downhill along y.", hold=3)
+        self.beat("Starting almost on the ridge,", "the push along y is tiny.", hold=3)
+        states = [optimizer_states(run, t, surface) for run, t in runs]
+        hypers = [dict(run.make_optimizer().hyperparams) for run, _ in runs]
+
+        def card(k: int) -> VGroup:
+            entries = [
+                (run.display_name, run_color(run.optimizer), step_summary(run.optimizer, hp, st[k]))
+                for (run, _), st, hp in zip(runs, states, hypers, strict=True)
+            ]
+            return summary_card(entries, right=6.3, centre_y=-1.5)
+
+        self.clear_beat()
+        self.slow_steps(clock, card, runners=runners)
+        tag = self.speed_up(f"faster: {round((steps - 3) / RUN_SECONDS)} steps/s")
+        play_clock(self, clock, steps, RUN_SECONDS)
+        self.end_badge(tag)
+
+        for (run, _), passage in zip(runs, passages, strict=True):
+            left = (
+                f"leaves the plot at step {passage.escaped_at}"
+                if passage.escaped_at is not None
+                else f"is still there after {steps} steps"
+            )
+            self.beat(
+                f"{run.display_name} {passage.label}: {passage.near} steps near the saddle;",
+                f"it {left}.",
+                hold=3.5,
+            )
+        escapes = {run.optimizer: p.escaped_at for (run, _), p in zip(runs, passages, strict=True)}
+        gd, momentum = escapes.get("gd"), escapes.get("momentum")
+        if gd is not None and momentum is not None and momentum < gd:
+            self.beat("Momentum keeps the speed it gathers,", "so it slides off the ridge sooner.")
+        self.hold(1.0)

@@ -33,7 +33,7 @@ from gdviz.figures import (
     sweeps,
     user_figures,
 )
-from gdviz.figures._base import ink, save_figure
+from gdviz.figures._base import save_figure
 from gdviz.figures.data import behaviour, experiment_result
 from gdviz.figures.schedule_plots import example_schedules, make_schedules
 from gdviz.landscapes import get_landscape
@@ -154,7 +154,7 @@ def test_learning_rates_show_the_four_behaviours_of_seed_001() -> None:
         np.testing.assert_array_equal(line.get_ydata(), trajectory.points[:, 0])
     labels = [line.get_label() for line in main.get_lines()[: len(runs)]]
     kinds = [behaviour(t, 0.0) for _, t in runs]
-    assert kinds == ["slow", "converging", "oscillating", "diverging"]
+    assert kinds == ["too small", "converges", "zig-zags", "diverges"]
     for label, kind, (_, t) in zip(labels, kinds, runs, strict=True):
         assert f"lr {format_number(t.spec.lr)}" in label and kind in label
     # one small curve panel per rate, titled from the run
@@ -290,7 +290,7 @@ def test_lr_sweep_is_one_batched_run_per_optimizer_and_marks_divergence() -> Non
         line = next(
             ln
             for ln in ax.get_lines()
-            if ln.get_color() == ink(optimizer_color(config.optimizer), THEMES["light"])
+            if ln.get_color() == optimizer_color(config.optimizer, THEMES["light"])
         )
         diverged = batch.status == "diverged"
         np.testing.assert_array_equal(np.isnan(line.get_ydata()), diverged)

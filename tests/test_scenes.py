@@ -1,216 +1,520 @@
-"""Render every lecture scene at a tiny size and check the video and where the runners are.
+"""Render every lecture scene at a tiny size and check what is drawn, frame by frame.
 
-Each scene is rendered once (160×90 at 5 fps, caching off, in a temporary media directory) by
-:func:`gdviz.animation.render.render_scene`, the same function ``gdviz video`` runs in its
-subprocess. The checks read the video back with PyAV and compare the runners' drawn positions
-(read back through the scene's axes) with trajectories the test computes itself from the
-experiments.
+Each scene of the catalogue is rendered once (160×90 at 4 fps, caching off, in a temporary
+directory) by :func:`gdviz.animation.render.render_scene`, the function ``gdviz video`` runs in
+its subprocess. The test wraps the renderer's ``add_frame`` to keep every written frame and, on
+sampled frames, what the scene had laid out at that moment: the boxes of all text, where each
+runner was drawn and what its trail covers. Scene coordinates do not depend on the pixel size,
+so the layout checks hold for 1080p renders too.
+
+Checked: size, rate and duration (45–120 s); runners drawn where trajectories computed here say;
+text inside the 5 % title-safe margin, never on other text or on a trail; text sizes; read-outs
+that change on screen while runners move; captions (WebVTT) of at least 2.5 s, during which the
+picture stays still; optimizer colours.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import av
 import numpy as np
 import pytest
 
 from gdviz.experiments import get_experiment
-from gdviz.video import SCENES
+from gdviz.video import scene_catalogue
 
 pytestmark = pytest.mark.slow
 
-WIDTH, HEIGHT, FPS = 160, 90, 5
-FRAME_HALF_WIDTH, FRAME_HALF_HEIGHT = 14.222 / 2, 4.0
+WIDTH, HEIGHT, FPS = 160, 90, 4
+FRAME_W, FRAME_H = 128 / 9, 8.0
+SAFE_X, SAFE_Y = 0.45 * FRAME_W, 0.45 * FRAME_H  # the 5 % title-safe margin
+SAMPLE_EVERY = 2  # frames between layout snapshots
+CATALOGUE = scene_catalogue()
+SCRIPT_CHARS = set("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺₀₁₂₃₄₅₆₇₈₉₋₊ᵏ")
+
+
+@dataclass
+class Snapshot:
+    """What the scene showed at one frame."""
+
+    time: float
+    frame: int
+    texts: list[tuple[str, np.ndarray, np.ndarray, object, np.ndarray]] = field(
+        default_factory=list
+    )
+    runners: list[tuple[str, float, np.ndarray, np.ndarray, object]] = field(default_factory=list)
+    trails: list[np.ndarray] = field(default_factory=list)
+    objects: list[tuple[str, np.ndarray, np.ndarray]] = field(default_factory=list)
+
+
+class Recorder:
+    """Keeps every frame the renderer writes and snapshots the layout on sampled frames."""
+
+    def __init__(self) -> None:
+        self.frames: list[np.ndarray] = []
+        self.snapshots: list[Snapshot] = []
+        self.scene = None
+
+    def attach(self, scene) -> None:
+        self.scene = scene
+        renderer = scene.renderer
+        original = renderer.add_frame
+
+        def add_frame(frame, num_frames: int = 1) -> None:
+            start = len(self.frames)
+            if start % SAMPLE_EVERY == 0 or num_frames > 1:
+                self.snapshots.append(self.snapshot(start))
+            self.frames.extend([np.array(frame[..., :3])] * num_frames)
+            original(frame, num_frames)
+
+        renderer.add_frame = add_frame
+
+    def snapshot(self, index: int) -> Snapshot:
+        from manim import MathTypst, VMobject
+
+        from gdviz.animation.runner import Runner
+        from gdviz.animation.text import FlatText, LiveText
+
+        scene = self.scene
+        shot = Snapshot(index / FPS, index)
+        fixed = _fixed_in_frame(scene)
+        three_d = hasattr(scene.renderer.camera, "fixed_in_frame_mobjects")
+        for mob in scene.get_mobject_family_members():
+            if isinstance(mob, Runner):
+                shot.runners.append(
+                    (mob.name, mob.clock.get_value(), mob.position(), mob.data, mob)
+                )
+                if mob.trail in mob.submobjects and not three_d:
+                    shot.trails.append(np.array(mob.trail.points))
+                continue
+            if not isinstance(mob, FlatText | LiveText | MathTypst):
+                continue
+            if three_d and id(mob) not in fixed:
+                continue  # drawn in 3-D (axis names): not in frame coordinates
+            glyphs = [
+                m
+                for m in mob.family_members_with_points()
+                if isinstance(m, VMobject) and m.get_fill_opacity() > 0.05
+            ]
+            if not glyphs or (isinstance(mob, LiveText) and not (mob.text or "").strip()):
+                continue
+            lo = np.min([g.get_corner([-1, -1, 0]) for g in glyphs], axis=0)[:2]
+            hi = np.max([g.get_corner([1, 1, 0]) for g in glyphs], axis=0)[:2]
+            anchor = np.array(getattr(mob, "anchor", lo))
+            shot.texts.append((getattr(mob, "text", None) or repr(mob), lo, hi, mob, anchor))
+        if not three_d:
+            for mob in scene.mobjects:
+                drawn = _drawn(mob)
+                if not drawn:
+                    continue
+                lo = np.min([m.get_corner([-1, -1, 0])[:2] for m in drawn], axis=0)
+                hi = np.max([m.get_corner([1, 1, 0])[:2] for m in drawn], axis=0)
+                shot.objects.append((type(mob).__name__, lo, hi))
+        return shot
+
+
+def _drawn(mob) -> list:
+    """The members of ``mob`` that put ink on the frame (not value trackers, not invisible)."""
+    from manim import ImageMobject, VMobject
+
+    out = []
+    for m in mob.family_members_with_points():
+        if isinstance(m, ImageMobject):
+            out.append(m)
+        elif isinstance(m, VMobject) and (
+            m.get_fill_opacity() >= 0.05 or (m.get_stroke_opacity() >= 0.05 and m.stroke_width > 0)
+        ):
+            out.append(m)
+    return out
+
+
+def _fixed_in_frame(scene) -> set[int]:
+    camera = scene.renderer.camera
+    fixed = getattr(camera, "fixed_in_frame_mobjects", set())
+    return {id(m) for top in fixed for m in top.get_family()}
 
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
-    """Render scenes lazily, once per module: name -> render_scene's result."""
+    """Render scenes lazily, once per module: name -> (render_scene's result, recorder)."""
     from gdviz.animation.render import render_scene
 
-    cache: dict[str, dict] = {}
+    cache: dict[str, tuple[dict, Recorder]] = {}
 
-    def get(name: str) -> dict:
-        if name not in cache:
-            out = tmp_path_factory.mktemp(name)
-            cache[name] = render_scene(name, out, width=WIDTH, height=HEIGHT, fps=FPS)
-        return cache[name]
+    def get(name: str, experiment=None, key: str | None = None) -> tuple[dict, Recorder]:
+        key = key or name
+        if key not in cache:
+            recorder = Recorder()
+            out = tmp_path_factory.mktemp(key)
+            result = render_scene(
+                name,
+                out,
+                width=WIDTH,
+                height=HEIGHT,
+                fps=FPS,
+                experiment=experiment,
+                before=recorder.attach,
+            )
+            cache[key] = (result, recorder)
+        return cache[key]
 
     return get
 
 
-def _walk(trajectory, surface) -> np.ndarray:
-    """A 1-D run as the (x, L(x)) points a hiker or dot stands on at each step."""
-    return np.column_stack([trajectory.points[:, 0], trajectory.losses])
+# ------------------------------------------------------------------------- expectations
 
 
-def expected_paths(name: str) -> tuple[dict[str, np.ndarray], set[str]]:
-    """Per probe name, the data points at integer clock values; and the names walking on L(x)."""
-    if name == "race":
-        runs = get_experiment("race-rosenbrock").run().by_run()
-        return {run.display_name: t.points for run, t in runs}, set()
-    if name == "saddle":
-        runs = get_experiment("saddle").run().by_run()
-        return {run.display_name: t.points for run, t in runs}, set()
-    if name == "surface":
-        runs = get_experiment("race-himmelblau").run().by_run()
-        return {run.display_name: t.points for run, t in runs}, set()
+def expected_paths(name: str) -> dict[str, np.ndarray]:
+    """Per runner name, the data points the trajectory computed here says it follows."""
+    info = CATALOGUE[name]
+    experiment = get_experiment(info.experiment)
     if name == "overshoot":
-        experiment = get_experiment("learning-rates")
-        paths = {
-            f"lr={run.lr:g}": _walk(t, experiment.surface) for run, t in experiment.run().by_run()
-        }
+        paths = {f"lr={run.lr:g}": t.points for run, t in experiment.run().by_run()}
         valley = get_experiment("race-valley").run().by_run()
         paths["zigzag"] = next(t.points for run, t in valley if run.optimizer == "sgd")
-        return paths, set()
+        return paths
     if name == "local-minima":
-        result = get_experiment("local-minima").run()
-        return {f"start {s}": _walk(t, None) for _, s, t in result.items()}, {"start 0", "start 1"}
+        return {f"start {s}": t.points for _, s, t in experiment.run().items()}
     if name == "hiker":
-        ((_, t),) = get_experiment("descent-path").run().by_run()
-        return {"hiker": _walk(t, None)}, {"hiker"}
+        ((_, t),) = experiment.run().by_run()
+        return {"hiker": t.points}
     if name == "decay":
         paths = {}
-        for run, t in get_experiment("linear-regression").run().by_run():
-            if run.schedule is None and run.lr >= 0.1:
-                continue
-            label = f"η = {run.lr:g}" + (" × 0.99ᵏ" if run.schedule else "")
+        for run, t in experiment.run().by_run():
+            label = (
+                f"{run.lr:g} decayed ×{run.schedule.split('gamma=')[-1]}"
+                if run.schedule
+                else f"constant {run.lr:g}"
+            )
             paths[label] = t.points
             paths[f"{label} loss"] = np.column_stack([np.arange(t.steps + 1), np.log10(t.losses)])
-        return paths, set()
-    raise AssertionError(f"no expectation for scene {name}")
+        return paths
+    if name == "inside":
+        return {
+            run.display_name: t.points
+            for run, t in experiment.run().by_run()
+            if run.optimizer in ("momentum", "rmsprop", "adam")
+        }
+    return {run.display_name: t.points for run, t in experiment.run().by_run()}
 
 
 def interpolate(points: np.ndarray, clock: float) -> np.ndarray:
-    """Piecewise-linear position at a fractional step (independent of the scene kit)."""
+    """Piecewise-linear position at a fractional step (independent of the scene code)."""
     steps = np.arange(len(points))
     c = min(max(clock, 0.0), len(points) - 1)
     return np.array([np.interp(c, steps, points[:, j]) for j in range(points.shape[1])])
 
 
-@pytest.mark.parametrize("name", list(SCENES))
-def test_video_decodes_with_the_asked_size_rate_and_duration(rendered, name):
-    result = rendered(name)
+SCENES = list(CATALOGUE)
+
+
+# ------------------------------------------------------------------------------- video
+
+
+@pytest.mark.parametrize("name", SCENES)
+def test_video_has_the_asked_size_rate_and_a_lecture_length(rendered, name):
+    result, recorder = rendered(name)
     with av.open(result["movie"]) as container:
         stream = container.streams.video[0]
-        frames = [f.to_ndarray(format="rgb24") for f in container.decode(stream)]
+        count = sum(1 for _ in container.decode(stream))
         assert (stream.width, stream.height) == (WIDTH, HEIGHT)
         assert float(stream.average_rate) == FPS
     duration = result["duration"]
-    assert 10 <= duration <= 25, f"{name} lasts {duration:.1f} s"
-    assert abs(len(frames) - duration * FPS) <= 1
-    # frames change over time: early, middle and late frames all differ
-    picks = [frames[int(len(frames) * f)] for f in (0.15, 0.5, 0.9)]
+    assert 45 <= duration <= 120, f"{name} lasts {duration:.1f} s"
+    assert abs(count - duration * FPS) <= 1
+    assert len(recorder.frames) == count
+    picks = [recorder.frames[int(len(recorder.frames) * f)] for f in (0.15, 0.5, 0.85)]
     for a, b in itertools.pairwise(picks):
         assert np.mean(np.abs(a.astype(int) - b.astype(int))) > 0.3
     from PIL import Image
 
     with Image.open(result["poster"]) as poster:
         assert poster.size == (WIDTH, HEIGHT)
-    assert np.mean(frames[-1]) > 8  # the last frame is not blank
+    assert np.mean(recorder.frames[-1]) > 8  # the last frame is not blank
 
 
-@pytest.mark.parametrize("name", list(SCENES))
+@pytest.mark.parametrize("name", SCENES)
 def test_runners_are_where_the_trajectory_says(rendered, name):
-    scene = rendered(name)["scene"]
-    records = scene.probe.records
-    paths, walkers = expected_paths(name)
-    seen = {rec[0] for rec in records}
-    assert seen == set(paths), f"{name}: probed {sorted(seen)}, expected {sorted(paths)}"
-    for probe_name, clock, drawn, _scene_point in records:
-        points = paths[probe_name]
-        want = interpolate(points, clock)
-        if probe_name in walkers:
-            # a hiker walks on the ground: x between steps, height L(x) at that x
-            x = want[0]
-            assert drawn[0] == pytest.approx(x, abs=1e-6 * max(1.0, abs(x)) + 1e-6)
-            continue
-        tolerance = 1e-6 * max(1.0, float(np.max(np.abs(points))))
-        if name == "surface":
-            tolerance = 5e-3 * float(np.ptp(points[:, :2])) + 1e-3  # projected through 3-D
-        assert drawn[: len(want)] == pytest.approx(want, abs=tolerance), (probe_name, clock)
-    # the runs were played to their last drawn step (the zig-zag shows its first 60 steps)
-    for probe_name, points in paths.items():
-        clocks = [c for n, c, _, _ in records if n == probe_name]
-        last = scene.probe.last_drawn.get(probe_name, len(points) - 1)
-        if probe_name == "zigzag":
-            last = min(last, 60)
-        frame_gap = max(np.diff(sorted(set(clocks))), default=0.0)  # steps per frame
-        assert max(clocks) >= last - frame_gap - 1e-9, probe_name
-        assert min(clocks) == 0
+    _, recorder = rendered(name)
+    paths = expected_paths(name)
+    seen: dict[str, list[float]] = {}
+    for shot in recorder.snapshots:
+        for runner_name, clock, position, data, runner in shot.runners:
+            assert runner_name in paths, f"{name}: unexpected runner {runner_name}"
+            want_points = paths[runner_name]
+            np.testing.assert_array_equal(data, want_points)
+            shown = min(clock, runner.last_visible)
+            want = runner.to_scene(runner.lift(interpolate(want_points, shown)[None]))[0]
+            assert position == pytest.approx(want, abs=1e-6), (runner_name, clock)
+            seen.setdefault(runner_name, []).append(clock)
+    assert set(seen) == set(paths), f"{name}: drew {sorted(seen)}, expected {sorted(paths)}"
+    for runner_name, clocks in seen.items():
+        assert min(clocks) == 0, runner_name
+        end = len(paths[runner_name]) - 1
+        if runner_name == "zigzag":
+            end = min(end, 60)  # the zig-zag shows its first 60 steps
+        assert max(clocks) >= end - 1e-9, f"{runner_name} stopped at {max(clocks)} of {end}"
 
 
-@pytest.mark.parametrize("name", [n for n in SCENES if n != "surface"])
-def test_runners_stay_inside_the_frame(rendered, name):
-    for probe_name, _clock, _drawn, point in rendered(name)["scene"].probe.records:
-        assert abs(point[0]) <= FRAME_HALF_WIDTH and abs(point[1]) <= FRAME_HALF_HEIGHT, probe_name
-
-
-@pytest.fixture(scope="module")
-def laid_out():
-    """Scenes run at 1920×1080 without a video (every animation at its end state)."""
-    from gdviz.animation.render import layout_scene
-
-    cache: dict[tuple[str, str], object] = {}
-
-    def get(name: str, landscape: str = ""):
-        if (name, landscape) not in cache:
-            options = {"landscape": landscape} if landscape else {}
-            cache[name, landscape] = layout_scene(name, width=1920, height=1080, options=options)
-        return cache[name, landscape]
-
-    return get
-
-
-LAYOUTS = [(n, "") for n in SCENES if n != "surface"] + [("race", "himmelblau"), ("race", "valley")]
-
-
-@pytest.mark.parametrize(("name", "landscape"), LAYOUTS)
-def test_text_does_not_overlap_and_stays_in_frame(laid_out, name, landscape):
-    from manim import MathTypst, Text, VMobject
-
-    from gdviz.animation.kit import FlatText, LiveText
-
-    scene = laid_out(name, landscape)
-    boxes = []
-    for mob in scene.get_mobject_family_members():
-        if (
-            not isinstance(mob, Text | FlatText | MathTypst | LiveText)
-            or mob.get_fill_opacity() < 0.05
+@pytest.mark.parametrize("name", SCENES)
+def test_text_stays_in_the_safe_area_and_never_overlaps(rendered, name):
+    _, recorder = rendered(name)
+    checked = 0
+    for shot in recorder.snapshots:
+        boxes = shot.texts
+        for text, lo, hi, *_ in boxes:
+            assert -SAFE_X <= lo[0] and hi[0] <= SAFE_X, f"{name} t={shot.time}: {text!r} x"
+            assert -SAFE_Y <= lo[1] and hi[1] <= SAFE_Y, f"{name} t={shot.time}: {text!r} y"
+        for (text_a, lo_a, hi_a, a, _), (text_b, lo_b, hi_b, b, _) in itertools.combinations(
+            boxes, 2
         ):
-            continue
-        glyphs = [m for m in mob.family_members_with_points() if isinstance(m, VMobject)]
-        if not glyphs or (isinstance(mob, LiveText) and not mob.text.strip()):
-            continue
-        lo = np.min([g.get_corner([-1, -1, 0]) for g in glyphs], axis=0)
-        hi = np.max([g.get_corner([1, 1, 0]) for g in glyphs], axis=0)
-        text = getattr(mob, "text", repr(mob))
-        boxes.append((text, lo, hi))
-        margin = 0.1  # text keeps clear of the frame's edge
-        assert -FRAME_HALF_WIDTH + margin <= lo[0] and hi[0] <= FRAME_HALF_WIDTH - margin, text
-        assert -FRAME_HALF_HEIGHT + margin <= lo[1] and hi[1] <= FRAME_HALF_HEIGHT - margin, text
-    assert len(boxes) >= 3
-    for i, (text_a, lo_a, hi_a) in enumerate(boxes):
-        for text_b, lo_b, hi_b in boxes[i + 1 :]:
-            overlap = np.minimum(hi_a, hi_b)[:2] - np.maximum(lo_a, lo_b)[:2]
-            assert not np.all(overlap > 0.02), f"{name}: '{text_a}' overlaps '{text_b}'"
+            if a in b.get_family() or b in a.get_family():
+                continue
+            overlap = np.minimum(hi_a, hi_b) - np.maximum(lo_a, lo_b)
+            assert not np.all(overlap > 0.02), (
+                f"{name} t={shot.time:.2f}: {text_a!r} {lo_a.round(2)}–{hi_a.round(2)} overlaps "
+                f"{text_b!r} {lo_b.round(2)}–{hi_b.round(2)}"
+            )
+        for text, lo, hi, *_ in boxes:
+            for trail in shot.trails:
+                inside = np.all((trail[:, :2] > lo + 0.02) & (trail[:, :2] < hi - 0.02), axis=1)
+                assert not inside.any(), f"{name} t={shot.time:.2f}: a trail crosses {text!r}"
+        checked += len(boxes)
+    assert checked > 50
 
 
-def test_race_landscape_option_switches_the_experiment(tmp_path):
-    from gdviz.animation.render import render_scene
+@pytest.mark.parametrize("name", [n for n in SCENES if "draws" and n != "surface"])
+def test_everything_drawn_stays_in_the_safe_area(rendered, name):
+    _, recorder = rendered(name)
+    for shot in recorder.snapshots:
+        for kind, lo, hi in shot.objects:
+            assert lo[0] >= -SAFE_X - 1e-6 and hi[0] <= SAFE_X + 1e-6, (
+                name,
+                shot.time,
+                kind,
+                lo,
+                hi,
+            )
+            assert lo[1] >= -SAFE_Y - 1e-6 and hi[1] <= SAFE_Y + 1e-6, (
+                name,
+                shot.time,
+                kind,
+                lo,
+                hi,
+            )
 
-    result = render_scene(
-        "race", tmp_path, width=WIDTH, height=HEIGHT, fps=2, options={"landscape": "valley"}
-    )
-    names = {rec[0] for rec in result["scene"].probe.records}
-    runs = get_experiment("race-valley").run().by_run()
-    assert names == {run.display_name for run, _ in runs}
-    last = {}
-    for probe_name, clock, drawn, _ in result["scene"].probe.records:
-        last[probe_name] = (clock, drawn)
-    for run, t in runs:
-        clock, drawn = last[run.display_name]
-        assert math.floor(clock) >= t.steps
-        assert drawn == pytest.approx(t.final_point, abs=1e-6)
+
+@pytest.mark.parametrize("name", SCENES)
+def test_text_is_large_enough_and_math_is_typeset(rendered, name):
+    from manim import MathTypst
+
+    from gdviz.animation.text import MATH_SIZE_MIN, TEXT_SIZE_MIN
+
+    _, recorder = rendered(name)
+    for shot in recorder.snapshots[::5]:
+        for text, _, _, mob, _ in shot.texts:
+            if isinstance(mob, MathTypst):
+                assert mob.font_size >= MATH_SIZE_MIN - 1e-9, (name, text)
+            else:
+                assert mob.size >= TEXT_SIZE_MIN, (name, text, mob.size)
+                assert not set(text) & SCRIPT_CHARS, f"{name}: {text!r} has Unicode scripts"
+
+
+def test_the_size_rules_give_24_px_digits_at_1080p():
+    """Measured: digits of the smallest label, and sub/superscript digits of the smallest
+    formula, are at least 24 px tall on a 1920×1080 frame (135 px per scene unit)."""
+    from manim import MathTypst, Text
+
+    from gdviz.animation.text import FONT, MATH_SIZE_MIN, TEXT_SIZE_MIN
+
+    digits = Text("0123456789", font=FONT, font_size=TEXT_SIZE_MIN)
+    assert min(g.height for g in digits.submobjects) * 135 >= 24
+    formula = MathTypst("x_2^3 y_0", font_size=MATH_SIZE_MIN)
+    heights = sorted(g.height * 135 for g in formula.family_members_with_points())
+    # the glyphs: x, 2 (script), 3 (script), y, 0 (script); the script digits are the smallest
+    assert heights[0] >= 24, heights
+
+
+@pytest.mark.parametrize("name", SCENES)
+def test_readouts_change_on_screen_while_runners_move(rendered, name):
+    from gdviz.animation.text import LiveText
+
+    _, recorder = rendered(name)
+    shots = recorder.snapshots
+    moving_pairs = changed_pairs = 0
+    for before, after in itertools.pairwise(shots):
+        steps_before = {r[0]: math.floor(r[1]) for r in before.runners}
+        steps_after = {r[0]: math.floor(r[1]) for r in after.runners}
+        moved = any(steps_after.get(k, v) > v for k, v in steps_before.items())
+        texts_before = {
+            id(m): (t, anchor) for t, _, _, m, anchor in before.texts if isinstance(m, LiveText)
+        }
+        changed = False
+        for text, lo, hi, mob, anchor in after.texts:
+            if not isinstance(mob, LiveText) or id(mob) not in texts_before:
+                continue
+            old_text, old_anchor = texts_before[id(mob)]
+            if old_text == text:
+                continue
+            changed = True
+            if not np.allclose(old_anchor, anchor):
+                continue  # it moved (a leaderboard row): another text may now stand there
+            crop_a = _crop(recorder.frames[before.frame], lo, hi)
+            crop_b = _crop(recorder.frames[after.frame], lo, hi)
+            assert np.any(crop_a != crop_b), f"{name}: {text!r} changed but the screen did not"
+        moving_pairs += moved
+        changed_pairs += moved and changed
+    assert moving_pairs > 5
+    assert changed_pairs >= 0.8 * moving_pairs, (changed_pairs, moving_pairs)
+
+
+def _crop(frame: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    h, w = frame.shape[:2]
+    x0 = int(np.floor((lo[0] / FRAME_W + 0.5) * w))
+    x1 = int(np.ceil((hi[0] / FRAME_W + 0.5) * w)) + 1
+    y0 = int(np.floor((0.5 - hi[1] / FRAME_H) * h))
+    y1 = int(np.ceil((0.5 - lo[1] / FRAME_H) * h)) + 1
+    return frame[max(y0, 0) : y1, max(x0, 0) : x1].astype(int)
+
+
+# ----------------------------------------------------------------------------- captions
+
+
+def _cues(path: str) -> list[tuple[float, float, str]]:
+    text = Path(path).read_text(encoding="utf-8")
+    assert text.startswith("WEBVTT\n")
+    cues = []
+    for block in text.strip().split("\n\n")[1:]:
+        lines = block.splitlines()
+        start, end = re.fullmatch(r"(\S+) --> (\S+)", lines[1]).groups()
+        cues.append((_seconds(start), _seconds(end), "\n".join(lines[2:])))
+    return cues
+
+
+def _seconds(stamp: str) -> float:
+    hours, minutes, seconds = stamp.split(":")
+    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+
+
+@pytest.mark.parametrize("name", SCENES)
+def test_captions_are_beats_held_still_for_reading(rendered, name):
+    result, recorder = rendered(name)
+    cues = _cues(result["captions"])
+    assert len(cues) >= 6
+    frames = recorder.frames
+    for start, end, text in cues:
+        assert end - start >= 2.5, (name, text, end - start)
+        assert 1 <= len(text.splitlines()) <= 6
+        # the picture stays still for 2.5 s once the sentence has faded in
+        first, last = math.ceil((start + 0.6) * FPS), math.floor((start + 0.6 + 2.4) * FPS)
+        still = frames[first : last + 1]
+        for a, b in itertools.pairwise(still):
+            assert np.max(np.abs(a.astype(int) - b.astype(int))) <= 2, (name, text)
+    beats = [c for c in cues if "=" not in c[2]]
+    assert all(len(line) <= 56 for _, _, t in beats for line in t.splitlines())
+
+
+# ------------------------------------------------------------------------------ colours
+
+
+@pytest.mark.parametrize("name", ["race", "saddle", "surface", "inside"])
+def test_runners_wear_their_optimizers_colour(rendered, name):
+    from manim import ManimColor
+
+    from gdviz.style import THEMES, optimizer_color
+
+    _, recorder = rendered(name)
+    experiment = get_experiment(CATALOGUE[name].experiment)
+    by_name = {run.display_name: run.optimizer for run in experiment.runs}
+    checked = set()
+    for shot in recorder.snapshots:
+        for *_, runner in shot.runners:
+            want = ManimColor(optimizer_color(by_name[runner.name], THEMES["dark"]))
+            assert runner.dot.get_fill_color().to_hex() == want.to_hex()
+            checked.add(runner.name)
+    assert len(checked) >= 2
+
+
+# --------------------------------------------------------------------------- the claims
+
+
+def test_overshoot_says_what_the_runs_show(rendered):
+    from gdviz.claims import verdict
+
+    result, _ = rendered("overshoot")
+    spoken = " ".join(text for _, _, text in _cues(result["captions"]))
+    runs = get_experiment("learning-rates").run().by_run()
+    for run, trajectory in runs:
+        assert (
+            f"{run.lr:g} {verdict(trajectory, 0.0).label.replace('too small', 'is too small')}"
+            in spoken
+        )
+    assert "as fast as 0.1" in spoken
+    assert "too large" not in spoken and "progress is slow" not in spoken
+
+
+def test_decay_shows_the_divergence_and_the_rescue(rendered):
+    result, _ = rendered("decay")
+    spoken = " ".join(text for _, _, text in _cues(result["captions"]))
+    runs = dict((r.lr, t) for r, t in get_experiment("linear-regression").run().by_run())
+    assert f"diverges by epoch {runs[0.5].steps}" in spoken
+    assert f"to {round(runs[0.1].losses.max())}" in spoken and "recovers" in spoken
+
+
+def test_local_minima_readouts_follow_the_hikers(rendered):
+    from gdviz.animation.text import fixed
+
+    _, recorder = rendered("local-minima")
+    for shot in recorder.snapshots:
+        steps = {math.floor(r[1] + 1e-9) for r in shot.runners}
+        shown = [t for t, *_ in shot.texts if t.startswith("step")]
+        assert shown, shot.time
+        for text in shown:
+            assert int(text.split()[1]) in {min(s, 50) for s in steps}, (shot.time, text)
+        for runner_name, clock, _, data, _ in shot.runners:
+            x = fixed(data[min(math.floor(clock + 1e-9), len(data) - 1), 0], 3)
+            assert any(t.startswith(f"x = {x:>6}") for t, *_ in shot.texts), (runner_name, x)
+
+
+# ----------------------------------------------------------------- the lecturer's own
+
+
+FORMULA_TOML = """
+[experiment.my-bowl]
+title = "Adam and momentum on my formula"
+expr = "x**2 + 3*sin(y)"
+starts = [[-2.0, 1.5]]
+steps = 120
+grad_tol = 1e-6
+
+[[experiment.my-bowl.runs]]
+optimizer = "adam"
+lr = 0.1
+
+[[experiment.my-bowl.runs]]
+optimizer = "momentum"
+lr = 0.02
+"""
+
+
+def test_a_toml_experiment_on_a_formula_renders_through_the_race(rendered, tmp_path):
+    from gdviz.experiments import load_experiments
+    from gdviz.video import scene_experiment
+
+    path = tmp_path / "mine.toml"
+    path.write_text(FORMULA_TOML)
+    experiment = scene_experiment("race", config=path, experiment="my-bowl")
+    assert experiment == load_experiments(path)["my-bowl"]
+    result, recorder = rendered("race", experiment, key="race-my-bowl")
+    names = {r[0] for shot in recorder.snapshots for r in shot.runners}
+    assert names == {"Adam", "Momentum"}
+    spoken = " ".join(text for _, _, text in _cues(result["captions"]))
+    assert "finish" in spoken or "did not finish" in spoken
+    texts = {t for shot in recorder.snapshots for t, *_ in shot.texts}
+    assert any("no known minimum" in t for t in texts)
+    assert 45 <= result["duration"] <= 120

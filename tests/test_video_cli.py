@@ -47,19 +47,115 @@ def test_unknown_scene_suggests_the_closest(tmp_path):
 def test_unknown_scene_without_a_close_match_lists_them(tmp_path):
     code, output = run("nothing-like-it", "--output", str(tmp_path))
     assert code == 2
-    assert_one_line_error(output, "choose from hiker, overshoot, race")
+    assert_one_line_error(output, "choose from hiker, overshoot, local-minima")
 
 
-def test_bad_race_landscape(tmp_path):
+def test_bad_landscape_suggests_the_closest(tmp_path):
     code, output = run("race", "--landscape", "rosenbrok", "--output", str(tmp_path))
     assert code == 2
-    assert_one_line_error(output, "unknown race landscape 'rosenbrok'", "'rosenbrock'")
+    assert_one_line_error(output, "unknown landscape 'rosenbrok'", "'rosenbrock'")
 
 
-def test_landscape_for_a_scene_that_is_not_the_race(tmp_path):
+def test_a_landscape_the_scene_cannot_draw(tmp_path):
     code, output = run("hiker", "--landscape", "valley", "--output", str(tmp_path))
     assert code == 2
-    assert_one_line_error(output, "--landscape applies to the race scene")
+    assert_one_line_error(output, "scene 'hiker' cannot draw landscape 'valley'", "xcosx")
+    code, output = run("race", "--landscape", "least-squares", "--output", str(tmp_path))
+    assert code == 2
+    assert_one_line_error(output, "scene 'race' cannot draw landscape 'least-squares'", "booth")
+    code, output = run("overshoot", "--landscape", "booth", "--output", str(tmp_path))
+    assert code == 2
+    assert_one_line_error(output, "scene 'overshoot' cannot draw landscape 'booth'")
+
+
+def test_every_drawable_builtin_has_a_job_for_the_scenes_that_draw_it():
+    from gdviz.landscapes import get_landscape, landscape_names
+
+    for name in landscape_names():
+        kind = video.landscape_kind(get_landscape(name))
+        drawers = [n for n, i in video.scene_catalogue().items() if kind in i.draws]
+        if not drawers:
+            with pytest.raises(ValueError, match="no scene draws"):
+                video.plan(landscape=name)
+            continue
+        jobs = video.plan(landscape=name)
+        assert [job.scene for job in jobs] == drawers
+        for job in jobs:  # each builds its experiment: no landscape is rejected
+            experiment = video.scene_experiment(job.scene, landscape=name)
+            assert experiment.surface.name == name
+    assert "booth" in video.drawable_landscapes("race")
+    assert video.drawable_landscapes("hiker") == ["parabola", "shifted-parabola", "xcosx"]
+
+
+TOML = """
+[experiment.flat]
+expr = "x**2 + 3*sin(y)"
+starts = [[-2.0, 1.5]]
+steps = 50
+
+[[experiment.flat.runs]]
+optimizer = "adam"
+lr = 0.1
+
+[experiment.line]
+expr = "x**4 - 3*x**2 + x"
+starts = [[2.0]]
+steps = 40
+
+[[experiment.line.runs]]
+optimizer = "gd"
+lr = 0.02
+
+[experiment.plain]
+landscape = "booth"
+starts = [[-8.0, -6.0]]
+
+[[experiment.plain.runs]]
+optimizer = "sgd"
+lr = 0.02
+"""
+
+
+def test_config_renders_each_experiment_through_the_scenes_that_apply(tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_text(TOML)
+    jobs = {(job.scene, job.stem) for job in video.plan(config=path)}
+    assert jobs == {
+        ("hiker", "hiker-line"),
+        ("race", "race-flat"),
+        ("race", "race-plain"),
+        ("surface", "surface-flat"),
+        ("surface", "surface-plain"),
+        ("inside", "inside-flat"),
+    }
+    only = video.plan(["race"], config=path, experiment="flat")
+    assert [(job.scene, job.stem) for job in only] == [("race", "race-flat")]
+    formula = video.scene_experiment("race", config=path, experiment="flat")
+    assert formula.surface.minima == () and formula.expression
+
+
+def test_config_errors_are_one_line(tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_text(TOML)
+    code, output = run("--config", str(path), "--experiment", "flta", "--output", str(tmp_path))
+    assert code == 2
+    assert_one_line_error(output, "unknown experiment in", "did you mean 'flat'")
+    code, output = run("hiker", "--config", str(path), "--experiment", "flat", "-o", str(tmp_path))
+    assert code == 2
+    assert_one_line_error(output, "scene 'hiker' draws 1-D", "experiment 'flat' is on a 2-D")
+    code, output = run(
+        "inside", "--config", str(path), "--experiment", "plain", "-o", str(tmp_path)
+    )
+    assert code == 2
+    assert_one_line_error(output, "scene 'inside' shows momentum", "has no run of these")
+    code, output = run("--experiment", "flat", "--output", str(tmp_path))
+    assert code == 2
+    assert_one_line_error(output, "--experiment names an experiment of --config")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[experiment.x]\nexpr = 'x**'\nstarts = [[1.0]]\n")
+    code, output = run("--config", str(bad), "--output", str(tmp_path))
+    assert code == 2
+    assert_one_line_error(output)
 
 
 @pytest.mark.parametrize(("option", "value"), [("--quality", "ultra"), ("--format", "avi")])
@@ -98,14 +194,35 @@ def test_render_videos_rejects_bad_arguments_before_any_work(tmp_path):
 def test_list_names_every_scene():
     code, output = run("--list")
     assert code == 0
-    for name in video.SCENES:
-        assert name in output
+    for name, info in video.SCENES.items():
+        assert name in output and info.summary in output
+
+
+def test_scene_names_come_from_the_files_and_classes_are_named_after_them():
+    names = subprocess.run(
+        [sys.executable, "-m", "gdviz.video"], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout.split()
+    assert names == list(video.scene_catalogue())
+    for info in video.scene_catalogue().values():
+        source = (ROOT / "scenes" / info.file).read_text()
+        assert f"class {info.class_name}(" in source
+        assert info.class_name == video.class_name_of(ROOT / "scenes" / info.file)
+        assert info.file == info.name.replace("-", "_") + ".py"
+
+
+def test_a_bad_declaration_is_a_one_line_error(tmp_path):
+    (tmp_path / "odd.py").write_text("SCENE = {'name': 'odd', 'title': 'Odd'}\n")
+    with pytest.raises(ValueError, match=r"odd\.py: SCENE lacks 'experiment'"):
+        video.read_declaration(tmp_path / "odd.py")
+    (tmp_path / "odd.py").write_text("x = 1\n")
+    with pytest.raises(ValueError, match="no SCENE"):
+        video.read_declaration(tmp_path / "odd.py")
 
 
 def test_listing_scenes_and_the_cli_do_not_import_manim():
     code = (
         "import sys; import gdviz.video as v; from gdviz.cli import cli; "
-        "assert len(v.SCENES) == 7 and v.QUALITIES['high'].fps == 60; "
+        "assert len(v.SCENES) == 8 and v.QUALITIES['high'].fps == 60; "
         "assert 'manim' not in sys.modules, 'manim imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
@@ -120,6 +237,7 @@ def test_content_hash_follows_scene_source_quality_and_options(tmp_path, monkeyp
     assert base == video.content_hash("race", high)
     assert base != video.content_hash("race", low)
     assert base != video.content_hash("race", high, {"landscape": "valley"})
+    assert base != video.content_hash("race", high, fingerprint="Experiment(...)")
     for path in (ROOT / "scenes").glob("*.py"):
         (tmp_path / path.name).write_bytes(path.read_bytes())
     monkeypatch.setenv("GDVIZ_SCENES_DIR", str(tmp_path))
@@ -133,8 +251,10 @@ def test_failed_scene_names_itself_and_leaves_the_old_file(tmp_path, monkeypatch
     scenes = tmp_path / "scenes"
     scenes.mkdir()
     (scenes / "hiker.py").write_text(
-        "from gdviz.animation import kit\n\n"
-        "class HikerScene(kit.GDScene):\n"
+        "from gdviz.animation.scene import GDScene\n\n"
+        "SCENE = {'name': 'hiker', 'title': 'T', 'summary': 'S', 'experiment': 'descent-path'}\n\n"
+        "class Hiker(GDScene):\n"
+        "    declaration = SCENE\n\n"
         "    def construct(self):\n"
         "        raise RuntimeError('the hiker fell')\n"
     )
@@ -177,6 +297,8 @@ def test_real_render_then_up_to_date(tmp_path):
     assert abs(frames - record["duration"] * 15) <= 1
     with Image.open(poster) as image:
         assert image.size == (854, 480)
+    assert (out / "local-minima.vtt").read_text().startswith("WEBVTT")
+    assert "local-minima: 25%" in first.stderr  # progress lines when not on a terminal
     stamp = movie.stat().st_mtime_ns
     second = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT)
     assert second.returncode == 0, second.stderr
@@ -224,13 +346,19 @@ def test_gif_palette_keeps_the_style_colours_on_a_few_pixels():
     ramp = np.linspace(0, 1, 320)[None, :, None] * np.array([80, 120, 160])[None, None, :]
     image = np.broadcast_to(ramp + np.linspace(0, 60, 180)[:, None, None], (180, 320, 3))
     image = np.ascontiguousarray(image.astype(np.uint8))
-    image[90:92, 100:102] = (230, 159, 0)  # a four-pixel Adam dot on a busy background
-    image[40:42, 200:202] = (0, 158, 115)  # and an RMSProp one
+    from gdviz.style import hex_to_rgb, optimizer_color
+
+    adam = tuple(round(v * 255) for v in hex_to_rgb(optimizer_color("adam", "dark")))
+    rms = tuple(round(v * 255) for v in hex_to_rgb(optimizer_color("rmsprop", "dark")))
+    image[90:92, 100:102] = adam  # a four-pixel Adam dot on a busy background
+    image[40:42, 200:202] = rms  # and an RMSProp one
     frame = Image.fromarray(image)
-    quantized = frame.quantize(palette=video._gif_palette(frame), dither=Image.Dither.NONE)
+    from gdviz.video_formats import gif_palette
+
+    quantized = frame.quantize(palette=gif_palette(frame), dither=Image.Dither.NONE)
     rgb = quantized.convert("RGB")
-    assert rgb.getpixel((100, 90)) == (230, 159, 0)
-    assert rgb.getpixel((200, 40)) == (0, 158, 115)
+    assert rgb.getpixel((100, 90)) == adam
+    assert rgb.getpixel((200, 40)) == rms
 
 
 def test_webm_is_vp9_at_the_asked_rate(clip, tmp_path):
@@ -249,3 +377,8 @@ def test_conversions_never_upscale(clip, tmp_path):
     with Image.open(target) as gif:
         assert gif.size == (320, 180)
         assert gif.n_frames == 90  # capped at the source's 30 fps
+
+
+def test_the_scenes_readme_table_is_the_catalogue():
+    readme = (ROOT / "scenes" / "README.md").read_text()
+    assert video.catalogue_table() in readme

@@ -18,7 +18,9 @@ from gdviz.cli.options import console, dir_output_option, verbosity_options
     show_default=True,
     help="low 480p15, medium 720p30, high 1080p60, 4k 2160p60.",
 )
-@dir_output_option("build/videos", "Directory for <scene>.mp4 and the poster <scene>.png.")
+@dir_output_option(
+    "build/videos", "Directory for <scene>.mp4, the poster <scene>.png and captions <scene>.vtt."
+)
 @click.option(
     "--format",
     "-f",
@@ -30,8 +32,17 @@ from gdviz.cli.options import console, dir_output_option, verbosity_options
 @click.option(
     "--landscape",
     metavar="NAME",
-    help="The race scene's landscape: rosenbrock (default), valley, himmelblau, bowl, rastrigin.",
+    help="Draw a built-in landscape with every scene that can (hiker: 1-D; race, surface, "
+    "inside: 2-D), or with the scenes named.",
 )
+@click.option(
+    "--config",
+    metavar="FILE.toml",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Your experiments (formula or built-in landscape, any starts and runs), rendered "
+    "through the scenes that can draw them.",
+)
+@click.option("--experiment", metavar="NAME", help="Only this experiment of --config FILE.toml.")
 @click.option("--force", is_flag=True, help="Render even if the output is up to date.")
 @click.option("--list", "list_only", is_flag=True, help="List the scenes and exit.")
 @verbosity_options
@@ -41,17 +52,30 @@ def command(
     output: Path,
     formats: tuple[str, ...],
     landscape: str | None,
+    config: Path | None,
+    experiment: str | None,
     force: bool,
     list_only: bool,
 ) -> None:
-    """Render the Manim lecture videos (all scenes by default), skipping up-to-date ones."""
+    """Render the Manim lecture videos (all scenes by default), skipping up-to-date ones.
+
+    \b
+    Examples:
+      gdviz video                                   # every scene, 1080p60
+      gdviz video race --landscape booth --quality low
+      gdviz video --config mine.toml --experiment my-race
+    """
     from gdviz import video
 
     if list_only:
-        for info in video.SCENES.values():
-            click.echo(f"  {info.name:<14} {info.description}")
+        for info in video.scene_catalogue().values():
+            click.echo(f"  {info.name:<14} {info.summary}")
         return
-    _check(scenes, landscape, output)
+    try:
+        video.plan(list(scenes), landscape=landscape, config=config, experiment=experiment)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    _check(output)
     try:
         results = video.render_videos(
             list(dict.fromkeys(scenes)) or None,
@@ -59,6 +83,8 @@ def command(
             quality=quality,
             formats=tuple(dict.fromkeys(("mp4", *formats))),
             landscape=landscape,
+            config=config,
+            experiment=experiment,
             force=force,
             progress=console().say,
         )
@@ -70,27 +96,11 @@ def command(
     console().say(f"{rendered} rendered, {len(results) - rendered} up to date in {output}")
 
 
-def _check(scenes: tuple[str, ...], landscape: str | None, output: Path) -> None:
-    """Every scene known, the landscape one the race can draw, Manim there, output writable."""
+def _check(output: Path) -> None:
+    """Manim there and the output directory writable, before any work."""
     from gdviz import video
     from gdviz.atomic import check_writable_dir
-    from gdviz.names import unknown_name_message
 
-    for name in scenes:
-        if name not in video.SCENES:
-            raise click.BadParameter(
-                unknown_name_message("scene", name, list(video.SCENES)), param_hint="'SCENE'"
-            )
-    if landscape is not None:
-        if landscape not in video.RACE_LANDSCAPES:
-            raise click.BadParameter(
-                unknown_name_message("race landscape", landscape, list(video.RACE_LANDSCAPES)),
-                param_hint="'--landscape'",
-            )
-        if scenes and "race" not in scenes:
-            raise click.UsageError(
-                "--landscape applies to the race scene; add 'race' to the scenes"
-            )
     if not video.video_available():
         raise click.UsageError(str(video.VideoUnavailable()))
     try:

@@ -20,21 +20,19 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib as mpl
-import numpy as np
 from cycler import cycler
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import ListedColormap, to_hex, to_rgb
+from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.text import Text
 
 from gdviz import __version__
-from gdviz.style import LANDSCAPE_RAMPS, OKABE_ITO, THEMES, Theme, series_color
+from gdviz.style import THEMES, Theme, landscape_ramp, series_color
 
 __all__ = [
     "FORMATS",
-    "ink",
     "landscape_cmap",
     "new_figure",
     "save_figure",
@@ -98,7 +96,7 @@ def rc_params(theme: Theme) -> dict[str, Any]:
         "axes.spines.right": False,
         "axes.grid": False,
         "axes.axisbelow": True,
-        "axes.prop_cycle": cycler(color=[series_color(i) for i in range(7)]),
+        "axes.prop_cycle": cycler(color=[series_color(i, 7, theme) for i in range(7)]),
         "grid.color": theme.grid,
         "grid.linewidth": 0.7,
         "text.color": theme.foreground,
@@ -151,29 +149,6 @@ def save_figure(
         figure.savefig(path, format=fmt, dpi=dpi, metadata=_METADATA[fmt])
 
 
-def ink(color: str, theme: Theme) -> str:
-    """``color`` as drawn in ``theme``: on the dark theme Okabe–Ito black becomes the
-    foreground, and a dark colour (relative luminance below 0.24, e.g. Okabe–Ito blue) is
-    tinted towards white until it reaches 0.24, keeping its hue, so it reads on the dark
-    background."""
-    if color.upper() == OKABE_ITO["black"]:
-        return theme.foreground if theme.name == "dark" else color
-    if theme.name != "dark":
-        return color
-    rgb = np.array(to_rgb(color))
-    for _ in range(20):
-        if _luminance(rgb) >= 0.24:
-            break
-        rgb = rgb + 0.08 * (1 - rgb)
-    return to_hex((float(rgb[0]), float(rgb[1]), float(rgb[2])))
-
-
-def _luminance(rgb: np.ndarray) -> float:
-    """WCAG relative luminance of an sRGB colour."""
-    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
-    return float(linear @ np.array([0.2126, 0.7152, 0.0722]))
-
-
 def status_phrase(status: str, steps: int, unit: str = "step") -> str:
     """How a run ended, in words: ``converged at step 83``, ``diverged at step 12``,
     ``200 steps`` (the budget ran out); ``unit`` names a step (``"epoch"``)."""
@@ -192,39 +167,9 @@ def subtitle(ax: Axes, text: str, *, theme: str | Theme = "light") -> Text:
 
 # ------------------------------------------------------------------------ landscape colormap
 
-_D65 = np.array([0.95047, 1.0, 1.08883])
-_RGB_TO_XYZ = np.array(
-    [
-        [0.4124564, 0.3575761, 0.1804375],
-        [0.2126729, 0.7151522, 0.0721750],
-        [0.0193339, 0.1191920, 0.9503041],
-    ]
-)
-
-
-def _srgb_to_lab(rgb: np.ndarray) -> np.ndarray:
-    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
-    xyz = linear @ _RGB_TO_XYZ.T / _D65
-    f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
-    return np.stack(
-        [116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]), 200 * (f[..., 1] - f[..., 2])], -1
-    )
-
-
-def _lab_to_srgb(lab: np.ndarray) -> np.ndarray:
-    fy = (lab[..., 0] + 16) / 116
-    f = np.stack([fy + lab[..., 1] / 500, fy, fy - lab[..., 2] / 200], -1)
-    xyz = np.where(f > 6 / 29, f**3, 3 * (6 / 29) ** 2 * (f - 4 / 29)) * _D65
-    linear = xyz @ np.linalg.inv(_RGB_TO_XYZ).T
-    rgb = np.where(linear <= 0.0031308, 12.92 * linear, 1.055 * np.abs(linear) ** (1 / 2.4) - 0.055)
-    return np.clip(rgb, 0, 1)
-
 
 @functools.cache
 def landscape_cmap(theme: str) -> ListedColormap:
-    """The quiet landscape ramp of a theme (:data:`gdviz.style.LANDSCAPE_RAMPS`): 256 colours
-    evenly spaced in CIELAB between the two ends, so lightness changes uniformly with loss."""
-    low, high = (np.array(to_rgb(c)) for c in LANDSCAPE_RAMPS[theme_of(theme).name])
-    t = np.linspace(0, 1, 256)[:, None]
-    lab = (1 - t) * _srgb_to_lab(low) + t * _srgb_to_lab(high)
-    return ListedColormap(_lab_to_srgb(lab), name=f"gdviz-landscape-{theme}")
+    """The quiet landscape ramp of a theme (:func:`gdviz.style.landscape_ramp`) as a colormap."""
+    name = theme_of(theme).name
+    return ListedColormap(landscape_ramp(name), name=f"gdviz-landscape-{name}")

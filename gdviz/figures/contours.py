@@ -20,7 +20,6 @@ from matplotlib.lines import Line2D
 
 from gdviz.experiments import Experiment, ExperimentResult, RunConfig
 from gdviz.figures._base import (
-    ink,
     landscape_cmap,
     new_figure,
     status_phrase,
@@ -79,8 +78,8 @@ def run_colors(experiment: Experiment, theme: Theme) -> list[str]:
     optimizer, else the series colours in order (e.g. four momentum values of one SGD)."""
     names = [run.optimizer for run in experiment.runs]
     if len(set(names)) == len(names):
-        return [ink(optimizer_color(name), theme) for name in names]
-    return [ink(series_color(i), theme) for i in range(len(names))]
+        return [optimizer_color(name, theme) for name in names]
+    return [series_color(i, theme=theme) for i in range(len(names))]
 
 
 def _same_runs(experiments: Sequence[Experiment]) -> bool:

@@ -11,7 +11,6 @@ from matplotlib.figure import Figure
 
 from gdviz.experiments import Experiment
 from gdviz.figures._base import (
-    ink,
     new_figure,
     status_phrase,
     subtitle,
@@ -168,7 +167,7 @@ def make_descent_path(theme: str = "light", experiments: Experiments = None) -> 
         ax = figure.add_subplot()
         window = curve_window(surface, trajectories)
         for i, (config, _, trajectory) in enumerate(items):
-            color = ink(series_color(i), th)
+            color = series_color(i, theme=th)
             plot_descent_path(
                 ax,
                 surface,
@@ -236,7 +235,8 @@ def learning_rates_caption(experiment: Experiment | None = None) -> str:
 
 def make_learning_rates(theme: str = "light", experiments: Experiments = None) -> Figure:
     """``learning-rates``: :math:`x_k` for lr 0.01, 0.1, 0.9, 1.1 on :math:`x^2` from 3, and
-    each path on the curve — slow, converging, oscillating, diverging (seed 001)."""
+    each path on the curve — too small, converges, zig-zags, diverges (seed 001; the words
+    are :func:`gdviz.claims.verdict`'s)."""
     experiment = resolve_experiments(experiments, ["learning-rates"])[0]
     surface = experiment.surface
     minimum = surface.minima[0][0]
@@ -247,7 +247,7 @@ def make_learning_rates(theme: str = "light", experiments: Experiments = None) -
         main = figure.add_subplot(grid[:, :2])
         small = [figure.add_subplot(grid[i, 2 + j]) for i in range(2) for j in range(2)]
         for i, (config, trajectory) in enumerate(items):
-            color = ink(series_color(i), th)
+            color = series_color(i, theme=th)
             kind = behaviour(trajectory, minimum)
             plot_iterates(
                 main,
@@ -314,7 +314,7 @@ def make_local_minima(theme: str = "light", experiments: Experiments = None) -> 
         window = curve_window(surface, trajectories, pad=0.45)
         plot_curve(ax, surface, window, theme=th)
         for i, (_, s, trajectory) in enumerate(items):
-            color = ink(series_color(i), th)
+            color = series_color(i, theme=th)
             plot_path_on_curve(
                 ax,
                 trajectory,

@@ -58,21 +58,11 @@ def experiment_result(experiment: Experiment | str) -> ExperimentResult:
 
 
 def behaviour(trajectory: Trajectory, minimum: float) -> str:
-    """Classify a 1-D run by what it did: ``diverging``, ``oscillating``, ``slow``, ``converging``.
+    """What a 1-D run did, in the shared words of :func:`gdviz.claims.verdict`:
+    ``too small``, ``converges``, ``zig-zags`` or ``diverges``."""
+    from gdviz.claims import verdict
 
-    With :math:`e_k = x_k - x^*` the distance to the minimum: the run is *diverging* if it
-    diverged or :math:`|e_n| > |e_0|`; *oscillating* if :math:`e_k` changes sign at every step;
-    *slow* if more than half the initial distance remains; *converging* otherwise.
-    """
-    error = trajectory.points[:, 0] - minimum
-    if trajectory.status == "diverged" or abs(error[-1]) > abs(error[0]):
-        return "diverging"
-    signs = np.sign(error)
-    if len(error) > 2 and np.all(signs[1:] * signs[:-1] < 0):
-        return "oscillating"
-    if abs(error[-1]) > 0.5 * abs(error[0]):
-        return "slow"
-    return "converging"
+    return verdict(trajectory, minimum).label
 
 
 # ---------------------------------------------------------------------------- sweeps

@@ -16,7 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from gdviz.experiments import Experiment, RunConfig
-from gdviz.figures._base import ink, new_figure, theme_context, theme_of
+from gdviz.figures._base import new_figure, theme_context, theme_of
 from gdviz.figures.contours import run_colors
 from gdviz.figures.curves import curve_window, plot_minimum
 from gdviz.figures.data import (
@@ -113,8 +113,8 @@ def pitfalls_facts() -> PitfallFacts:
     point = saddle.surface.saddles[0]
     return PitfallFacts(
         rates=rates,
-        high=_pick(rate_runs, minimum, "diverging"),
-        low=_pick(rate_runs, minimum, "slow"),
+        high=_pick(rate_runs, minimum, "diverges"),
+        low=_pick(rate_runs, minimum, "too small"),
         local=local,
         stuck=max(local_runs, key=lambda t: t.final_loss),
         deeper=min(local_runs, key=lambda t: t.final_loss),
@@ -167,10 +167,10 @@ def make_pitfalls(theme: str = "light", experiments: Experiments = None) -> Figu
         figure = new_figure(11.0, 8.2)
         axes = figure.subplots(2, 3)
         _rate_panel(
-            axes[0, 0], f.rates, f.high, "Learning rate too high", ink(series_color(3), th), th
+            axes[0, 0], f.rates, f.high, "Learning rate too high", series_color(3, theme=th), th
         )
         _rate_panel(
-            axes[0, 1], f.rates, f.low, "Learning rate too low", ink(series_color(0), th), th
+            axes[0, 1], f.rates, f.low, "Learning rate too low", series_color(0, theme=th), th
         )
         _local_panel(axes[0, 2], f.local, f.stuck, f.deeper, th)
         scaling = f.scaling
@@ -215,7 +215,7 @@ def _local_panel(
     surface = experiment.surface
     window = curve_window(surface, [stuck, deeper], pad=0.3)
     plot_curve(ax, surface, window, theme=theme)
-    plot_path_on_curve(ax, stuck, color=ink(series_color(3), theme), theme=theme, linewidth=1.3)
+    plot_path_on_curve(ax, stuck, color=series_color(3, theme=theme), theme=theme, linewidth=1.3)
     plot_minimum(ax, surface, float(deeper.points[-1, 0]), theme=theme, text=False)
     ax.annotate(
         f"deeper: f = {format_number(deeper.final_loss)}",
@@ -235,7 +235,7 @@ def _local_panel(
         ha="center",
         va="top",
         fontsize=10,
-        color=ink(series_color(3), theme),
+        color=series_color(3, theme=theme),
     )
     lo, hi = ax.get_ylim()
     ax.set_ylim(lo - 0.15 * (hi - lo), hi)
@@ -257,7 +257,7 @@ def _scaling_panel(
     half = (b_hi - b_lo) / 2
     bounds = ((centre_w - half, centre_w + half), (b_lo, b_hi))
     plot_landscape(ax, landscape, theme=theme, bounds=bounds, levels=14)
-    plot_path(ax, run, color=ink(series_color(0), theme), theme=theme, linewidth=1.8)
+    plot_path(ax, run, color=series_color(0, theme=theme), theme=theme, linewidth=1.8)
     mark_start(ax, run.points[0], theme=theme)
     mark_minima(ax, landscape)
     ax.set_aspect("equal")

@@ -10,7 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from gdviz.experiments import Experiment
-from gdviz.figures._base import ink, new_figure, status_phrase, theme_context, theme_of
+from gdviz.figures._base import new_figure, status_phrase, theme_context, theme_of
 from gdviz.figures.data import experiment_result, resolve_experiments
 from gdviz.figures.labels import run_label
 from gdviz.figures.primitives import plot_loss
@@ -101,7 +101,7 @@ def make_linear_regression(theme: str = "light", experiments: Experiments = None
         )
         handles = []
         for i, (config, trajectory) in enumerate(runs):
-            color = ink(series_color(i), th)
+            color = series_color(i, theme=th)
             name = run_label(config, trajectory, optimizer=False)
             line, _ = plot_loss(left, trajectory, color=color, theme=th)
             w, b = trajectory.final_point

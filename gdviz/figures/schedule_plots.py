@@ -10,7 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from gdviz.experiments import Experiment, builtin_experiments
-from gdviz.figures._base import ink, new_figure, theme_context, theme_of
+from gdviz.figures._base import new_figure, theme_context, theme_of
 from gdviz.figures.labels import describe_schedule
 from gdviz.numbers import format_number
 from gdviz.schedules import SCHEDULES, Schedule, make_schedule, parse_schedule
@@ -110,7 +110,7 @@ def make_schedules(theme: str = "light", experiments: Experiments = None) -> Fig
         figure = new_figure(11.0, 3.0 * nrows + 0.8)
         axes = figure.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False).ravel()
         for i, (ax, schedule) in enumerate(zip(axes, schedules, strict=False)):
-            plot_schedule(ax, schedule, color=ink(series_color(i), th), theme=th)
+            plot_schedule(ax, schedule, color=series_color(i, theme=th), theme=th)
             info = SCHEDULES[schedule.kind]
             torch = f" · {info.torch}" if info.torch != "(none)" else ""
             ax.set_title(f"{schedule.kind}{torch}", loc="left")

@@ -19,7 +19,7 @@ from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from gdviz.descent import TrajectoryBatch, descend
 from gdviz.experiments import Experiment, RunConfig
-from gdviz.figures._base import ink, new_figure, theme_context, theme_of
+from gdviz.figures._base import new_figure, theme_context, theme_of
 from gdviz.figures.contours import run_colors
 from gdviz.figures.data import (
     BasinMap,
@@ -328,10 +328,10 @@ def plot_stability(
         lrs,
         sweep.batch.final_losses,
         sweep.batch.status,
-        color=ink(series_color(0), theme),
+        color=series_color(0, theme=theme),
         label="final loss",
     )
-    limit_color = ink(series_color(3), theme)
+    limit_color = series_color(3, theme=theme)
     limit = ax.axvline(
         sweep.lr_limit,
         color=limit_color,
@@ -342,7 +342,7 @@ def plot_stability(
     shade = ax.axvspan(sweep.lr_limit, float(lrs.max()), color=limit_color, alpha=0.1, linewidth=0)
     ax.set_xlim(float(lrs.min()), float(lrs.max()))
     loss_axis(ax, top=1e14)
-    band = plot_diverged_band(ax, lrs, diverged, color=ink(series_color(0), theme), theme=theme)
+    band = plot_diverged_band(ax, lrs, diverged, color=series_color(0, theme=theme), theme=theme)
     ticks = [v for v in (0.1, 0.2, 0.5, 1.0, 2.0) if lrs.min() <= v * sweep.lr_limit <= lrs.max()]
     ax.set_xticks(
         [v * sweep.lr_limit for v in ticks], [format_number(v * sweep.lr_limit) for v in ticks]
@@ -408,7 +408,7 @@ def make_stability(theme: str = "light", experiments: Experiments = None) -> Fig
         figure = new_figure(11.0, 5.0)
         left, right = figure.subplots(1, 2, width_ratios=[1.3, 1])
         plot_stability(left, sweep, theme=th)
-        limit_color = ink(series_color(3), th)
+        limit_color = series_color(3, theme=th)
         left.annotate(
             f"2/λmax = {format_number(sweep.lr_limit)}\n"
             f"λmax = {format_number(sweep.lam_max)}: Hessian "
@@ -436,7 +436,7 @@ def make_stability(theme: str = "light", experiments: Experiments = None) -> Fig
             f"Final loss after ≤ {experiment.steps} steps, {len(sweep.batch.lr0)} rates",
             loc="left",
         )
-        for i, color in ((0, ink(series_color(2), th)), (1, limit_color)):
+        for i, color in ((0, series_color(2, theme=th)), (1, limit_color)):
             assert isinstance(examples, TrajectoryBatch)
             trajectory = examples[i]
             rate = initial_lr(trajectory)
@@ -483,7 +483,7 @@ def compute_basins(
 
 def basin_colors(count: int, theme: Theme) -> list[str]:
     """Colours of basins ``0..count-1`` followed by the colour of "no minimum" (last)."""
-    return [ink(series_color(i), theme) for i in range(count)] + [theme.muted]
+    return [series_color(i, theme=theme) for i in range(count)] + [theme.muted]
 
 
 def plot_basins(ax: Axes, basins: BasinMap, *, theme: str | Theme = "light") -> list[Artist]:

@@ -108,10 +108,9 @@ def _log_if_wide(ax: Axes, positive: bool) -> None:
 
 def _draw_trajectory(ax: Axes, trajectory: Trajectory, kind: str | None, theme: Any) -> _Drawing:
     from gdviz.figures import curves, primitives
-    from gdviz.figures._base import ink
 
     spec = trajectory.spec
-    color = ink(optimizer_color(spec.optimizer if spec else ""), theme)
+    color = optimizer_color(spec.optimizer if spec else "", theme)
     label = f"{optimizer_label(spec.optimizer)}, lr {format_number(spec.lr)}" if spec else "the run"
     dim = len(trajectory.variables)
     kind = _default_kind(dim, kind)

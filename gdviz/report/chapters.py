@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["CHAPTERS", "FORMULAS", "Chapter"]
+__all__ = ["CHAPTERS", "FORMULAS", "Chapter", "chapter_videos"]
 
 
 @dataclass(frozen=True)
@@ -18,8 +18,9 @@ class Chapter:
     """One built-in chapter.
 
     ``experiments`` are built-in experiment names whose runs fill the chapter's result table;
-    ``figures`` gallery figure names; ``video`` a scene name; ``formulas`` keys of
-    :data:`FORMULAS` shown as display equations.
+    ``figures`` gallery figure names; ``formulas`` keys of :data:`FORMULAS` shown as display
+    equations. The chapter's video is not listed here: each scene file declares its chapter,
+    and :attr:`video` is the first scene (in lesson order) that declares this one.
     """
 
     id: str
@@ -27,9 +28,28 @@ class Chapter:
     source: str
     summary: str
     figures: tuple[str, ...]
-    video: str | None
     experiments: tuple[str, ...]
     formulas: tuple[str, ...] = ()
+
+    @property
+    def video(self) -> str | None:
+        """The scene whose declaration names this chapter (None if no scene does)."""
+        return chapter_videos().get(self.id)
+
+
+def chapter_videos() -> dict[str, str]:
+    """Chapter id → its scene, from the scenes' declarations (first in lesson order wins)."""
+    from gdviz.video import scene_catalogue
+
+    try:
+        catalogue = scene_catalogue()
+    except FileNotFoundError:  # an installation without its scenes: no videos
+        return {}
+    found: dict[str, str] = {}
+    for info in catalogue.values():
+        if info.chapter and info.chapter not in found:
+            found[info.chapter] = info.name
+    return found
 
 
 #: key: (Typst math source, plain-text reading)
@@ -97,7 +117,6 @@ CHAPTERS: tuple[Chapter, ...] = (
         "seed 001 · seed 003",
         "The update rule, symbol by symbol, on a one-dimensional parabola.",
         figures=("descent-path",),
-        video="hiker",
         experiments=("descent-path",),
         formulas=("update", "gradient"),
     ),
@@ -107,7 +126,6 @@ CHAPTERS: tuple[Chapter, ...] = (
         "seed 001",
         "Too small, about right, too large and divergent, on f(x) = x² from x = 3.",
         figures=("learning-rates", "lr-sweep"),
-        video="overshoot",
         experiments=("learning-rates",),
         formulas=("parabola",),
     ),
@@ -117,7 +135,6 @@ CHAPTERS: tuple[Chapter, ...] = (
         "seed 000",
         "Start with large steps, shrink them as the run settles.",
         figures=("schedules",),
-        video="decay",
         experiments=(),
         formulas=("decay",),
     ),
@@ -127,7 +144,6 @@ CHAPTERS: tuple[Chapter, ...] = (
         "seed 001",
         "Two starts on f(x) = x·cos x end in two different valleys.",
         figures=("local-minima", "basins"),
-        video="local-minima",
         experiments=("local-minima",),
     ),
     Chapter(
@@ -136,7 +152,6 @@ CHAPTERS: tuple[Chapter, ...] = (
         "seed 003",
         "SGD, Momentum, RMSProp and Adam, with their update rules as torch.optim applies them.",
         figures=("optimizer-paths", "momentum"),
-        video="race",
         experiments=("momentum",),
         formulas=("sgd", "momentum", "rmsprop", "adam-moments", "adam-step"),
     ),
@@ -147,7 +162,6 @@ CHAPTERS: tuple[Chapter, ...] = (
         "Convex, ill-conditioned, non-convex and multi-modal surfaces, and how each optimizer "
         "fares on them.",
         figures=("surface-3d",),
-        video="surface",
         experiments=(
             "race-bowl",
             "race-valley",
@@ -162,7 +176,6 @@ CHAPTERS: tuple[Chapter, ...] = (
         "seed 002 · seed 003",
         "Gradient norm, loss change and a step budget.",
         figures=("loss-curves",),
-        video=None,
         experiments=("least-squares",),
         formulas=("criteria",),
     ),
@@ -172,7 +185,6 @@ CHAPTERS: tuple[Chapter, ...] = (
         "seed 002 · seed 003",
         "Exploding steps, vanishing gradients, saddle points, badly scaled features.",
         figures=("pitfalls", "stability"),
-        video="saddle",
         experiments=("saddle",),
     ),
     Chapter(
@@ -181,7 +193,6 @@ CHAPTERS: tuple[Chapter, ...] = (
         "seed 000",
         "Fit y = w·x + b to five points with three learning-rate recipes.",
         figures=("linear-regression",),
-        video=None,
         experiments=("linear-regression",),
         formulas=("mse", "mse-gradient"),
     ),

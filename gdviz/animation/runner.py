@@ -1,0 +1,144 @@
+"""Runners: a marker following a trajectory on given axes, with a trail behind it.
+
+Drawing only: every point comes from a :class:`~gdviz.trajectory.Trajectory`; between two steps
+the marker moves along the straight segment (see :mod:`gdviz.animation.clock`), or along the
+ground for a 1-D curve (``lift``). Overlapping trails stay visible: each trail is drawn over a
+thin halo of the background colour, and scenes give earlier runners wider trails so a later,
+thinner one drawn on top never hides them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from manim import RIGHT, Dot, ManimColor, VGroup, VMobject
+
+from gdviz.animation.clock import Clock, path_at, path_until
+from gdviz.animation.colors import BG
+
+__all__ = ["Runner"]
+
+Mapping = Callable[[np.ndarray], np.ndarray]
+
+
+class Runner(VGroup):
+    """A marker following a trajectory, with an optional trail.
+
+    Parameters
+    ----------
+    name : str
+        Identifies the runner (tests compare what it draws with the trajectory of that name).
+    points : ndarray, shape (n + 1, d)
+        The data points (``Trajectory.points``).
+    to_scene : callable
+        Maps an ``(m, k)`` array of shown points to ``(m, 3)`` scene points (``axes.c2p``).
+    clock : Clock
+    col : ManimColor
+    lift : callable, optional
+        ``(m, d) -> (m, k)``: the point shown for a data point (1-D: ``x -> (x, L(x))``, so the
+        marker walks on the curve; 3-D: ``(x, y) -> (x, y, height)``). Default: the point.
+    clip : callable, optional
+        ``clip(data_points) -> bool mask`` of points that may be drawn (inside the plot); the
+        trail and the marker stop at the last point before the first one outside.
+    marker : Mobject, optional
+        Drawn instead of a dot; a marker with a ``stand_at(point, phase)`` method (the hiker) is
+        posed with a walking phase that follows the clock.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        points: np.ndarray,
+        to_scene: Mapping,
+        clock: Clock,
+        col: ManimColor,
+        *,
+        lift: Mapping | None = None,
+        radius: float = 0.1,
+        trail: bool = True,
+        trail_width: float = 4.0,
+        clip: Callable[[np.ndarray], np.ndarray] | None = None,
+        marker: VMobject | None = None,
+    ) -> None:
+        super().__init__()
+        self.name = name
+        self.data = np.asarray(points, dtype=float)
+        self.lift: Mapping = lift or (lambda p: p)
+        self.to_scene = to_scene
+        self.scene_points = np.asarray(to_scene(self.lift(self.data)), dtype=float)
+        self.clock = clock
+        inside = np.ones(len(self.data), bool) if clip is None else np.asarray(clip(self.data))
+        outside = np.flatnonzero(~inside)
+        #: the last index that may be drawn (a run leaving the plot stops being drawn there)
+        self.last_visible = int(outside[0]) - 1 if len(outside) else len(self.data) - 1
+        self.halo = VMobject(stroke_color=BG, stroke_width=trail_width + 3, stroke_opacity=0.8)
+        self.trail = VMobject(stroke_color=col, stroke_width=trail_width, stroke_opacity=1)
+        self.dot: Any = marker if marker is not None else Dot(radius=radius, color=col)
+        if marker is None:
+            self.dot.set_stroke(BG, 2)
+        if trail:
+            self.add(self.halo, self.trail)
+        self.add(self.dot)
+        #: the live trail starts at this step; the part before it was frozen (see play_clock)
+        self.tail_from = 0
+        self.add_updater(lambda m: m.refresh())
+        self.refresh()
+
+    @property
+    def shown_clock(self) -> float:
+        """The clock value drawn: the clock, held at the last visible step."""
+        return min(self.clock.get_value(), float(self.last_visible))
+
+    @property
+    def visible(self) -> bool:
+        """Whether the runner is still inside the plot at the current clock."""
+        return self.clock.get_value() <= self.last_visible + 1e-9
+
+    def current(self) -> np.ndarray:
+        """The data point shown now (between steps: on the segment)."""
+        return path_at(self.data, self.shown_clock)
+
+    def position(self) -> np.ndarray:
+        """The scene point the marker stands on now."""
+        return np.asarray(self.to_scene(self.lift(self.current()[None, :])), dtype=float)[0]
+
+    def freeze_trail(self) -> list[VMobject]:
+        """Static copies (halo, trail) of the trail drawn so far; the live trail then starts
+        where they end. Empty if there is too little to freeze."""
+        k = min(math.floor(self.clock.get_value() + 1e-9), self.last_visible)
+        if k - self.tail_from < 2 or self.trail not in self.submobjects:
+            return []
+        frozen = []
+        for live in (self.halo, self.trail):
+            piece = VMobject(
+                stroke_color=live.get_stroke_color(),
+                stroke_width=live.get_stroke_width(),
+                stroke_opacity=live.get_stroke_opacity(),
+            )
+            piece.set_points_as_corners(self.scene_points[self.tail_from : k + 1])
+            frozen.append(piece)
+        self.tail_from = k
+        return frozen
+
+    def refresh(self) -> None:
+        """Redraw the trail up to the clock and put the marker on the current point."""
+        c = self.shown_clock
+        start = self.tail_from
+        pts = path_until(self.scene_points[start : self.last_visible + 1], c - start)
+        pts = np.vstack([pts[:-1], self.position()[None, :]])
+        if len(pts) < 2:
+            pts = np.vstack([pts, pts[-1] + 1e-4 * RIGHT])
+        self.trail.set_points_as_corners(pts)
+        self.halo.set_points_as_corners(pts)
+        if hasattr(self.dot, "stand_at"):
+            k = min(math.floor(c + 1e-9), self.last_visible)
+            ahead = self.scene_points[min(k + 1, self.last_visible)] - self.scene_points[k]
+            if abs(ahead[0]) > 1e-9:
+                self.dot.face(1 if ahead[0] > 0 else -1)
+            moving = c < self.last_visible
+            self.dot.stand_at(self.position(), phase=2 * math.pi * 1.5 * c if moving else 0.0)
+        else:
+            self.dot.move_to(self.position())

@@ -1,0 +1,384 @@
+"""What a picture says about a run, computed from the run: verdicts, rates, finish lines, ranks.
+
+Every adjective a video, a figure or the report writes about a trajectory comes from here, so
+no medium words its own: "too small", "converges", "zig-zags", "diverges", "stalls",
+"escapes", a measured contraction factor, the step a run crosses the finish line, the order of
+a race. The functions read :class:`~gdviz.trajectory.Trajectory` objects and the landscape they
+ran on; nothing is re-run except :func:`optimizer_states`, which replays a run through the
+core's own ``init``/``update`` to show the optimizer's internal state.
+
+The rules, stated once
+----------------------
+With :math:`e_k = \\theta_k - \\theta^*` the distance to the nearest known minimum:
+
+* **diverges** — the run ended ``diverged`` or :math:`\\lVert e_n \\rVert > \\lVert e_0 \\rVert`;
+* **zig-zags** — it converges and :math:`e_k` changes sign at (almost) every step, in at least
+  one coordinate (it jumps across the minimum);
+* **too small** — it converges, but more than half of the initial distance remains at the end;
+* **converges** — otherwise.
+
+The *rate* of a run is its measured contraction factor
+:math:`(\\lVert e_n \\rVert / \\lVert e_0 \\rVert)^{1/n}`; two runs "converge at the same rate" when
+their rates agree to 1 %. On :math:`x^2`, gradient descent contracts by exactly
+:math:`|1 - 2\\eta|` per step, so η = 0.1 and η = 0.9 share the rate 0.8.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from gdviz.numbers import format_number
+
+if TYPE_CHECKING:
+    from gdviz.experiments import RunConfig
+    from gdviz.landscapes import Landscape
+    from gdviz.trajectory import Trajectory
+
+__all__ = [
+    "FINISH_GAP",
+    "Finish",
+    "Passage",
+    "StepState",
+    "Verdict",
+    "descent_facts",
+    "finish",
+    "nearest_minimum",
+    "optimizer_states",
+    "race_order",
+    "saddle_passage",
+    "same_rate",
+    "stability_limit",
+    "valley_reached",
+    "verdict",
+]
+
+#: A run has *finished* (crossed the finish line) once its loss is within this of the lowest
+#: known minimum's loss, or when it converged by its gradient-norm tolerance.
+FINISH_GAP = 1e-3
+#: More than this fraction of the initial distance left at the end: the step size is too small.
+SLOW_FRACTION = 0.5
+#: Steps near a saddle from which a run is said to stall there.
+STALL_STEPS = 40
+#: Two measured rates are "the same" when they agree to this relative tolerance.
+SAME_RATE = 0.01
+
+
+# ----------------------------------------------------------------------------- verdicts
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What one run did.
+
+    Attributes
+    ----------
+    label : str
+        ``"diverges"``, ``"zig-zags"``, ``"too small"`` or ``"converges"``.
+    rate : float
+        Measured contraction factor per step of the distance to the minimum (> 1: growing).
+    distance : tuple of float
+        Distance to the minimum at the start and at the end.
+    diverged_at : int or None
+        The step at which the run left the finite range (status ``diverged``).
+    """
+
+    label: str
+    rate: float
+    distance: tuple[float, float]
+    diverged_at: int | None = None
+
+    @property
+    def converges(self) -> bool:
+        """Whether the run gets closer to the minimum (converges, zig-zags or too small)."""
+        return self.label != "diverges"
+
+
+def nearest_minimum(landscape: Landscape, point: Sequence[float] | np.ndarray) -> np.ndarray | None:
+    """The known minimum of ``landscape`` nearest to ``point``, or None if none is known."""
+    if not landscape.minima:
+        return None
+    minima = np.asarray(landscape.minima, dtype=float)
+    index = int(np.argmin(np.linalg.norm(minima - np.asarray(point, dtype=float), axis=-1)))
+    return minima[index]
+
+
+def _zigzags(errors: np.ndarray) -> bool:
+    """Whether the error changes sign at (almost) every step in some coordinate."""
+    n = len(errors) - 1
+    if n < 2:
+        return False
+    for j in range(errors.shape[1]):
+        e = errors[:, j]
+        significant = np.abs(e) > 1e-9 * max(float(np.max(np.abs(e))), 1e-300)
+        signs = np.sign(e[significant])
+        if len(signs) > 2 and np.mean(signs[1:] * signs[:-1] < 0) >= 0.9:
+            return True
+    return False
+
+
+def verdict(trajectory: Trajectory, minimum: Sequence[float] | float) -> Verdict:
+    """Classify a run by what it did relative to ``minimum`` (see the module's rules).
+
+    Parameters
+    ----------
+    trajectory : Trajectory
+    minimum : point or float
+        The minimum to measure the distance to (a float for a 1-D landscape).
+    """
+    target = np.atleast_1d(np.asarray(minimum, dtype=float))
+    errors = trajectory.points - target
+    distances = np.linalg.norm(errors, axis=-1)
+    first, last = float(distances[0]), float(distances[-1])
+    n = trajectory.steps
+    rate = (last / first) ** (1 / n) if n > 0 and first > 0 else (0.0 if last == 0 else math.inf)
+    diverged_at = n if trajectory.status == "diverged" else None
+    if trajectory.status == "diverged" or last > first:
+        label = "diverges"
+    elif _zigzags(errors):
+        label = "zig-zags"
+    elif last > SLOW_FRACTION * first:
+        label = "too small"
+    else:
+        label = "converges"
+    return Verdict(label, float(rate), (first, last), diverged_at)
+
+
+def same_rate(a: Verdict, b: Verdict) -> bool:
+    """Whether two runs contract at the same measured rate (to :data:`SAME_RATE`)."""
+    return abs(a.rate - b.rate) <= SAME_RATE * max(a.rate, b.rate)
+
+
+def coordinate_rates(trajectory: Trajectory, minimum: Sequence[float]) -> np.ndarray:
+    """Per coordinate, the measured signed factor of the error per step (negative: it flips
+    sign every step), the geometric mean over the steps while the error is not negligible."""
+    errors = trajectory.points - np.asarray(minimum, dtype=float)
+    rates = []
+    for j in range(errors.shape[1]):
+        e = errors[:, j]
+        keep = np.flatnonzero(np.abs(e) > 1e-9 * max(float(np.abs(e[0])), 1e-300))
+        keep = keep[keep < len(e) - 1]
+        keep = keep[np.abs(e[keep + 1]) > 0]
+        if len(keep) == 0:
+            rates.append(0.0)
+            continue
+        ratios = e[keep + 1] / e[keep]
+        magnitude = float(np.exp(np.mean(np.log(np.abs(ratios)))))
+        rates.append(-magnitude if np.mean(ratios < 0) > 0.5 else magnitude)
+    return np.array(rates)
+
+
+def reached(trajectory: Trajectory, minimum: Sequence[float], fraction: float = 0.01) -> int | None:
+    """The first step within ``fraction`` of the start's distance to ``minimum`` (or None)."""
+    distances = np.linalg.norm(trajectory.points - np.asarray(minimum, dtype=float), axis=-1)
+    inside = np.flatnonzero(distances <= fraction * distances[0])
+    return int(inside[0]) if len(inside) else None
+
+
+__all__ += ["coordinate_rates", "reached"]
+
+
+# ------------------------------------------------------------------------ one descent
+
+
+@dataclass(frozen=True)
+class DescentFacts:
+    """What a single walk downhill did: every step downhill? each step shorter than the last?"""
+
+    downhill: bool
+    shrinking: bool
+    steps: int
+    final_loss: float
+    lowest_known: float | None
+
+
+__all__ += ["DescentFacts"]
+
+
+def descent_facts(trajectory: Trajectory, landscape: Landscape) -> DescentFacts:
+    """Whether every step lowered the loss and every step was shorter than the one before."""
+    losses = trajectory.losses
+    lengths = np.linalg.norm(np.diff(trajectory.points, axis=0), axis=-1)
+    lowest = [float(landscape.loss(np.asarray(m))) for m in landscape.minima]
+    return DescentFacts(
+        downhill=bool(np.all(np.diff(losses) < 0)),
+        shrinking=bool(np.all(np.diff(lengths) < 0)),
+        steps=trajectory.steps,
+        final_loss=float(losses[-1]),
+        lowest_known=min(lowest) if lowest else None,
+    )
+
+
+def valley_reached(trajectory: Trajectory, landscape: Landscape) -> np.ndarray | None:
+    """The known minimum a run ends in (its nearest), or None if no minimum is known."""
+    return nearest_minimum(landscape, trajectory.final_point)
+
+
+# -------------------------------------------------------------------------------- races
+
+
+@dataclass(frozen=True)
+class Finish:
+    """Where a run stands against the finish line.
+
+    Attributes
+    ----------
+    step : int or None
+        The first step on or past the finish line, or None if it never got there.
+    rule : str
+        The finish line in words, for the screen (``"L − L* < 0.001 or ‖∇L‖ < 1e-06"``).
+    gap : float
+        The final loss minus the lowest known minimum's loss (``nan`` if none is known).
+    """
+
+    step: int | None
+    rule: str
+    gap: float
+    grad_tol: float = 0.0
+    known_minimum: bool = True
+
+
+def finish(trajectory: Trajectory, landscape: Landscape, grad_tol: float) -> Finish:
+    """The step a run crosses the finish line.
+
+    With known minima the line is ``L − L* < FINISH_GAP`` (L* the lowest minimum's loss) or
+    convergence by the gradient norm; without, only convergence (``‖∇L‖ < grad_tol``) counts,
+    and the rule says so.
+    """
+    lowest = [float(landscape.loss(np.asarray(m))) for m in landscape.minima]
+    tol_text = f"‖∇L‖ < {format_number(grad_tol, ascii=True)}" if grad_tol > 0 else ""
+    converged = trajectory.steps if trajectory.status == "converged" else None
+    if lowest:
+        best = min(lowest)
+        gaps = trajectory.losses - best
+        below = np.flatnonzero(gaps < FINISH_GAP)
+        step = int(below[0]) if len(below) else converged
+        rule = f"L − L* < {format_number(FINISH_GAP)}" + (f" or {tol_text}" if tol_text else "")
+        return Finish(step, rule, float(gaps[-1]), grad_tol, True)
+    rule = (tol_text or "no finish line") + " (no known minimum)"
+    return Finish(converged, rule, math.nan, grad_tol, False)
+
+
+def race_order(finishes: Sequence[Finish], final_losses: Sequence[float]) -> list[int]:
+    """Indices of the runs from first to last: finished runs by finish step, then the others by
+    final loss (lowest first); ties keep the given order."""
+
+    def key(i: int) -> tuple[int, float, int]:
+        step = finishes[i].step
+        if step is not None:
+            return (0, float(step), i)
+        loss = final_losses[i]
+        return (1, loss if np.isfinite(loss) else math.inf, i)
+
+    return sorted(range(len(finishes)), key=key)
+
+
+# --------------------------------------------------------------------------- stability
+
+
+def stability_limit(landscape: Landscape, point: Sequence[float]) -> float:
+    """Plain GD's stability limit 2 / λ_max of the Hessian at ``point`` (inf if λ_max ≤ 0)."""
+    eigen = np.linalg.eigvalsh(landscape.hessian(np.asarray(point, dtype=float)))
+    top = float(eigen.max())
+    return 2 / top if top > 0 else math.inf
+
+
+__all__ += ["first_below"]
+
+
+def first_below(values: np.ndarray, limit: float) -> int | None:
+    """The first index at which ``values`` is below ``limit`` (e.g. a decaying η under 2/λ)."""
+    below = np.flatnonzero(np.asarray(values) < limit)
+    return int(below[0]) if len(below) else None
+
+
+# ------------------------------------------------------------------------------ saddles
+
+
+@dataclass(frozen=True)
+class Passage:
+    """How a run passed a saddle.
+
+    Attributes
+    ----------
+    label : str
+        ``"stalls"`` (it lingered near the saddle for at least :data:`STALL_STEPS` steps) or
+        ``"escapes"`` (it moved on sooner).
+    near : int
+        Steps spent within ``radius`` of the saddle.
+    escaped_at : int or None
+        The first step outside the plot window after having been near the saddle.
+    """
+
+    label: str
+    near: int
+    escaped_at: int | None
+
+
+def saddle_passage(
+    trajectory: Trajectory,
+    saddle: Sequence[float],
+    bounds: Sequence[Sequence[float]],
+    radius: float = 0.5,
+) -> Passage:
+    """Steps spent near ``saddle`` and the step the run leaves ``bounds`` (escapes)."""
+    points = trajectory.points
+    near = int(np.sum(np.linalg.norm(points - np.asarray(saddle, dtype=float), axis=-1) < radius))
+    lo = np.array([b[0] for b in bounds])
+    hi = np.array([b[1] for b in bounds])
+    outside = np.flatnonzero(~np.all((points >= lo) & (points <= hi), axis=-1))
+    escaped = int(outside[0]) if len(outside) else None
+    return Passage("stalls" if near >= STALL_STEPS else "escapes", near, escaped)
+
+
+# ------------------------------------------------------------------- internal state
+
+
+@dataclass(frozen=True)
+class StepState:
+    """The numbers of one update, as the core computed them.
+
+    ``point`` is θ before the update, ``grad`` the gradient there, ``lr`` the rate used,
+    ``state`` the optimizer's buffers *after* the update (torch's names: ``momentum_buffer``,
+    ``square_avg``, ``exp_avg``, ``exp_avg_sq``...), ``new_point`` θ after it, ``step`` 1-based.
+    """
+
+    step: int
+    point: np.ndarray
+    grad: np.ndarray
+    lr: float
+    state: dict[str, np.ndarray]
+    new_point: np.ndarray
+
+
+def optimizer_states(
+    run: RunConfig, trajectory: Trajectory, landscape: Landscape
+) -> list[StepState]:
+    """Replay ``trajectory`` through the core's ``init``/``update`` and keep every state.
+
+    The replay starts from the trajectory's first point and uses its learning rates, so it is
+    the same computation :func:`gdviz.descent.descend` made; each new point is checked against
+    the trajectory's (a mismatch raises, so a picture can never show other numbers).
+
+    Raises
+    ------
+    RuntimeError
+        If the replay leaves the trajectory.
+    """
+    optimizer = run.make_optimizer()
+    params = np.array(trajectory.points[0], dtype=np.float64)
+    state: Any = optimizer.init(params)
+    out = []
+    for k in range(trajectory.steps):
+        grad = landscape.gradient(params)
+        lr = float(trajectory.lrs[k])
+        new, state = optimizer.update(grad, state, params, k + 1, lr)
+        if not np.allclose(new, trajectory.points[k + 1], rtol=1e-12, atol=1e-300):
+            raise RuntimeError(f"replaying {run.optimizer} left the trajectory at step {k + 1}")
+        out.append(StepState(k + 1, params, grad, lr, {n: v.copy() for n, v in state.items()}, new))
+        params = new
+    return out
