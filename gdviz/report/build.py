@@ -116,10 +116,11 @@ def build_report(options: ReportOptions, progress: Progress | None = None) -> Bu
         assets = _Assets(tmp, inline=options.single_file)
         with timer("running the experiments"):
             results = _run_experiments(options.user_experiments)
-        with timer("precomputing the explorer (batched runs)"):
-            from gdviz.report.explorer import build_explorer
+        with timer("preparing the live explorer"):
+            from gdviz.report.explorer import explorer_config, page_script
 
-            explorer = build_explorer()
+            explorer = explorer_config()
+            script = page_script()
         with timer("rendering the figures"):
             figures = _render_figures(assets, options.user_experiments, say)
         with timer("rendering the videos"):
@@ -141,7 +142,7 @@ def build_report(options: ReportOptions, progress: Progress | None = None) -> Bu
                 explorer=explorer,
                 videos_note=note,
                 styles=read_static("report.css"),
-                script=read_static("report.js"),
+                script=script,
             )
             html = render_page(report)
             assets.finish()
