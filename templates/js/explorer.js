@@ -10,21 +10,12 @@
  *
  * Every change recomputes every run with the page core (gdvizRun.execute on jobs checked with
  * the CLI's own rules and messages), then redraws. */
-var gdvizExplorer = (function (core, hyper, run, formula, py, numbers, states, controls, view, exporter, scalars) {
+var gdvizExplorer = (function (core, hyper, run, formula, py, states, controls, view, exporter) {
   "use strict";
   var MAX_STARTS = 6;
-  var POW_OPTIMIZERS = ["adam", "adamw", "adamax", "nadam", "radam"];
+  var exactness = core.exactness;
 
   function ExpressionMessage(e) { return e && (e.name === "ExpressionError" || e.name === "ValueError") ? e.message : null; }
-
-  /* Whether a run's numbers are gdviz run's bit for bit ("bit") or to 1e-12 ("close"). */
-  function exactness(job) {
-    var lib = scalars.library();
-    if (job.landscape.formula || !job.landscape.exact) return "close";
-    if (POW_OPTIMIZERS.indexOf(job.optimizer.name) >= 0 && !(lib.pow && scalars.covers(job.optimizer.hyperparams.betas, job.steps))) return "close";
-    if (job.schedule && job.schedule.kind === "cosine" && !lib.cos) return "close";
-    return "bit";
-  }
 
   function mount(root, options) {
     options = options || {};
@@ -517,4 +508,4 @@ var gdvizExplorer = (function (core, hyper, run, formula, py, numbers, states, c
   }
 
   return { mount: mount, exactness: exactness };
-})(gdvizCore, gdvizHyper, gdvizRun, gdvizFormula, gdvizPy, gdvizNumbers, gdvizExplorerState, gdvizControls, gdvizView, gdvizExport, gdvizScalars);
+})(gdvizCore, gdvizHyper, gdvizRun, gdvizFormula, gdvizPy, gdvizExplorerState, gdvizControls, gdvizView, gdvizExport);

@@ -2,6 +2,7 @@
  * #explorer (its view kept in the URL hash), and publish the page API:
  *
  *   window.gdviz.run(spec)      `gdviz run --format json` in the page (see js/run.js)
+ *   window.gdviz.exactness(spec) "bit" (gdviz run's very bits) or "close" (1e-12; js/core.js)
  *   window.gdviz.mount(el, opt) another explorer (see js/explorer.js)
  *   window.gdviz.explorer       the page's explorer: getState(), setState(), runs(), toml()
  *   window.gdviz.formatNumber   gdviz's number formatter (gdviz/numbers.py's rules)
@@ -12,7 +13,7 @@
   if (!source) return;
   var data = gdvizCore.configure(JSON.parse(source.textContent));
   var api = {
-    run: gdvizCore.run, mount: gdvizExplorer.mount, formatNumber: gdvizCore.formatNumber,
+    run: gdvizCore.run, exactness: gdvizCore.exactness, mount: gdvizExplorer.mount, formatNumber: gdvizCore.formatNumber,
     formatFixed: gdvizCore.formatFixed, formatPoint: gdvizCore.formatPoint,
     parseFormula: gdvizCore.parseFormula, data: data, explorer: null
   };

@@ -85,7 +85,7 @@ var gdvizRun = (function (py, hyper, descent, formula) {
       if (CLI_ONLY.indexOf(key) >= 0) throw usage("'" + key + "' is a gdviz run option the page API does not take: it returns the JSON document");
       if (!OPTIONS.some(function (o) { return o[0] === key; })) {
         var opt = "--" + key.replace(/_/g, "-"), close = py.getCloseMatches(opt, LONG);
-        var suggest = close.length === 1 ? " Did you mean '" + close[0] + "'?" : close.length ? " (Possible options: " + close.sort().map(function (c) { return "'" + c + "'"; }).join(", ") + ")" : "";
+        var suggest = close.length === 1 ? " Did you mean '" + close[0] + "'?" : close.length ? " (Did you mean one of: " + close.sort().map(function (c) { return "'" + c + "'"; }).join(", ") + "?)" : "";
         throw usage("No such option '" + opt + "'." + suggest);
       }
     });
