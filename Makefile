@@ -75,9 +75,10 @@ $(TORCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet 'torch==2.13.0' || $(BIN)/python -m pip install --quiet -e '.[reference]'
 	@touch $@
 
-bench: $(TORCH_STAMP) ## core vs torch.optim and render vs encode-only speed ratios (installs torch)
+bench: $(TORCH_STAMP) ## core vs torch.optim, render vs encode-only, the live explorer vs one frame (installs torch)
 	$(BIN)/python benchmarks/bench_core.py
 	$(BIN)/python benchmarks/bench_video.py --quality high
+	$(BIN)/python benchmarks/bench_explorer.py
 
 reference: $(TORCH_STAMP) ## re-record the torch.optim reference values used by the tests (installs torch)
 	$(BIN)/python tests/reference/record_torch.py

@@ -112,7 +112,7 @@ var gdvizDraw = (function (numbers) {
       if (!(isFinite(x) && isFinite(y))) break;
       x = clamp(x, -limit, limit); y = clamp(y, -limit, limit);
       if (k && k < upto && Math.abs(x - lx) < 0.5 && Math.abs(y - ly) < 0.5) continue;
-      out.push(x.toFixed(1) + "," + y.toFixed(1));
+      out.push(Math.round(x * 10) / 10 + "," + Math.round(y * 10) / 10);
       lx = x; ly = y;
     }
     return out.join(" ");

@@ -10,10 +10,19 @@ var gdvizView = (function (draw, numbers) {
 
   function isDark() { return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches; }
 
+  /* The widths of the map and the loss chart, measured only when asked (mount, resize): a
+     measurement forces the browser to lay the page out, which costs a control change its frame. */
+  function measure(E) {
+    E.widths = {
+      stage: Math.round(E.ui.stage.getBoundingClientRect().width) || 600,
+      loss: Math.round(E.ui.loss.getBoundingClientRect().width) || 600
+    };
+  }
+
   /* Sizes the map and its canvas to the stage; returns the plot box and the scales. */
   function layout(E) {
-    var rect = E.ui.stage.getBoundingClientRect();
-    var width = Math.max(240, Math.round(rect.width) || 600), height = width;
+    if (!E.widths) measure(E);
+    var width = Math.max(240, E.widths.stage), height = width;
     if (E.land.dim === 1) height = Math.round(width * 0.7);
     E.ui.map.setAttribute("viewBox", "0 0 " + width + " " + height);
     E.ui.map.setAttribute("width", width);
@@ -98,16 +107,33 @@ var gdvizView = (function (draw, numbers) {
     });
   }
 
+  /* The paths: one faint line for each whole run, and the run up to the current step on top
+     (kept elements, new points; a finished run reuses its whole line's points). */
   function paths(E) {
-    clear(E.ui.ghosts); clear(E.ui.paths); clear(E.ui.heads);
-    E.runs.forEach(function (run) {
-      var color = E.data.style.optimizers[run.optimizer].color, stop = run.result.steps, k = Math.min(E.state.step, stop);
-      svg("polyline", { "class": "gx-ghost", stroke: color, points: draw.polyline(run.px, run.py, stop) }, E.ui.ghosts);
-      var drawn = draw.polyline(run.px, run.py, k);
-      svg("polyline", { "class": "gx-casing", points: drawn }, E.ui.paths);
-      svg("polyline", { "class": "gx-path", stroke: color, "data-opt": run.optimizer, "data-start": run.startIndex, points: drawn }, E.ui.paths);
-      if (isFinite(run.px[k]) && isFinite(run.py[k])) {
-        svg("circle", { "class": "gx-head", fill: color, cx: draw.clamp(run.px[k], -1e4, 1e4), cy: draw.clamp(run.py[k], -1e4, 1e4), r: 5.5 }, E.ui.heads);
+    var n = E.runs.length;
+    if (E.ui.paths.childNodes.length !== 2 * n || E.pathsFor !== E.runs) {
+      clear(E.ui.ghosts); clear(E.ui.paths); clear(E.ui.heads);
+      E.runs.forEach(function (run) {
+        var color = E.data.style.optimizers[run.optimizer].color;
+        run.ghost = draw.polyline(run.px, run.py, run.result.steps);
+        svg("polyline", { "class": "gx-ghost", stroke: color, points: run.ghost }, E.ui.ghosts);
+        svg("polyline", { "class": "gx-casing" }, E.ui.paths);
+        svg("polyline", { "class": "gx-path", stroke: color, "data-opt": run.optimizer, "data-start": run.startIndex }, E.ui.paths);
+        svg("circle", { "class": "gx-head", fill: color, r: 5.5 }, E.ui.heads);
+      });
+      E.pathsFor = E.runs;
+    }
+    var lines = E.ui.paths.childNodes, heads = E.ui.heads.childNodes;
+    E.runs.forEach(function (run, i) {
+      var stop = run.result.steps, k = Math.min(E.state.step, stop);
+      var drawn = k >= stop ? run.ghost : draw.polyline(run.px, run.py, k);
+      lines[2 * i].setAttribute("points", drawn);
+      lines[2 * i + 1].setAttribute("points", drawn);
+      var ok = isFinite(run.px[k]) && isFinite(run.py[k]);
+      heads[i].setAttribute("visibility", ok ? "visible" : "hidden");
+      if (ok) {
+        heads[i].setAttribute("cx", draw.clamp(run.px[k], -1e4, 1e4));
+        heads[i].setAttribute("cy", draw.clamp(run.py[k], -1e4, 1e4));
       }
     });
   }
@@ -128,8 +154,9 @@ var gdvizView = (function (draw, numbers) {
 
   /* ------------------------------------------------------------ loss chart */
   function lossChart(E) {
-    var ui = E.ui, rect = ui.loss.getBoundingClientRect();
-    var width = Math.max(260, Math.min(Math.round(rect.width) || 600, 1200)), height = Math.round(Math.max(180, Math.min(300, width * 0.42)));
+    var ui = E.ui;
+    if (!E.widths) measure(E);
+    var width = Math.max(260, Math.min(E.widths.loss, 1200)), height = Math.round(Math.max(180, Math.min(300, width * 0.42)));
     ui.loss.setAttribute("viewBox", "0 0 " + width + " " + height);
     var box = { left: 56, right: width - 12, top: 10, bottom: height - 34 };
     var maxStep = Math.max(1, E.maxStep), lo = Infinity, hi = -Infinity, positive = true;
@@ -173,7 +200,8 @@ var gdvizView = (function (draw, numbers) {
       for (var k = 0; k < n; k++) { xs2[k] = sx.to(k); ys[k] = f(l[k]); }
       run.lx = xs2; run.ly = ys;
       var color = E.data.style.optimizers[run.optimizer].color;
-      svg("polyline", { "class": "gx-loss-ghost", stroke: color, points: draw.polyline(xs2, ys, n - 1) }, ui.lossGhosts);
+      run.lossGhost = draw.polyline(xs2, ys, n - 1);
+      svg("polyline", { "class": "gx-loss-ghost", stroke: color, points: run.lossGhost }, ui.lossGhosts);
       svg("polyline", { "class": "gx-loss-line", stroke: color, "data-opt": run.optimizer, points: "" }, ui.lossLines);
     });
   }
@@ -181,7 +209,8 @@ var gdvizView = (function (draw, numbers) {
   function lossProgress(E) {
     var lines = E.ui.lossLines.childNodes, s = E.lossScale;
     E.runs.forEach(function (run, i) {
-      lines[i].setAttribute("points", draw.polyline(run.lx, run.ly, Math.min(E.state.step, run.result.steps)));
+      var k = Math.min(E.state.step, run.result.steps);
+      lines[i].setAttribute("points", k >= run.result.steps ? run.lossGhost : draw.polyline(run.lx, run.ly, k));
     });
     var x = s.sx.to(Math.min(E.state.step, E.maxStep));
     E.ui.cursor.setAttribute("x1", x); E.ui.cursor.setAttribute("x2", x);
@@ -189,49 +218,50 @@ var gdvizView = (function (draw, numbers) {
   }
 
   /* ------------------------------------------------------------ read-out */
+  var COLUMNS = [["start", "point"], ["lr", "num"], ["status", ""], ["stop", "num"], ["final", "num"], ["loss", "num"], ["point", "point"]];
+
+  /* One row per run; the rows are rebuilt when the runs change, their cells updated per step. */
   function readout(E) {
     var body = E.ui.readout;
-    clear(body);
-    E.runs.forEach(function (run) {
-      var r = run.result, style = E.data.style.optimizers[run.optimizer], k = Math.min(E.state.step, r.steps), d = r.dim;
-      var tr = document.createElement("tr");
-      tr.setAttribute("data-opt", run.optimizer); tr.setAttribute("data-start", run.startIndex);
-      var th = document.createElement("th");
-      th.scope = "row";
-      var sw = document.createElement("span");
-      sw.className = "swatch"; sw.style.background = style.color;
-      th.appendChild(sw); th.appendChild(document.createTextNode(style.label));
-      tr.appendChild(th);
-      var point = Array.prototype.slice.call(r.points, k * d, k * d + d);
-      var cells = [
-        ["start", numbers.formatPoint(run.job.start), "point"],
-        ["lr", numbers.formatNumber(run.job.lr, 4), "num"],
-        ["status", null, ""],
-        ["stop", String(r.steps), "num"],
-        ["final", numbers.formatNumber(r.losses[r.losses.length - 1]), "num"],
-        ["loss", numbers.formatNumber(r.losses[k]), "num"],
-        ["point", numbers.formatPoint(point), "point"]
-      ];
-      cells.forEach(function (c) {
-        var td = document.createElement("td");
-        td.setAttribute("data-col", c[0]);
-        if (c[2]) td.className = c[2];
-        if (c[0] === "status") {
-          var badge = document.createElement("span");
-          var done = E.state.step >= r.steps;
-          badge.className = "status status-" + (done ? r.status : "running");
-          badge.textContent = done ? STATUS[r.status] : "running";
-          badge.setAttribute("data-status", r.status);
-          td.appendChild(badge);
-        } else td.textContent = c[1];
-        tr.appendChild(td);
+    if (E.readoutFor !== E.runs) {
+      clear(body);
+      E.runs.forEach(function (run) {
+        var style = E.data.style.optimizers[run.optimizer], tr = document.createElement("tr");
+        tr.setAttribute("data-opt", run.optimizer); tr.setAttribute("data-start", run.startIndex);
+        var th = document.createElement("th"), sw = document.createElement("span");
+        th.scope = "row"; sw.className = "swatch"; sw.style.background = style.color;
+        th.appendChild(sw); th.appendChild(document.createTextNode(style.label));
+        tr.appendChild(th);
+        COLUMNS.forEach(function (c) {
+          var td = document.createElement("td");
+          td.setAttribute("data-col", c[0]);
+          if (c[1]) td.className = c[1];
+          if (c[0] === "status") td.appendChild(document.createElement("span"));
+          tr.appendChild(td);
+        });
+        var r = run.result, cells = tr.childNodes;
+        cells[1].textContent = numbers.formatPoint(run.job.start);
+        cells[2].textContent = numbers.formatNumber(run.job.lr, 4);
+        cells[4].textContent = String(r.steps);
+        cells[5].textContent = numbers.formatNumber(r.losses[r.losses.length - 1]);
+        body.appendChild(tr);
       });
-      body.appendChild(tr);
+      E.readoutFor = E.runs;
+    }
+    var rows = body.childNodes;
+    E.runs.forEach(function (run, i) {
+      var r = run.result, k = Math.min(E.state.step, r.steps), d = r.dim, cells = rows[i].childNodes;
+      var done = E.state.step >= r.steps, badge = cells[3].firstChild;
+      badge.className = "status status-" + (done ? r.status : "running");
+      badge.textContent = done ? STATUS[r.status] : "running";
+      badge.setAttribute("data-status", r.status);
+      cells[6].textContent = numbers.formatNumber(r.losses[k]);
+      cells[7].textContent = numbers.formatPoint(Array.prototype.slice.call(r.points, k * d, k * d + d));
     });
   }
 
   return {
-    layout: layout, contours: contours, axes: axes, curve: curve, markers: markers, project: project,
+    measure: measure, layout: layout, contours: contours, axes: axes, curve: curve, markers: markers, project: project,
     paths: paths, starts: starts, lossChart: lossChart, lossProgress: lossProgress, readout: readout,
     STATUS: STATUS, isDark: isDark
   };

@@ -34,7 +34,7 @@ var gdvizExplorer = (function (core, hyper, run, formula, py, states, controls, 
       if (next && states.toHash(next) !== states.toHash(E.state)) { E.state = next; apply(E, { landscape: true, controls: true, quiet: true }); }
     };
     if (options.hash) window.addEventListener("hashchange", onHash);
-    var onResize = function () { clearTimeout(E.resizeTimer); E.resizeTimer = setTimeout(function () { E.contourKey = null; redrawAll(E); }, 120); };
+    var onResize = function () { clearTimeout(E.resizeTimer); E.resizeTimer = setTimeout(function () { E.contourKey = null; E.widths = null; redrawAll(E); }, 120); };
     window.addEventListener("resize", onResize);
     var scheme = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
     var onScheme = function () { E.contourKey = null; redrawAll(E); };
@@ -226,7 +226,7 @@ var gdvizExplorer = (function (core, hyper, run, formula, py, states, controls, 
   /* Re-read the whole view: landscape, controls, runs, pictures, hash. */
   function apply(E, what) {
     what = what || {};
-    if (what.landscape) loadLandscape(E);
+    if (what.landscape) { loadLandscape(E); E.widths = null; }
     if (what.controls) syncControls(E);
     recompute(E);
     redrawAll(E);
