@@ -324,6 +324,24 @@ def test_every_chapter_shows_its_figures_video_and_table(built: dict[str, object
     assert html.count('class="table-figure"') >= sum(1 for c in CHAPTERS if c.experiments) + 2
 
 
+def test_multi_panel_figures_come_in_a_narrow_arrangement_for_phones(
+    built: dict[str, object],
+) -> None:
+    from gdviz.figures import FIGURES
+
+    html = str(built["html"])
+    root = Path(str(built["result"].page)).parent  # type: ignore[attr-defined]
+    shown = {figure for chapter in CHAPTERS for figure in chapter.figures}
+    narrow = [name for name in shown if FIGURES[name].narrow]
+    assert {"optimizer-paths", "loss-curves", "schedules", "pitfalls"} <= set(narrow)
+    for name in narrow:
+        source = f'<source media="(max-width: 640px)" srcset="assets/figures-narrow/{name}.png"'
+        assert source in html, name
+        assert (root / "assets" / "figures-narrow" / f"{name}.png").is_file()
+    for name in shown - set(narrow):
+        assert f"figures-narrow/{name}.png" not in html
+
+
 def test_tables_show_the_cores_values(built: dict[str, object]) -> None:
     html = str(built["html"])
     result = builtin_experiments()["race-rosenbrock"].run()

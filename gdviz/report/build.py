@@ -306,11 +306,32 @@ def _render_figures(
         progress=lambda name, seconds: say(f"  figure {name} ({seconds:.1f} s)"),
     )
     catalogue = available_figures(user or None)
+    narrow_names = [name for name in dict.fromkeys(names) if catalogue[name].narrow]
+    narrow_paths = (
+        render_figures(
+            names=narrow_names,
+            output_dir=assets.scratch("figures-narrow"),
+            formats=("png",),
+            theme="light",
+            dpi=150,
+            experiments=user or None,
+            progress=lambda name, seconds: say(f"  figure {name}, narrow ({seconds:.1f} s)"),
+            layout="narrow",
+        )
+        if narrow_names
+        else []
+    )
+    narrow = {path.stem: path for path in map(Path, narrow_paths)}
     views: dict[str, FigureView] = {}
     for path in map(Path, paths):
         spec = catalogue[path.stem]
+        phone = narrow.get(path.stem)
         views[path.stem] = FigureView(
-            path.stem, spec.title, spec.caption, _image(assets, path, "figures", spec.title)
+            path.stem,
+            spec.title,
+            spec.caption,
+            _image(assets, path, "figures", spec.title),
+            _image(assets, phone, "figures-narrow", spec.title) if phone else None,
         )
     return views
 
