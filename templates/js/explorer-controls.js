@@ -102,8 +102,11 @@ var gdvizControls = (function (draw) {
     ui.stage = el("div", { "class": "gx-stage" }, figure);
     ui.canvas = el("canvas", { "class": "gx-contours", "aria-hidden": "true" }, ui.stage);
     ui.map = draw.svg("svg", { "class": "gx-map", role: "img", "aria-label": "Map of the landscape with the optimizers' paths" }, ui.stage);
+    var clipId = id("clip"), clip = draw.svg("clipPath", { id: clipId }, draw.svg("defs", {}, ui.map));
+    ui.clip = draw.svg("rect", {}, clip);
     ["axes", "minima", "ghosts", "paths", "heads", "starts"].forEach(function (name) {
-      ui[name] = draw.svg("g", { "class": "gx-" + name }, ui.map);
+      var clipped = name === "ghosts" || name === "paths" || name === "heads";
+      ui[name] = draw.svg("g", { "class": "gx-" + name, "clip-path": clipped ? "url(#" + clipId + ")" : null }, ui.map);
     });
     ui.caption = el("p", { "class": "gx-caption" }, figure);
 

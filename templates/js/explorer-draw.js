@@ -136,7 +136,7 @@ var gdvizDraw = (function (numbers) {
       svg("text", { "class": "gx-tick-label", x: box.left - 8, y: y + 4, "text-anchor": "end" }, group).textContent = labels && labels.y ? labels.y(v) : numbers.formatNumber(v, 3);
     });
     if (labels && labels.xName) svg("text", { "class": "gx-axis-name", x: box.right, y: box.bottom + 32, "text-anchor": "end" }, group).textContent = labels.xName;
-    if (labels && labels.yName) svg("text", { "class": "gx-axis-name", x: box.left - 36, y: box.top + 4, "text-anchor": "start" }, group).textContent = labels.yName;
+    if (labels && labels.yName) svg("text", { "class": "gx-axis-name", x: box.left - 8, y: box.top - 9, "text-anchor": "end" }, group).textContent = labels.yName;
   }
 
   /* A power of ten as the page writes it: 1, 10, 10², 10⁻³. */

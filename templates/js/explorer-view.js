@@ -6,7 +6,7 @@ var gdvizView = (function (draw, numbers) {
   "use strict";
   var svg = draw.svg, clear = draw.clear;
   var STATUS = { converged: "converged", diverged: "diverged", max_steps: "step budget used" };
-  var MARGIN = { left: 46, right: 10, top: 10, bottom: 34 };
+  var MARGIN = { left: 46, right: 10, top: 22, bottom: 34 };
 
   function isDark() { return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches; }
 
@@ -32,6 +32,9 @@ var gdvizView = (function (draw, numbers) {
     E.sx = new draw.Scale(b[0][0], b[0][1], box.left, box.right);
     if (E.land.dim === 2) E.sy = new draw.Scale(b[1][0], b[1][1], box.bottom, box.top);
     E.box = box;
+    var pad = 6;  // a path may run a little past the window's edge, not across the axes
+    E.ui.clip.setAttribute("x", box.left - pad); E.ui.clip.setAttribute("y", box.top - pad);
+    E.ui.clip.setAttribute("width", box.right - box.left + 2 * pad); E.ui.clip.setAttribute("height", box.bottom - box.top + 2 * pad);
     var canvas = E.ui.canvas;
     canvas.style.left = box.left + "px"; canvas.style.top = box.top + "px";
     canvas.style.width = (box.right - box.left) + "px"; canvas.style.height = (box.bottom - box.top) + "px";
