@@ -1,13 +1,13 @@
 /* descend(): gdviz/descent.py's loop for one run, step for step.
  *
  * For k = 0, 1, …: check ‖g_k‖ < grad_tol (converged, no update from θ_k), update with the
- * schedule's rate η_k, evaluate L(θ_{k+1}) and ∇L(θ_{k+1}); a non-finite loss or gradient norm,
- * or a loss above DIVERGENCE_FACTOR·max(1, |L(θ₀)|), ends the run as diverged at θ_k (the bad
- * point is dropped); |L(θ_{k+1}) − L(θ_k)| < loss_tol is converged at θ_{k+1}; after ``steps``
+ * schedule's rate η_k, evaluate L(θ_{k+1}) and ∇L(θ_{k+1}); a non-finite point, loss or gradient
+ * norm, or a loss above DIVERGENCE_FACTOR·max(1, |L(θ₀)|), ends the run as diverged at θ_k (the
+ * bad point is dropped); a start whose loss or gradient is not finite is an error; |L(θ_{k+1}) − L(θ_k)| < loss_tol is converged at θ_{k+1}; after ``steps``
  * updates the run ends as max_steps. The gradient norm is √(g₁² + g₂² + …), summed in order.
  *
  * A landscape here is {dim, variables, evaluate(point, out)} writing [L, ∂L/∂θ₁, …] into out. */
-var gdvizDescent = (function (optimizers, schedules) {
+var gdvizDescent = (function (optimizers, schedules, py) {
   "use strict";
   var FACTOR = 1e8;
 
@@ -17,6 +17,21 @@ var gdvizDescent = (function (optimizers, schedules) {
     var s = out[1] * out[1];
     for (var i = 2; i <= d; i++) s = s + out[i] * out[i];
     return Math.sqrt(s);
+  }
+
+  /* A start where the loss, the gradient or its norm is not finite is an error, not a run. */
+  function checkStart(out, d, gnorm) {
+    var bad = null;
+    if (!isFinite(out[0])) bad = ["loss", out[0]];
+    else {
+      for (var i = 1; i <= d && !bad; i++) if (!isFinite(out[i])) bad = ["gradient", out[i]];
+      if (!bad && !isFinite(gnorm)) bad = ["gradient norm", gnorm];
+    }
+    if (bad) {
+      var error = new Error("the " + bad[0] + " at the start is not finite (" + py.floatRepr(bad[1]) + ")");
+      error.name = "ValueError";
+      throw error;
+    }
   }
 
   /* Growable per-step records (a run that stops early never allocates its whole budget). */
@@ -55,6 +70,7 @@ var gdvizDescent = (function (optimizers, schedules) {
     var out = new Float64Array(d + 1);
     landscape.evaluate(p, out);
     var loss = out[0], gnorm = norm(out, d);
+    checkStart(out, d, gnorm);
     var limit = options.maxLoss !== undefined && options.maxLoss !== null ? options.maxLoss : FACTOR * Math.max(1.0, Math.abs(loss));
     var records = new Records(d, steps + 1);
     records.push(p, loss, gnorm, rate(0));
@@ -67,7 +83,9 @@ var gdvizDescent = (function (optimizers, schedules) {
       rule.update(g, state, p, k + 1, lr, d);
       landscape.evaluate(p, out);
       loss = out[0]; gnorm = norm(out, d);
-      if (!isFinite(loss) || !isFinite(gnorm) || loss > limit) {
+      var pointFinite = true;
+      for (var j = 0; j < d; j++) if (!isFinite(p[j])) pointFinite = false;
+      if (!pointFinite || !isFinite(loss) || !isFinite(gnorm) || !(loss <= limit)) {
         p.set(previous);
         landscape.evaluate(p, out);
         status = "diverged"; stop = k;
@@ -89,4 +107,4 @@ var gdvizDescent = (function (optimizers, schedules) {
   }
 
   return { descend: descend, configure: configure, factor: function () { return FACTOR; } };
-})(gdvizOptimizers, gdvizSchedules);
+})(gdvizOptimizers, gdvizSchedules, gdvizPy);

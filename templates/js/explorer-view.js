@@ -190,7 +190,8 @@ var gdvizView = (function (draw, numbers) {
       }
       var xs = new draw.Scale(0, maxStep, box.left, box.right);
       draw.ticks(0, maxStep, 5).forEach(function (t) {
-        svg("text", { "class": "gx-tick-label", x: xs.to(t), y: box.bottom + 18, "text-anchor": "middle" }, ui.lossAxes).textContent = String(t);
+        var x = xs.to(t), anchor = x > box.right - 16 ? "end" : x < box.left + 8 ? "start" : "middle";
+        svg("text", { "class": "gx-tick-label", x: x, y: box.bottom + 18, "text-anchor": anchor }, ui.lossAxes).textContent = String(t);
       });
     } else {
       draw.axes(ui.lossAxes, sx, sy, box, null);

@@ -182,9 +182,14 @@ var gdvizExplorer = (function (core, hyper, run, formula, py, states, controls, 
   function recompute(E) {
     var list = jobs(E);
     if (list === null) { E.ui.claim.textContent = "Fix the field marked above; the pictures show the last valid view."; return false; }
+    E.problems = [];
     E.runs = list.map(function (item) {
-      var result;
-      try { result = run.execute(item.job); } catch (e) { if (e.name !== "ValueError") throw e; result = null; E.ui.claim.textContent = e.message; }
+      var result = null;
+      try { result = run.execute(item.job); } catch (e) {
+        if (e.name !== "ValueError") throw e;
+        var note = "start " + (item.startIndex + 1) + ": " + e.message;
+        if (E.problems.indexOf(note) < 0) E.problems.push(note);
+      }
       return { optimizer: item.optimizer, startIndex: item.startIndex, job: item.job, result: result, exact: exactness(item.job) };
     }).filter(function (r) { return r.result !== null; });
     E.maxStep = E.runs.reduce(function (m, r) { return Math.max(m, r.result.steps); }, 0);
@@ -220,7 +225,9 @@ var gdvizExplorer = (function (core, hyper, run, formula, py, states, controls, 
     var parts = [];
     if (bit) parts.push(bit === E.runs.length ? "every number is what gdviz run computes, bit for bit" : bit + " run" + (bit > 1 ? "s are" : " is") + " bit for bit what gdviz run computes");
     if (close) parts.push((close === E.runs.length ? "every run agrees" : close + " run" + (close > 1 ? "s agree" : " agrees")) + " with gdviz run to 10⁻¹² (sin, cos, exp, log or a formula's derivative: the browser's maths library rounds differently)");
-    E.ui.claim.textContent = E.runs.length ? "Computed live in your browser by gdviz's optimizer core: " + parts.join("; ") + "." : "Choose an optimizer to start.";
+    var text = E.runs.length ? "Computed live in your browser by gdviz's optimizer core: " + parts.join("; ") + "." : "Choose an optimizer to start.";
+    if (E.problems && E.problems.length) text = "No run from " + E.problems.join("; ") + ". " + text;
+    E.ui.claim.textContent = text;
   }
 
   /* Re-read the whole view: landscape, controls, runs, pictures, hash. */

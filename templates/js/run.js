@@ -208,8 +208,12 @@ var gdvizRun = (function (py, hyper, descent, formula) {
   }
 
   function run(spec) {
-    var job = prepare(spec);
-    return document(job, execute(job));
+    var job = prepare(spec), result;
+    try { result = execute(job); } catch (e) {
+      if (e.name === "ValueError") throw bad("'--start'", e.message);  // the CLI's hint for a bad start
+      throw e;
+    }
+    return document(job, result);
   }
 
   return {
