@@ -171,8 +171,8 @@ var gdvizControls = (function (draw) {
     ui.copyToml = el("button", { type: "button" }, exportActions, "Copy");
     ui.download = el("a", { "class": "gx-download", download: "explorer.toml", href: "#" }, exportActions, "Download explorer.toml");
 
-    /* ---- below: loss chart and read-out */
-    var loss = el("figure", { "class": "gx-loss" }, root);
+    /* ---- under the map: the loss chart; below everything: the read-out */
+    var loss = el("figure", { "class": "gx-loss" }, figure);
     ui.loss = draw.svg("svg", { "class": "gx-loss-chart", role: "img", "aria-label": "Loss per step" }, loss);
     ["lossAxes", "lossGhosts", "lossLines"].forEach(function (name) { ui[name] = draw.svg("g", { "class": "gx-" + name }, ui.loss); });
     ui.cursor = draw.svg("line", { "class": "gx-cursor" }, ui.loss);

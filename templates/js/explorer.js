@@ -181,7 +181,8 @@ var gdvizExplorer = (function (core, hyper, run, formula, py, states, controls, 
   /* ------------------------------------------------------------ recompute and redraw */
   function recompute(E) {
     var list = jobs(E);
-    if (list === null) { E.ui.claim.textContent = "Fix the field marked above; the pictures show the last valid view."; return false; }
+    E.invalid = list === null;
+    if (E.invalid) return false;
     E.problems = [];
     E.runs = list.map(function (item) {
       var result = null;
@@ -221,6 +222,10 @@ var gdvizExplorer = (function (core, hyper, run, formula, py, states, controls, 
   }
 
   function claim(E) {
+    if (E.invalid) {
+      E.ui.claim.textContent = "A field above needs fixing (its message says why); the pictures and the table show the last valid view.";
+      return;
+    }
     var bit = E.runs.filter(function (r) { return r.exact === "bit"; }).length, close = E.runs.length - bit;
     var parts = [];
     if (bit) parts.push(bit === E.runs.length ? "every number is what gdviz run computes, bit for bit" : bit + " run" + (bit > 1 ? "s are" : " is") + " bit for bit what gdviz run computes");
@@ -349,7 +354,8 @@ var gdvizExplorer = (function (core, hyper, run, formula, py, states, controls, 
   }
 
   function exportText(E) {
-    var list = jobs(E) || [];
+    var list = jobs(E);
+    if (list === null) return "# A field of this view needs fixing (its message says why); then export it.\n";
     var byOptimizer = [];
     list.forEach(function (item) { if (item.startIndex === 0) byOptimizer.push(item); });
     var s = E.state, title = E.entry ? E.entry.title : E.land.pretty;
