@@ -380,10 +380,16 @@ def test_hyperparameters_are_checked_with_the_clis_messages(laptop: Visit) -> No
         with pytest.raises(ValueError) as error:
             make_optimizer("adam", **{key: parse_hyperparameter("adam", key, text)})
         assert message == str(error.value)
+        assert "needs fixing" in (page.text_content(".gx-claim") or "")
+    page.locator('.gx-opt[data-opt="adam"] input[data-param="weight_decay"]').fill("0")
+    page.dispatch_event('.gx-opt[data-opt="adam"] input[data-param="weight_decay"]', "change")
+    page.locator('.gx-opt[data-opt="adam"] input[data-param="eps"]').fill("1e-8")
+    page.dispatch_event('.gx-opt[data-opt="adam"] input[data-param="eps"]', "change")
     field = page.locator('.gx-opt[data-opt="adam"] input[data-param="betas"]')
     field.fill("0.8, 0.99")
     field.dispatch_event("change")
     assert laptop.state()["runs"][-1]["params"]["betas"] == "0.8, 0.99"
+    assert "bit for bit" in (page.text_content(".gx-claim") or "")
     adam = next(r for r in laptop.runs() if r["optimizer"] == "adam")
     assert adam["exact"] == "bit"
     page.select_option(".gx-schedule select", "cosine")
