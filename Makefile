@@ -10,7 +10,7 @@ DEB_PACKAGES := libcairo2-dev libpango1.0-dev pkg-config chromium fonts-dejavu-c
 QUALITY ?= high
 BUILD := build
 
-.PHONY: help setup system-packages test lint format generate figures videos report bench reference clean
+.PHONY: help setup system-packages test lint format generate figures videos report docs bench reference clean
 
 help: ## show this list of targets
 	@echo "gdviz — make gradient descent visible"
@@ -37,22 +37,22 @@ $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory system-packages
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[video,test,dev]'
+	$(BIN)/python -m pip install --quiet -e '.[video,notebook,docs,test,dev]'
 	@touch $@
 
-setup: $(STAMP) ## create .venv and install gdviz with every extra (and the Debian packages)
+setup: $(STAMP) ## create .venv and install gdviz with every extra (then: source .venv/bin/activate)
 
 test: $(STAMP) ## run the whole test suite
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## ruff (lint + format check) and mypy
-	$(BIN)/ruff check gdviz tests benchmarks scenes
-	$(BIN)/ruff format --check gdviz tests benchmarks scenes
+	$(BIN)/ruff check gdviz tests benchmarks scenes docs
+	$(BIN)/ruff format --check gdviz tests benchmarks scenes docs
 	$(BIN)/mypy
 
 format: $(STAMP) ## format the code with ruff
-	$(BIN)/ruff format gdviz tests benchmarks scenes
-	$(BIN)/ruff check --fix gdviz tests benchmarks scenes
+	$(BIN)/ruff format gdviz tests benchmarks scenes docs
+	$(BIN)/ruff check --fix gdviz tests benchmarks scenes docs
 
 generate: $(STAMP) ## regenerate the landscapes' numpy and JavaScript kernels from the catalogue
 	$(BIN)/python -m gdviz.landscapes.generate
@@ -70,6 +70,10 @@ $(VIDEO_TARGETS): video-%: $(STAMP)
 report: $(STAMP) ## build figures, videos and the HTML report into build/report
 	$(BIN)/gdviz report --output $(BUILD)/report
 
+docs: $(STAMP) ## build the documentation site into build/docs (offline; warnings are errors)
+	$(BIN)/sphinx-build -W --keep-going -q -b html docs $(BUILD)/docs
+	@echo "open $(BUILD)/docs/index.html"
+
 TORCH_STAMP := $(VENV)/.torch
 $(TORCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet 'torch==2.13.0' || $(BIN)/python -m pip install --quiet -e '.[reference]'
@@ -85,4 +89,4 @@ reference: $(TORCH_STAMP) ## re-record the torch.optim reference values used by 
 	$(BIN)/python tests/reference/record_network.py
 
 clean: ## remove build output (keeps .venv)
-	rm -rf $(BUILD) media .pytest_cache
+	rm -rf $(BUILD) media .pytest_cache docs/_generated

@@ -97,6 +97,16 @@ class TrajectoryBatch:
             spec=spec,
         )
 
+    def __repr__(self) -> str:
+        from gdviz.notebook.display import batch_repr
+
+        return batch_repr(self)
+
+    def _repr_html_(self) -> str:
+        from gdviz.notebook.display import batch_html
+
+        return batch_html(self)
+
 
 def descend(
     landscape: Landscape,

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -152,6 +152,20 @@ class Experiment:
                 trajectories[r, s] = batch[s]  # type: ignore[index]
         return ExperimentResult(self, trajectories)
 
+    def fingerprint(self) -> str:
+        """Every field's ``repr`` in order: equal exactly for equal experiments (a cache key)."""
+        return repr(tuple((f.name, getattr(self, f.name)) for f in fields(self)))
+
+    def __repr__(self) -> str:
+        from gdviz.notebook.display import experiment_repr
+
+        return experiment_repr(self)
+
+    def _repr_html_(self) -> str:
+        from gdviz.notebook.display import experiment_html
+
+        return experiment_html(self)
+
 
 @dataclass(frozen=True)
 class ExperimentResult:
@@ -171,6 +185,16 @@ class ExperimentResult:
     def by_run(self, start: int = 0) -> list[tuple[RunConfig, Trajectory]]:
         """One trajectory per run, all from start ``start``."""
         return [(run, self.trajectories[r, start]) for r, run in enumerate(self.experiment.runs)]
+
+    def __repr__(self) -> str:
+        from gdviz.notebook.display import result_repr
+
+        return result_repr(self)
+
+    def _repr_html_(self) -> str:
+        from gdviz.notebook.display import result_html
+
+        return result_html(self)
 
 
 # --------------------------------------------------------------------------------------------

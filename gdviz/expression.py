@@ -59,7 +59,8 @@ MAX_LENGTH = 300
 MAX_NODES = 200
 #: Deepest nesting of sub-expressions (a flat chain like ``a + b - c + d`` counts once).
 MAX_DEPTH = 16
-#: Largest |constant exponent|, also the largest combined power of nested powers of a variable.
+#: Largest absolute value of a constant exponent, also the largest combined power of nested
+#: powers of a variable.
 MAX_EXPONENT = 64
 #: Highest tower of variable exponents: ``x**x**x`` is allowed, ``x**x**x**x`` is not.
 MAX_TOWER = 2

@@ -186,6 +186,24 @@ class Trajectory:
         atomic_write(path, self.encode(fmt or path.suffix.lstrip(".").lower()))
         return path
 
+    # ------------------------------------------------------------------------------ notebooks
+
+    def plot(self, ax: Any = None, **options: Any) -> list[Any]:
+        """Draw this run on ``ax`` (a new figure if None); see :func:`gdviz.plot`."""
+        from gdviz.notebook.plotting import plot
+
+        return plot(self, ax, **options)
+
+    def __repr__(self) -> str:
+        from gdviz.notebook.display import trajectory_repr
+
+        return trajectory_repr(self)
+
+    def _repr_html_(self) -> str:
+        from gdviz.notebook.display import trajectory_html
+
+        return trajectory_html(self)
+
 
 def _format_number(value: float | int) -> str:
     if isinstance(value, int):

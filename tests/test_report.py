@@ -501,3 +501,37 @@ def test_schedules_are_described_in_words() -> None:
     assert describe_schedule("exponential:gamma=0.99") == "exponential schedule, gamma 0.99"
     rows = list(result_rows(builtin_experiments()["linear-regression"].run()))
     assert [row.schedule for row in rows] == ["", "", "exponential schedule, gamma 0.99"]
+
+
+# ------------------------------------------------------------------- what the command says
+
+
+def test_no_videos_says_so_on_stderr_and_never_renders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(report_build, "CHAPTERS", CHAPTERS[:2])
+    result = CliRunner().invoke(cli, ["report", "-o", str(tmp_path / "r"), "--no-videos"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""  # progress goes to stderr; the report command prints no data
+    assert "report: building without videos: videos are turned off (--no-videos)" in (
+        result.stderr.splitlines()
+    )
+    assert "rendering the videos" not in result.stderr
+    quiet = CliRunner().invoke(cli, ["report", "-q", "-o", str(tmp_path / "r"), "--no-videos"])
+    assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
+
+
+def test_without_manim_the_command_says_why_on_stderr(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gdviz import video
+
+    monkeypatch.setattr(report_build, "CHAPTERS", CHAPTERS[:2])
+    monkeypatch.setattr(video, "video_available", lambda: False)
+    result = CliRunner().invoke(cli, ["report", "-o", str(tmp_path / "r")])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    (line,) = [line for line in result.stderr.splitlines() if "without videos" in line]
+    assert line == f"report: building without videos: {video.VideoUnavailable()}"
+    assert "pip install 'gdviz[video]'" in line
+    assert "rendering the videos" not in result.stderr

@@ -125,7 +125,7 @@ class FigureSpec:
     @property
     def caption(self) -> str:
         """A one-paragraph caption; its numbers come from the runs (computed once, cached)."""
-        key = (self.name, repr(self.experiment))
+        key = (self.name, self.experiment.fingerprint() if self.experiment else "")
         if key not in _CAPTIONS:
             _CAPTIONS[key] = (
                 self.captioner(self.experiment) if self.experiment is not None else self.captioner()

@@ -51,7 +51,7 @@ def experiment_result(experiment: Experiment | str) -> ExperimentResult:
     """Run an experiment once per process (keyed by its full, deterministic ``repr``)."""
     if isinstance(experiment, str):
         experiment = builtin(experiment)
-    key = repr(experiment)
+    key = experiment.fingerprint()
     if key not in _RESULTS:
         _RESULTS[key] = experiment.run()
     return _RESULTS[key]
@@ -197,7 +197,7 @@ def basin_map(
     tol: float = 1e-2,
     grad_tol: float = 1e-6,
 ) -> BasinMap:
-    """Run plain GD from every point of a ``resolution``² grid over the landscape's bounds.
+    """Run plain GD from every point of a ``resolution`` × ``resolution`` grid over the bounds.
 
     One batched :func:`~gdviz.descent.descend` call with ``keep="final"``.
     """

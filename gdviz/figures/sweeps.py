@@ -93,7 +93,7 @@ def sweep_range(
 
 def compute_lr_sweeps(experiment: Experiment) -> list[Sweep]:
     """For each run of ``experiment``: its config, the swept rates, and the batched result."""
-    key = repr(experiment)
+    key = experiment.fingerprint()
     if key not in _LR_SWEEPS:
         lrs = sweep_range(experiment)
         _LR_SWEEPS[key] = [
@@ -296,7 +296,7 @@ def make_lr_sweep(
 
 def compute_stability(experiment: Experiment) -> StabilitySweep:
     """:func:`~gdviz.figures.data.stability_sweep` for ``experiment``, cached."""
-    key = repr(experiment)
+    key = experiment.fingerprint()
     if key not in _STABILITY:
         _STABILITY[key] = stability_sweep(experiment)
     return _STABILITY[key]

@@ -123,8 +123,13 @@ def build_report(options: ReportOptions, progress: Progress | None = None) -> Bu
             script = page_script()
         with timer("rendering the figures"):
             figures = _render_figures(assets, options.user_experiments, say)
-        with timer("rendering the videos"):
+        skipped = _videos_skipped(options)
+        if skipped:
+            say(f"building without videos: {skipped}")
             videos, note = _render_videos(assets, options, say)
+        else:
+            with timer("rendering the videos"):
+                videos, note = _render_videos(assets, options, say)
         with timer("typesetting the formulas"):
             formulas = {key: compile_formula(src, alt) for key, (src, alt) in FORMULAS.items()}
             sections = _sections(results, figures, videos, formulas, options.user_experiments)
@@ -334,6 +339,17 @@ def _render_figures(
             _image(assets, phone, "figures-narrow", spec.title) if phone else None,
         )
     return views
+
+
+def _videos_skipped(options: ReportOptions) -> str:
+    """Why this build has no videos (``--no-videos``, Manim missing), or ``""``."""
+    from gdviz import video
+
+    if not options.videos:
+        return "videos are turned off (--no-videos)"
+    if not video.video_available():
+        return str(video.VideoUnavailable())
+    return ""
 
 
 def _render_videos(
