@@ -1,8 +1,9 @@
 """``build_report``: experiments → view models → Jinja2 → one HTML page (and its assets).
 
-Stages (each reported through ``progress``): run the experiments, precompute the explorer,
-render the figures, render or reuse the videos, typeset the formulas, write the page. The whole
-output directory is built beside the old one and swapped in at the end
+Stages (each reported through ``progress``): run the experiments, prepare the live explorer,
+render the figures (and the phone arrangement of the multi-panel ones), render or reuse the
+videos, typeset the formulas, write the page. The whole output directory is built beside the
+old one and swapped in at the end
 (:func:`gdviz.atomic.atomic_directory`), so a failed or interrupted build leaves the previous
 report untouched.
 """
