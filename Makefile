@@ -79,7 +79,13 @@ $(TORCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet 'torch==2.13.0' || $(BIN)/python -m pip install --quiet -e '.[reference]'
 	@touch $@
 
-bench: $(TORCH_STAMP) ## core vs torch.optim, render vs encode-only, the live explorer vs one frame (installs torch)
+JAX_STAMP := $(VENV)/.jax
+$(JAX_STAMP): $(STAMP)
+	@$(BIN)/python -m pip install --quiet jax jaxlib optax \
+	  || echo "JAX+optax not installed: bench_core runs without that peer"
+	@touch $@
+
+bench: $(TORCH_STAMP) $(JAX_STAMP) ## descend() vs torch.optim and JAX+optax, render vs encode-only, the live explorer vs one frame
 	$(BIN)/python benchmarks/bench_core.py
 	$(BIN)/python benchmarks/bench_video.py --quality high
 	$(BIN)/python benchmarks/bench_explorer.py

@@ -1,187 +1,298 @@
-"""Benchmark the optimizer core against torch.optim, in the same process.
+"""Benchmark the public ``descend()`` against torch.optim (and JAX+optax), in the same process.
 
-Adam (default betas, lr=1e-3) on a batch of 1,000,000 Rosenbrock starting points (float64, shape
-``(1_000_000, 2)``, seeded) for 200 steps, gradient included:
+Adam (default betas, lr=1e-3) on Rosenbrock starting points (float64, seeded uniform in
+[-2, 2] × [-1, 3]) for 200 steps, at 10³, 10⁴, 10⁵ and 10⁶ starts:
 
-* gdviz: preallocated arrays, the analytic gradient computed with numpy ufuncs into ``out=``
-  buffers (in row blocks, on as many threads as torch uses), then
-  :meth:`gdviz.optimizers.Optimizer.update_inplace`;
-* torch: ``torch.optim.Adam`` on one ``(1_000_000, 2)`` float64 tensor, the same analytic
-  gradient computed with torch ops and assigned to ``.grad``; timed with torch's default
-  ``foreach`` setting and with ``foreach=False`` — the faster is the peer. ``fused=True`` (a
-  single-pass C++ kernel) is timed too and printed for information.
+* ``descend``: :func:`gdviz.descent.descend` on the built-in ``get_landscape("rosenbrock")``
+  (its generated kernel), with its defaults (gradient-norm and divergence checks on every
+  element, loss and gradient norm computed every step), ``keep="final"`` — what users call;
+* ``descend path``: the same with ``keep="path"`` (every step kept) where it fits in memory;
+* ``descend analytic``: ``keep="final"`` on a landscape whose loss and gradient are the
+  hand-written numpy formulas of the torch loop, for information;
+* ``kernel``: the same analytic gradient and :meth:`Optimizer.apply` in the same cache-sized
+  blocks on the same threads, without loss, norms or stopping — what ``descend`` costs beyond;
+* torch: ``torch.optim.Adam`` on one ``(n, 2)`` float64 tensor, the analytic gradient computed
+  with torch ops into ``.grad``, with torch's default (``foreach``) and ``foreach=False`` — the
+  faster of the two is the peer; ``fused=True`` is printed for information;
+* JAX+optax (when importable): ``optax.adam`` in a ``jax.lax.fori_loop`` under ``jax.jit``, x64,
+  compiled before timing — a second peer.
 
-Implementations run interleaved, best of ``REPEATS``. Prints seconds, throughput (point-steps/s),
-the gdviz/torch throughput ratio and the largest difference between the final points (must be
-≤ 1e-12). Exits 2 without torch. Run: ``python benchmarks/bench_core.py`` (``make bench``);
-``--threads N`` runs both libraries on N threads (default: torch's default, the CPU count),
-``--steps``/``--points``/``--repeats`` shrink the run for a quick look.
+Implementations run interleaved, best of ``--repeats``. Prints nanoseconds per point-step and,
+per batch size, descend's throughput relative to each peer (target ≥ 1.3× torch) and its time
+relative to the kernel (target ≤ 2×). Checks that descend's final points equal the kernel's bit
+for bit and torch's within 1e-12. Exits 2 without torch. Run: ``python benchmarks/bench_core.py``
+(``make bench``); ``--sizes 1000,10000`` and ``--steps`` shrink it, ``--threads N`` sets both
+libraries' threads (default: torch's default, the CPU count); on a busy machine,
+``--threads 1 --clock cpu`` compares the single-threaded work of each.
 """
 
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 try:
     import torch
 except ImportError:
-    print("bench_core: torch is not installed (pip install '.[reference]'); nothing to compare")
+    print("bench_core: torch is not installed (make bench installs it); nothing to compare")
     sys.exit(2)
 
-from gdviz.optimizers import get_num_threads, make_optimizer, set_num_threads
+from gdviz.descent import Engine, descend
+from gdviz.landscapes import Functions, Landscape, get_landscape
+from gdviz.optimizers import make_optimizer
 
-N_POINTS = 1_000_000
+SIZES = (10**3, 10**4, 10**5, 10**6)
 STEPS = 200
 REPEATS = 3
 LR = 1e-3
 SEED = 0
 TOLERANCE = 1e-12
-#: rows of the gradient computed per block (keeps the gradient's temporaries in cache)
-GRAD_ROWS = 1 << 14
+#: keep="path" needs (steps + 1) × n × 5 floats: timed up to this many starts
+PATH_MAX = 10**5
+ADAM = make_optimizer("adam")
+#: wall-clock time; ``--clock cpu`` (with ``--threads 1``) times the process's CPU instead, which
+#: other processes on a busy machine disturb far less
+CLOCK = time.perf_counter
 
 
-def starts() -> np.ndarray:
+def starts(n: int) -> np.ndarray:
     rng = np.random.default_rng(SEED)
-    return rng.uniform((-2.0, -1.0), (2.0, 3.0), size=(N_POINTS, 2))
+    return rng.uniform((-2.0, -1.0), (2.0, 3.0), size=(n, 2))
 
 
-Result = tuple[float, float, np.ndarray]
+def _gradient_into(p: np.ndarray, g: np.ndarray, tmp: np.ndarray) -> None:
+    """∇ of (1 - x)² + 100 (y - x²)², the torch loop's formula, into ``g``."""
+    x, y = p[:, 0], p[:, 1]
+    np.multiply(x, x, out=tmp)
+    np.subtract(y, tmp, out=tmp)  # d = y - x²
+    np.multiply(tmp, 200.0, out=g[:, 1])
+    np.multiply(x, -400.0, out=g[:, 0])
+    np.multiply(g[:, 0], tmp, out=g[:, 0])  # -400 x d
+    np.subtract(1.0, x, out=tmp)
+    np.multiply(tmp, -2.0, out=tmp)  # -2 (1 - x)
+    np.add(tmp, g[:, 0], out=g[:, 0])
 
 
-def run_gdviz() -> Result:
-    """200 Adam steps with gdviz; returns (seconds, seconds in the optimizer, final points)."""
-    params = starts()
-    grads = np.empty_like(params)
-    opt = make_optimizer("adam")
-    state = opt.init(params)
-    threads = get_num_threads()
-    share = -(-N_POINTS // threads)
-    ranges = [(lo, min(lo + share, N_POINTS)) for lo in range(0, N_POINTS, share)]
-    scratch = [np.empty(GRAD_ROWS) for _ in ranges]
-
-    def gradient_rows(first: int, last: int, tmp: np.ndarray) -> None:
-        # d/dx = -2 (1 - x) - 400 x (y - x²),  d/dy = 200 (y - x²), block by block
-        for lo in range(first, last, GRAD_ROWS):
-            hi = min(lo + GRAD_ROWS, last)
-            x, y = params[lo:hi, 0], params[lo:hi, 1]
-            gx, gy = grads[lo:hi, 0], grads[lo:hi, 1]
-            d = tmp[: hi - lo]
-            np.multiply(x, x, out=d)
-            np.subtract(y, d, out=d)
-            np.multiply(d, 200.0, out=gy)
-            np.multiply(x, -400.0, out=gx)
-            np.multiply(gx, d, out=gx)
-            np.subtract(1.0, x, out=d)
-            np.multiply(d, -2.0, out=d)
-            np.add(d, gx, out=gx)
-
-    def gradient() -> None:
-        # on as many threads as the optimizer (torch computes its gradient ops on its threads)
-        futures = [
-            pool.submit(gradient_rows, lo, hi, tmp)
-            for (lo, hi), tmp in zip(ranges[1:], scratch[1:], strict=True)
-        ]
-        gradient_rows(*ranges[0], scratch[0])
-        for future in futures:
-            future.result()
-
-    with ThreadPoolExecutor(max(1, threads - 1)) as pool:
-        in_optimizer = 0.0
-        start = time.perf_counter()
-        for step in range(1, STEPS + 1):
-            gradient()
-            mark = time.perf_counter()
-            opt.update_inplace(grads, state, params, step, LR)
-            in_optimizer += time.perf_counter() - mark
-        elapsed = time.perf_counter() - start
-    return elapsed, in_optimizer, params
+def _loss(points: np.ndarray) -> np.ndarray:
+    x, y = points[..., 0], points[..., 1]
+    d = y - x * x
+    np.multiply(d, d, out=d)
+    np.multiply(d, 100.0, out=d)
+    a = 1.0 - x
+    np.multiply(a, a, out=a)
+    return np.add(a, d, out=d)
 
 
-def make_torch_run(**options: object) -> Callable[[], Result]:
-    def run() -> Result:
-        p = torch.tensor(starts(), dtype=torch.float64)
-        p.grad = torch.empty_like(p)
-        opt = torch.optim.Adam([p], lr=LR, **options)
-        x, y = p[:, 0], p[:, 1]
-        gx, gy = p.grad[:, 0], p.grad[:, 1]
-        in_optimizer = 0.0
-        start = time.perf_counter()
-        for _ in range(STEPS):
-            d = y - x * x
-            torch.mul(d, 200.0, out=gy)
-            gx.copy_(-2.0 * (1.0 - x) - 400.0 * x * d)
-            mark = time.perf_counter()
-            opt.step()
-            in_optimizer += time.perf_counter() - mark
-        return time.perf_counter() - start, in_optimizer, p.detach().numpy()
+def _gradient(points: np.ndarray) -> np.ndarray:
+    p = points.reshape(-1, 2)
+    g = np.empty_like(p)
+    _gradient_into(p, g, np.empty(len(p)))
+    return g.reshape(points.shape)
+
+
+ANALYTIC = Landscape(
+    name="rosenbrock",
+    title="Rosenbrock (analytic numpy)",
+    variables=("x", "y"),
+    functions=Functions(
+        loss=_loss,
+        gradient=_gradient,
+        loss_and_gradient=lambda points: (_loss(points), _gradient(points)),
+        hessian=lambda points: np.zeros((*points.shape, 2)),
+    ),
+    bounds=((-2.0, 2.0), (-1.0, 3.0)),
+    minima=((1.0, 1.0),),
+    kind="non-convex",
+)
+
+Result = tuple[float, np.ndarray]
+Runner = Callable[[int], Result]
+
+
+def run_descend(landscape: Landscape, keep: str, engine: Engine) -> Runner:
+    def run(n: int) -> Result:
+        s = starts(n)
+        mark = CLOCK()
+        batch = descend(landscape, ADAM, s, lr=LR, steps=STEPS, keep=keep, engine=engine)  # type: ignore[arg-type]
+        seconds = CLOCK() - mark
+        return seconds, batch.final_points  # type: ignore[union-attr]
 
     return run
 
 
+def run_kernel(engine: Engine) -> Runner:
+    """The analytic gradient and Optimizer.apply, block by block on the engine's threads."""
+
+    def run(n: int) -> Result:
+        params = starts(n)
+        rows = engine.block_rows
+
+        def block(b: int, cancelled: object) -> None:
+            p = params[b * rows : (b + 1) * rows]
+            g, tmp = np.empty_like(p), np.empty(len(p))
+            state, scratch = ADAM.init(p), ADAM.scratch(p)
+            with np.errstate(all="ignore"):
+                for step in range(1, STEPS + 1):
+                    _gradient_into(p, g, tmp)
+                    ADAM.apply(g, state, p, step, LR, scratch)
+
+        mark = CLOCK()
+        engine.run(block, -(-n // rows))
+        return CLOCK() - mark, params
+
+    return run
+
+
+def run_torch(**options: object) -> Runner:
+    def run(n: int) -> Result:
+        p = torch.tensor(starts(n), dtype=torch.float64)
+        p.grad = torch.empty_like(p)
+        opt = torch.optim.Adam([p], lr=LR, **options)
+        x, y = p[:, 0], p[:, 1]
+        gx, gy = p.grad[:, 0], p.grad[:, 1]
+        mark = CLOCK()
+        for _ in range(STEPS):
+            d = y - x * x
+            torch.mul(d, 200.0, out=gy)
+            gx.copy_(-2.0 * (1.0 - x) - 400.0 * x * d)
+            opt.step()
+        return CLOCK() - mark, p.detach().numpy()
+
+    return run
+
+
+def jax_runner() -> Runner | None:
+    """optax.adam under jit, or None when JAX or optax is not importable."""
+    try:
+        import jax
+        import jax.numpy as jnp
+        import optax
+    except ImportError:
+        return None
+    jax.config.update("jax_enable_x64", True)
+    optimizer = optax.adam(LR)
+
+    def gradient(p: jax.Array) -> jax.Array:
+        x, y = p[:, 0], p[:, 1]
+        d = y - x * x
+        return jnp.stack([-2.0 * (1.0 - x) - 400.0 * x * d, 200.0 * d], axis=1)
+
+    @jax.jit
+    def descend_jax(p: jax.Array) -> jax.Array:
+        def body(_: int, carry: tuple) -> tuple:
+            params, state = carry
+            updates, state = optimizer.update(gradient(params), state)
+            return optax.apply_updates(params, updates), state
+
+        return jax.lax.fori_loop(0, STEPS, body, (p, optimizer.init(p)))[0]
+
+    compiled: set[int] = set()
+
+    def run(n: int) -> Result:
+        p = jnp.asarray(starts(n))
+        if n not in compiled:  # compile (and warm up) outside the timing
+            descend_jax(p).block_until_ready()
+            compiled.add(n)
+        mark = CLOCK()
+        out = descend_jax(p).block_until_ready()
+        return CLOCK() - mark, np.asarray(out)
+
+    return run
+
+
+def measure(n: int, runs: dict[str, Runner], repeats: int) -> dict[str, Result]:
+    best: dict[str, Result] = {}
+    for _ in range(repeats):
+        for name, run in runs.items():
+            seconds, final = run(n)
+            if name not in best or seconds < best[name][0]:
+                best[name] = (seconds, final)
+    return best
+
+
+def _check(n: int, best: dict[str, Result]) -> bool:
+    """descend on the hand-written landscape equals the kernel (same formulas) bit for bit;
+    descend on the built-in equals torch to 1e-12 (its kernel orders the operations its way)."""
+    ours = best["descend"][1]
+    same = np.array_equal(best["descend analytic"][1], best["kernel"][1])
+    torch_diff = max(
+        float(np.max(np.abs(ours - best[p][1]))) for p in ("torch foreach", "torch single")
+    )
+    if not same or not torch_diff <= TOLERANCE:
+        print(f"  FAILED at n={n}: equal to kernel {same}, max |descend - torch| {torch_diff:.3e}")
+        return False
+    return True
+
+
 def main() -> None:
-    global N_POINTS, STEPS, REPEATS
+    global STEPS, CLOCK
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--threads", type=int, default=None, help="threads for both libraries")
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
     parser.add_argument("--steps", type=int, default=STEPS)
-    parser.add_argument("--points", type=int, default=N_POINTS)
     parser.add_argument("--repeats", type=int, default=REPEATS)
+    parser.add_argument("--threads", type=int, default=None, help="threads for both libraries")
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall")
     args = parser.parse_args()
-    N_POINTS, STEPS, REPEATS = args.points, args.steps, args.repeats
+    STEPS = args.steps
+    if args.clock == "cpu":
+        CLOCK = time.process_time
     if args.threads is not None:
         torch.set_num_threads(args.threads)
-        set_num_threads(args.threads)
-    else:
-        set_num_threads(torch.get_num_threads())
-    runs: dict[str, Callable[[], Result]] = {
-        "gdviz update_inplace": run_gdviz,
-        "torch Adam (default foreach)": make_torch_run(),
-        "torch Adam foreach=False": make_torch_run(foreach=False),
-        "torch Adam fused=True": make_torch_run(fused=True),
+    engine = Engine(threads=torch.get_num_threads())
+    runs: dict[str, Runner] = {
+        "descend": run_descend(get_landscape("rosenbrock"), "final", engine),
+        "descend path": run_descend(get_landscape("rosenbrock"), "path", engine),
+        "descend analytic": run_descend(ANALYTIC, "final", engine),
+        "kernel": run_kernel(engine),
+        "torch foreach": run_torch(),
+        "torch single": run_torch(foreach=False),
+        "torch fused": run_torch(fused=True),
     }
-    best = dict.fromkeys(runs, math.inf)
-    best_opt = dict.fromkeys(runs, math.inf)
-    finals: dict[str, np.ndarray] = {}
-    for _ in range(REPEATS):
-        for name, run in runs.items():
-            seconds, in_optimizer, final = run()
-            best[name] = min(best[name], seconds)
-            best_opt[name] = min(best_opt[name], in_optimizer)
-            finals[name] = final
-    work = N_POINTS * STEPS
+    jax_run = jax_runner()
+    if jax_run is not None:
+        runs["jax+optax jit"] = jax_run
+    names = list(runs)
     print(
-        f"Adam on {N_POINTS:,} Rosenbrock points x {STEPS} steps (float64), best of {REPEATS}; "
-        f"gdviz threads={get_num_threads()}, torch threads={torch.get_num_threads()}, "
-        f"torch {torch.__version__}, numpy {np.__version__}"
+        f"Adam on Rosenbrock, {STEPS} steps, float64, best of {args.repeats} ({args.clock} time); "
+        f"gdviz threads={engine.threads} (blocks of {engine.block_rows}), "
+        f"torch {torch.__version__} threads={torch.get_num_threads()}, numpy {np.__version__}"
+        + ("" if jax_run is not None else "; JAX+optax not installed")
     )
-    print(f"  {'':30s} {'gradient + step':>30s}   {'optimizer step only':>28s}")
-    for name, seconds in best.items():
-        step_only = best_opt[name]
-        print(
-            f"  {name:30s} {seconds:8.3f} s {work / seconds / 1e6:7.1f} M point-steps/s"
-            f"   {step_only:7.3f} s {work / step_only / 1e6:7.1f} M point-steps/s"
+    print("ns per point-step:")
+    print(f"  {'starts':>9}" + "".join(f"{name:>17}" for name in names))
+    ok = True
+    summary = []
+    for n in (int(v) for v in args.sizes.split(",")):
+        active = {k: v for k, v in runs.items() if k != "descend path" or n <= PATH_MAX}
+        best = measure(n, active, args.repeats)
+        work = n * STEPS
+        cells = [f"{best[k][0] / work * 1e9:17.2f}" if k in best else f"{'—':>17}" for k in names]
+        print(f"  {n:>9,}" + "".join(cells), flush=True)
+        ok &= _check(n, best)
+        summary.append((n, best))
+    print("descend, ratios (throughput vs a peer: > 1 is faster; time vs the kernel):")
+    for n, best in summary:
+        seconds = best["descend"][0]
+        peer = min(("torch foreach", "torch single"), key=lambda k: best[k][0])
+        parts = [
+            f"vs torch {best[peer][0] / seconds:5.2f}x ({peer.split()[1]}; target >= 1.3)",
+            f"vs fused {best['torch fused'][0] / seconds:5.2f}x",
+            f"{seconds / best['kernel'][0]:4.2f}x the kernel (target <= 2)",
+        ]
+        if "jax+optax jit" in best:
+            parts.insert(2, f"vs JAX {best['jax+optax jit'][0] / seconds:5.2f}x")
+        if "descend path" in best:
+            parts.append(f"path mode {best[peer][0] / best['descend path'][0]:.2f}x torch")
+        parts.append(
+            f"hand-written landscape {best[peer][0] / best['descend analytic'][0]:.2f}x torch"
         )
-    gd = "gdviz update_inplace"
-    peers = ["torch Adam (default foreach)", "torch Adam foreach=False"]
-    peer = min(peers, key=lambda name: best[name])
-    ratio = best[peer] / best[gd]
-    ratio_opt = min(best_opt[p] for p in peers) / best_opt[gd]
-    fused = best["torch Adam fused=True"] / best[gd]
-    print(f"  ratio gdviz/torch throughput: {ratio:.2f}x (peer: {peer}; target >= 1.3x)")
-    print(f"  optimizer step only: {ratio_opt:.2f}x")
-    print(f"  for information, against torch fused=True: {fused:.2f}x")
-    diff = max(float(np.max(np.abs(finals[gd] - finals[p]))) for p in peers)
-    print(f"  max |gdviz - torch| over the final points: {diff:.3e} (tolerance {TOLERANCE:g})")
-    fused_diff = float(np.max(np.abs(finals[gd] - finals["torch Adam fused=True"])))
-    print(f"  (against fused=True: {fused_diff:.3e})")
-    if not diff <= TOLERANCE:
-        print("  FAILED: final points disagree")
+        print(f"  {n:>9,}: " + ", ".join(parts))
+    engine.close()
+    if not ok:
         sys.exit(1)
 
 

@@ -11,19 +11,35 @@ A run stops when
   no update is made from :math:`\\theta_k` (seed 002's check-before-update order);
 * ``loss_tol > 0`` and :math:`|L(\\theta_{k+1}) - L(\\theta_k)| < \\text{loss\\_tol}` —
   ``converged`` at :math:`\\theta_{k+1}`;
-* a value is non-finite or the loss runs away (:math:`L > \\text{max\\_loss}`) — ``diverged``;
-  the offending point is dropped, so the kept path holds only finite numbers;
+* the update would produce a non-finite point, loss or gradient (norm), or a runaway loss
+  (:math:`L > \\text{max\\_loss}`) — ``diverged``; that update is dropped, so the run ends at its
+  last finite point and every kept value is finite;
 * ``steps`` updates were made — ``max_steps``.
+
+The defaults are the CLI's: :data:`DEFAULT_STEPS`, :data:`DEFAULT_GRAD_TOL`,
+:data:`DEFAULT_LOSS_TOL`. A start whose loss or gradient is not finite is an error
+(``ValueError``), not a run.
 
 Everything is batched: ``start`` of shape ``(*S, d)`` and ``lr`` of shape ``L`` (any shape
 broadcastable with ``S``) run as one batch of shape ``broadcast(S, L)``; each element stops on
 its own and is frozen from then on. Each element equals its own single run bit for bit.
+
+How it runs: the batch is cut into blocks of :attr:`Engine.block_rows` elements, and each block
+makes all its steps — landscape, update, bookkeeping — while its arrays stay in the core's
+cache, with no allocation in the loop beyond the landscape's own. Blocks are independent, so an
+:class:`Engine` runs them on its threads; the result is the same bits on any number of threads.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Literal
+import math
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field, replace
+from functools import cache
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -34,27 +50,173 @@ if TYPE_CHECKING:
     from gdviz.optimizers import Optimizer
     from gdviz.schedules import Schedule
 
-__all__ = ["DIVERGENCE_FACTOR", "TrajectoryBatch", "descend"]
+__all__ = [
+    "DEFAULT_GRAD_TOL",
+    "DEFAULT_LOSS_TOL",
+    "DEFAULT_STEPS",
+    "DIVERGENCE_FACTOR",
+    "Engine",
+    "TrajectoryBatch",
+    "default_engine",
+    "descend",
+]
 
+#: Maximum number of updates of a run (the CLI's ``--steps``).
+DEFAULT_STEPS = 100
+#: Stop when the gradient norm falls below this (the CLI's ``--tol``); 0 disables.
+DEFAULT_GRAD_TOL = 1e-6
+#: Stop when the loss changes by less than this in one step (the CLI's ``--loss-tol``); 0 disables.
+DEFAULT_LOSS_TOL = 0.0
 #: A run has diverged once its loss exceeds this factor times ``max(1, |L(θ₀)|)``.
 DIVERGENCE_FACTOR = 1e8
 
 _CONVERGED, _DIVERGED, _MAX_STEPS = 0, 1, 2
 _STATUS_NAMES = np.array(["converged", "diverged", "max_steps"])
+_STATUS_NAMES.setflags(write=False)
+
+
+# --------------------------------------------------------------------------------------------
+# The engine: threads and block size
+# --------------------------------------------------------------------------------------------
+
+
+def _threads_from_environment() -> int:
+    text = os.environ.get("GDVIZ_NUM_THREADS", "").strip()
+    if text.isdigit() and int(text) >= 1:
+        return int(text)
+    return os.cpu_count() or 1
+
+
+class _Pool:
+    """The worker threads of one engine, started on first use (and again in a forked child)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._executor: ThreadPoolExecutor | None = None
+        self._pid = 0
+
+    def get(self, threads: int) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._executor is None or self._pid != os.getpid():
+                self._executor = ThreadPoolExecutor(threads, thread_name_prefix="gdviz")
+                self._pid = os.getpid()
+            return self._executor
+
+    def close(self) -> None:
+        with self._lock:
+            if self._executor is not None and self._pid == os.getpid():
+                self._executor.shutdown(wait=True)
+            self._executor = None
+
+
+#: Fewest rows a block is cut down to so that every thread gets a share of a small batch.
+MIN_SHARE = 2048
+
+
+@dataclass(frozen=True, eq=False)
+class Engine:
+    """Where :func:`descend` runs: how many threads, how many batch elements per block.
+
+    An engine is immutable; for other settings make another one and pass it as
+    ``descend(..., engine=Engine(threads=1))``. Its worker threads start on the first batch that
+    needs them and stop with :meth:`close` (or at the end of a ``with`` block). Results never
+    depend on the engine: every element is computed by the same operations.
+
+    Parameters
+    ----------
+    threads : int
+        Worker threads (≥ 1); default ``$GDVIZ_NUM_THREADS`` or the CPU count.
+    block_rows : int
+        Batch elements per block (≥ 1): small enough for a block's arrays to stay in cache,
+        large enough to amortise numpy's per-call cost.
+    """
+
+    threads: int = field(default_factory=_threads_from_environment)
+    block_rows: int = 8192
+    _pool: _Pool = field(default_factory=_Pool, repr=False)
+
+    def __post_init__(self) -> None:
+        for name in ("threads", "block_rows"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+                raise ValueError(f"invalid {name}: {value!r} (must be an integer ≥ 1)")
+
+    def rows_per_block(self, size: int) -> int:
+        """Rows per block for a batch of ``size`` elements.
+
+        At most :attr:`block_rows`, and an even share of the threads' work when the batch has
+        fewer blocks than threads (but never below :data:`MIN_SHARE` rows: below that, threads
+        cost more than they give).
+        """
+        share = -(-size // self.threads)
+        return max(1, min(self.block_rows, max(share, MIN_SHARE), size))
+
+    def run(self, task: Callable[[int, threading.Event], None], count: int) -> None:
+        """Call ``task(i, cancelled)`` for each ``i`` in ``range(count)``, on the threads.
+
+        Returns when every call has returned. If one raises (or the caller is interrupted),
+        ``cancelled`` is set — a long task should check it and return — calls not yet started
+        are dropped, and the exception of the first failed call is raised.
+        """
+        cancelled = threading.Event()
+        if self.threads == 1 or count <= 1:
+            for i in range(count):
+                task(i, cancelled)
+            return
+        pool = self._pool.get(self.threads)
+        futures: list[Future[None]] = [pool.submit(task, i, cancelled) for i in range(count)]
+        try:
+            wait(futures, return_when=FIRST_EXCEPTION)
+        finally:
+            cancelled.set()
+            for future in futures:
+                future.cancel()
+            wait(futures)  # never return while a worker still writes
+        for future in futures:
+            if not future.cancelled() and future.exception() is not None:
+                raise future.exception()  # type: ignore[misc]
+
+    def close(self) -> None:
+        """Stop the worker threads (a later :meth:`run` starts them again)."""
+        self._pool.close()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+@cache
+def default_engine() -> Engine:
+    """The engine :func:`descend` uses when given none, made on first use: ``Engine()``."""
+    return Engine()
+
+
+# --------------------------------------------------------------------------------------------
+# Results
+# --------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, eq=False)
 class TrajectoryBatch:
-    """The result of a batched :func:`descend`.
+    """The result of a batched :func:`descend`, or of any run with ``keep="final"``.
 
     Attributes
     ----------
     status : ndarray of str, shape ``batch``
-    stop_step : ndarray of int, shape ``batch`` — updates made by each element
-    final_points : ndarray, shape ``(*batch, d)``; final_losses : ndarray, shape ``batch``
+        ``"converged"``, ``"diverged"`` or ``"max_steps"`` per element.
+    stop_step : ndarray of int, shape ``batch``
+        Updates made by each element.
+    final_points : ndarray, shape ``(*batch, d)``
+    final_losses : ndarray, shape ``batch``
     points, losses, grad_norms, lrs : ndarray or None
         Full paths, shape ``(steps + 1, *batch[, d])``, padded after each element's stop with its
         final values; ``None`` when run with ``keep="final"``.
+
+    A single run with ``keep="final"`` gives a batch of shape ``()``: ``str(batch.status)``,
+    ``int(batch.stop_step)``, ``batch.final_points`` (shape ``(d,)``),
+    ``float(batch.final_losses)``.
     """
 
     variables: tuple[str, ...]
@@ -72,6 +234,7 @@ class TrajectoryBatch:
 
     @property
     def shape(self) -> tuple[int, ...]:
+        """The batch shape."""
         return self.status.shape
 
     def __getitem__(self, index: int | tuple[int, ...]) -> Trajectory:
@@ -108,218 +271,397 @@ class TrajectoryBatch:
         return batch_html(self)
 
 
+# --------------------------------------------------------------------------------------------
+# descend
+# --------------------------------------------------------------------------------------------
+
+
 def descend(
     landscape: Landscape,
     optimizer: Optimizer,
     start: np.ndarray | list[float] | tuple[float, ...],
     *,
     lr: float | np.ndarray,
-    steps: int = 100,
+    steps: int = DEFAULT_STEPS,
     schedule: Schedule | None = None,
-    grad_tol: float = 0.0,
-    loss_tol: float = 0.0,
+    grad_tol: float = DEFAULT_GRAD_TOL,
+    loss_tol: float = DEFAULT_LOSS_TOL,
     max_loss: float | None = None,
     keep: Literal["path", "final"] = "path",
+    engine: Engine | None = None,
 ) -> Trajectory | TrajectoryBatch:
     """Run ``optimizer`` on ``landscape`` from ``start``.
 
     Parameters
     ----------
     landscape : Landscape
+        The loss surface (``landscape.loss`` and ``landscape.gradient`` on ``(..., d)`` arrays).
     optimizer : Optimizer
         From :func:`gdviz.optimizers.make_optimizer`.
     start : array_like, shape ``(*S, d)``
         Starting point(s).
     lr : float or array_like, shape ``L``
         Initial learning rate(s) :math:`\\eta_0`; ``L`` must broadcast with ``S``.
-    steps : int
+    steps : int, default :data:`DEFAULT_STEPS`
         Maximum number of updates.
     schedule : Schedule, optional
         Learning-rate schedule (torch ``lr_scheduler`` semantics); constant if omitted.
-    grad_tol, loss_tol : float
-        Gradient-norm and loss-change tolerances; 0 disables a criterion.
+    grad_tol : float, default :data:`DEFAULT_GRAD_TOL`
+        Gradient-norm tolerance; 0 disables it (the run makes all its steps unless it diverges
+        or meets ``loss_tol``).
+    loss_tol : float, default :data:`DEFAULT_LOSS_TOL`
+        One-step loss-change tolerance; 0 disables it.
     max_loss : float, optional
         Loss above which a run counts as diverged; default
         ``DIVERGENCE_FACTOR * max(1, |L(θ₀)|)`` per element.
     keep : {"path", "final"}
-        Keep every step (default) or only the final point of each element (big batches).
+        Keep every step (default) or only the final values of each element (big batches).
+    engine : Engine, optional
+        Threads and block size; default :func:`default_engine`.
 
     Returns
     -------
     Trajectory
-        For a single start and a scalar ``lr``.
+        For a single start and a scalar ``lr`` with ``keep="path"``.
     TrajectoryBatch
-        Otherwise.
+        Otherwise; of shape ``()`` for a single run with ``keep="final"``.
 
     Raises
     ------
     ValueError
-        For a start with the wrong number of coordinates, a negative or non-finite ``lr``,
-        ``steps < 0`` or a negative tolerance.
+        For a start with the wrong number of coordinates or not finite, a negative or
+        non-finite ``lr``, ``steps < 0``, a negative tolerance, or a start where the landscape
+        is not finite: ``the loss at the start is not finite (inf)``, ``the gradient at the
+        start is not finite (nan)`` (for a batch, the element's index follows).
     """
-    from gdviz.optimizers import validate_lr
-
-    start_arr = np.array(start, dtype=np.float64)
-    if start_arr.ndim == 0 or start_arr.shape[-1] != landscape.dim:
-        raise ValueError(
-            f"{landscape.name} needs a start with {landscape.dim} coordinate(s) "
-            f"({', '.join(landscape.variables)}), got {np.shape(start)}"
-        )
-    if not np.all(np.isfinite(start_arr)):
-        raise ValueError("the start must be finite")
-    lr_arr = np.asarray(lr, dtype=np.float64)
-    validate_lr(lr_arr)
-    if not isinstance(steps, int | np.integer) or steps < 0:
-        raise ValueError(f"steps must be a whole number ≥ 0, got {steps!r}")
-    for name, tol in (("grad_tol", grad_tol), ("loss_tol", loss_tol)):
-        if not np.isfinite(tol) or tol < 0:
-            raise ValueError(f"{name} must be a finite number ≥ 0, got {tol!r}")
-    if keep not in ("path", "final"):
-        raise ValueError(f"keep must be 'path' or 'final', got {keep!r}")
-
-    batch = np.broadcast_shapes(start_arr.shape[:-1], lr_arr.shape)
-    d = landscape.dim
-    params = np.array(np.broadcast_to(start_arr, (*batch, d)), dtype=np.float64, order="C")
-    starts = params.copy()
-    lr0 = np.broadcast_to(lr_arr, batch)
-    if schedule is None:
-        lr_table = np.broadcast_to(lr_arr, (steps + 1, *lr_arr.shape))
-    else:
-        lr_table = schedule.learning_rates(lr_arr, steps + 1)
-
-    with np.errstate(all="ignore"):
-        loss = np.array(landscape.loss(params), dtype=np.float64)
-        grad = np.array(landscape.gradient(params), dtype=np.float64)
-        gnorm = _norm(grad)
-        limit = (
-            np.full(batch, float(max_loss))
-            if max_loss is not None
-            else DIVERGENCE_FACTOR * np.maximum(1.0, np.abs(loss))
-        )
-
-        status = np.full(batch, _MAX_STEPS, dtype=np.int8)
-        stop_step = np.full(batch, steps, dtype=np.int64)
-        active = np.ones(batch, dtype=bool)
-        all_active = True
-
-        path: dict[str, np.ndarray] = {}
-        if keep == "path":
-            path = {
-                "points": np.empty((steps + 1, *batch, d)),
-                "losses": np.empty((steps + 1, *batch)),
-                "grad_norms": np.empty((steps + 1, *batch)),
-                "lrs": np.empty((steps + 1, *batch)),
-            }
-            _record(path, 0, params, loss, gnorm, lr_table[0])
-
-        state = optimizer.init(params)
-        previous = np.empty_like(params)
-        final = params.copy()
-        last = 0
-        for k in range(steps):
-            if grad_tol > 0:
-                done = active & (gnorm < grad_tol)
-                if done.any():
-                    _stop(done, _CONVERGED, k, status, stop_step, active, final, params)
-                    all_active = False
-                    if not active.any():
-                        break
-            np.copyto(previous, params)
-            previous_loss = loss
-            lr_k = lr_table[k]
-            optimizer.update_inplace(grad, state, params, k + 1, lr_k[..., None])
-            if not all_active:
-                np.copyto(params, final, where=~active[..., None])
-            loss = np.array(landscape.loss(params), dtype=np.float64, copy=None, ndmin=0)
-            grad = np.array(landscape.gradient(params), dtype=np.float64, copy=None)
-            gnorm = _norm(grad)
-
-            bad = ~np.isfinite(loss) | ~np.isfinite(gnorm) | (loss > limit)
-            bad &= active
-            if bad.any():
-                np.copyto(params, previous, where=bad[..., None])
-                np.copyto(loss, previous_loss, where=bad)
-                np.copyto(grad, landscape.gradient(previous), where=bad[..., None])
-                gnorm = _norm(grad)
-                _stop(bad, _DIVERGED, k, status, stop_step, active, final, params)
-                all_active = False
-            if loss_tol > 0:
-                done = active & (np.abs(loss - previous_loss) < loss_tol)
-                if done.any():
-                    _stop(done, _CONVERGED, k + 1, status, stop_step, active, final, params)
-                    all_active = False
-            if path:
-                _record(path, k + 1, params, loss, gnorm, lr_table[k + 1])
-                if not all_active:
-                    # a stopped element keeps its last learning rate too
-                    np.copyto(path["lrs"][k + 1, ...], path["lrs"][k, ...], where=~active)
-            last = k + 1
-            if not active.any():
-                break
-
-        if path and last < steps:
-            for array in path.values():
-                array[last + 1 :] = array[last]
-
-    spec = RunSpec(
-        landscape=landscape.name,
-        optimizer=getattr(optimizer, "preset", None) or optimizer.name,
-        lr=float(lr_arr.flat[0]) if lr_arr.size else 0.0,
-        start=tuple(float(v) for v in starts.reshape(-1, d)[0]) if starts.size else (),
-        steps=int(steps),
-        hyperparams=dict(optimizer.hyperparams),
-        schedule=str(schedule) if schedule is not None else None,
-        grad_tol=float(grad_tol),
-        loss_tol=float(loss_tol),
-        expression=landscape.kind == "formula",
+    job = _Job(landscape, optimizer, start, lr, steps, schedule, grad_tol, loss_tol, max_loss, keep)
+    engine = engine or default_engine()
+    rows = engine.rows_per_block(job.size)
+    count = -(-job.size // rows)
+    engine.run(
+        lambda b, cancelled: _Block(job, b * rows, min(job.size, (b + 1) * rows)).run(cancelled),
+        count,
     )
-    result = TrajectoryBatch(
-        variables=landscape.variables,
-        spec=spec,
-        status=np.asarray(_STATUS_NAMES[status]),
-        stop_step=stop_step,
-        final_points=params,
-        final_losses=loss,
-        starts=starts,
-        lr0=np.array(lr0),
-        **path,
-    )
-    if batch == ():
+    result = job.result(optimizer, schedule)
+    if result.shape == () and keep == "path":
         return result[()]
     return result
 
 
-def _stop(
-    mask: np.ndarray,
-    code: int,
-    step: int,
-    status: np.ndarray,
-    stop_step: np.ndarray,
-    active: np.ndarray,
-    final: np.ndarray,
-    params: np.ndarray,
-) -> None:
-    """Mark the elements in ``mask`` as stopped at ``step``; freeze them at ``params``."""
-    status[mask] = code
-    stop_step[mask] = step
-    active &= ~mask
-    np.copyto(final, params, where=mask[..., None])
+def _evaluate(landscape: Landscape, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:math:`L` and :math:`\\nabla L` at ``points`` of shape ``(n, d)``: new float64 arrays.
+
+    The one place :func:`descend` calls the landscape (one call per block and step). Both
+    arrays must be new on every call: the loop keeps the previous loss by reference, and the
+    update overwrites the gradient (torch's weight decay adds to it), so a gradient sharing
+    memory with ``points`` or read-only is copied here.
+    """
+    # the landscape's own fused evaluation: descend has checked the shapes and set errstate
+    loss, grad = landscape.functions.loss_and_gradient(points)
+    loss = np.asarray(loss, dtype=np.float64)
+    grad = np.asarray(grad, dtype=np.float64)
+    if not grad.flags.writeable or np.may_share_memory(grad, points):
+        grad = grad.copy()
+    return loss, grad
 
 
-def _norm(grad: np.ndarray) -> np.ndarray:
-    """Euclidean norm over the last axis, :math:`\\sqrt{\\sum_i g_i^2}`."""
-    return np.sqrt(np.einsum("...i,...i->...", grad, grad))
+def _sum_of_squares(grad: np.ndarray, squares: np.ndarray, out: np.ndarray) -> None:
+    r""":math:`g_1^2 + \cdots + g_d^2` per row of ``grad``, summed in coordinate order.
+
+    The gradient norm is its square root.
+    """
+    np.multiply(grad, grad, out=squares)
+    if grad.shape[-1] == 1:
+        np.copyto(out, squares[:, 0])
+        return
+    np.add(squares[:, 0], squares[:, 1], out=out)
+    for i in range(2, grad.shape[-1]):
+        np.add(out, squares[:, i], out=out)
 
 
-def _record(
-    path: dict[str, np.ndarray],
-    k: int,
-    params: np.ndarray,
-    loss: np.ndarray,
-    gnorm: np.ndarray,
-    lr: np.ndarray,
-) -> None:
-    path["points"][k] = params
-    path["losses"][k] = loss
-    path["grad_norms"][k] = gnorm
-    path["lrs"][k] = lr
+def _squared_bound(tol: float) -> float:
+    """The bound ``b`` with ``sqrt(s) < tol`` exactly when ``s < b``, for every double ``s``.
+
+    The correctly rounded square root is monotonic, so comparing sums of squares with ``b``
+    decides ``‖g‖ < tol`` bit for bit without taking a square root per element.
+    """
+    bound = tol * tol
+    while bound > 0 and math.sqrt(bound) >= tol:
+        bound = math.nextafter(bound, 0.0)
+    while bound < math.inf and math.sqrt(bound) < tol:
+        bound = math.nextafter(bound, math.inf)
+    return bound
+
+
+def _check_number(name: str, value: Any) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a finite number ≥ 0, got {value!r}") from None
+    if not math.isfinite(number) or number < 0:
+        raise ValueError(f"{name} must be a finite number ≥ 0, got {value!r}")
+    return number
+
+
+class _Rates:
+    """The learning rate of each step for a block of rows: a float, or an ``(n, 1)`` array."""
+
+    def __init__(self, lr: np.ndarray, schedule: Schedule | None, steps: int, batch: tuple) -> None:
+        self.shape = lr.shape
+        table = schedule.learning_rates(lr, steps + 1) if schedule is not None else lr[np.newaxis]
+        self.varying = schedule is not None
+        self.uniform = lr.size == 1
+        if self.uniform:
+            self.values: list[float] = table.reshape(table.shape[0]).tolist()
+        else:
+            self.table = table.reshape(table.shape[0], -1)
+            index = np.arange(lr.size).reshape(lr.shape)
+            self.index = np.broadcast_to(index, batch).reshape(-1)
+
+    def for_block(self, lo: int, hi: int) -> Callable[[int], Any]:
+        """``rate(k)``: the rate of step ``k`` (0-based) for rows ``lo:hi``."""
+        if self.uniform:
+            values = self.values
+            if not self.varying:
+                constant = values[0]
+                return lambda k: constant
+            return values.__getitem__
+        index = self.index[lo:hi]
+        if not self.varying:
+            rows = self.table[0].take(index)[:, np.newaxis]
+            return lambda k: rows
+        buffer = np.empty((hi - lo, 1))
+        table = self.table
+
+        def rate(k: int) -> np.ndarray:
+            np.take(table[k], index, out=buffer[:, 0])
+            return buffer
+
+        return rate
+
+
+class _Job:
+    """One descend call: validated inputs, shared read-only by the blocks, and its outputs."""
+
+    def __init__(
+        self,
+        landscape: Landscape,
+        optimizer: Optimizer,
+        start: Any,
+        lr: Any,
+        steps: Any,
+        schedule: Schedule | None,
+        grad_tol: Any,
+        loss_tol: Any,
+        max_loss: Any,
+        keep: str,
+    ) -> None:
+        from gdviz.optimizers import validate_lr
+
+        start_arr = np.array(start, dtype=np.float64)
+        if start_arr.ndim == 0 or start_arr.shape[-1] != landscape.dim:
+            raise ValueError(
+                f"{landscape.name} needs a start with {landscape.dim} coordinate(s) "
+                f"({', '.join(landscape.variables)}), got {np.shape(start)}"
+            )
+        if not np.all(np.isfinite(start_arr)):
+            raise ValueError("the start must be finite")
+        lr_arr = np.asarray(lr, dtype=np.float64)
+        validate_lr(lr_arr)
+        if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 0:
+            raise ValueError(f"steps must be a whole number ≥ 0, got {steps!r}")
+        self.grad_tol = _check_number("grad_tol", grad_tol)
+        self.squared_grad_tol = _squared_bound(self.grad_tol)
+        self.loss_tol = _check_number("loss_tol", loss_tol)
+        if keep not in ("path", "final"):
+            raise ValueError(f"keep must be 'path' or 'final', got {keep!r}")
+        if max_loss is not None and not float(max_loss) > -math.inf:
+            raise ValueError(f"max_loss must be a number, got {max_loss!r}")
+
+        self.landscape, self.optimizer, self.steps = landscape, optimizer, int(steps)
+        self.max_loss = None if max_loss is None else float(max_loss)
+        self.batch = np.broadcast_shapes(start_arr.shape[:-1], lr_arr.shape)
+        self.size, self.d = math.prod(self.batch), landscape.dim
+        self.starts = np.broadcast_to(start_arr, (*self.batch, self.d))
+        self.lr, self.rates = lr_arr, _Rates(lr_arr, schedule, self.steps, self.batch)
+        self.points = np.array(self.starts.reshape(self.size, self.d), order="C")
+        self.losses = np.empty(self.size)
+        self.status = np.full(self.size, _MAX_STEPS, dtype=np.int8)
+        self.stop_step = np.full(self.size, self.steps, dtype=np.int64)
+        self.path: dict[str, np.ndarray] = {}
+        if keep == "path":
+            rows = (self.steps + 1, self.size)
+            self.path = {
+                "points": np.empty((*rows, self.d)),
+                "losses": np.empty(rows),
+                "grad_norms": np.empty(rows),
+                "lrs": np.empty(rows),
+            }
+
+    def where(self, row: int) -> str:
+        """`` at batch index (i, j)`` for a batch, nothing for a single run."""
+        if self.batch == ():
+            return ""
+        return f" at batch index {tuple(int(i) for i in np.unravel_index(row, self.batch))}"
+
+    def check_start(self, lo: int, loss: np.ndarray, grad: np.ndarray, squares: np.ndarray) -> None:
+        """Raise ValueError if the loss, gradient or gradient norm at a start is not finite."""
+        gnorm = np.sqrt(squares)
+        for what, values in (("loss", loss), ("gradient", grad), ("gradient norm", gnorm)):
+            bad = ~np.isfinite(values)
+            if bad.any():
+                row = int(np.argmax(bad.reshape(len(loss), -1).any(axis=1)))
+                value = float(values[bad][0])
+                raise ValueError(
+                    f"the {what} at the start is not finite ({value!r}){self.where(lo + row)}"
+                )
+
+    def limit(self, loss: np.ndarray) -> np.ndarray | float:
+        """The runaway bound of each row, from its loss at the start."""
+        if self.max_loss is not None:
+            return self.max_loss
+        return DIVERGENCE_FACTOR * np.maximum(1.0, np.abs(loss))
+
+    def result(self, optimizer: Optimizer, schedule: Schedule | None) -> TrajectoryBatch:
+        batch, d = self.batch, self.d
+        spec = RunSpec(
+            landscape=self.landscape.name,
+            optimizer=getattr(optimizer, "preset", None) or optimizer.name,
+            lr=float(self.lr.flat[0]) if self.lr.size else 0.0,
+            start=tuple(float(v) for v in self.starts.reshape(-1, d)[0]) if self.size else (),
+            steps=self.steps,
+            hyperparams=dict(optimizer.hyperparams),
+            schedule=str(schedule) if schedule is not None else None,
+            grad_tol=self.grad_tol,
+            loss_tol=self.loss_tol,
+            expression=self.landscape.kind == "formula",
+        )
+        path = {k: v.reshape(v.shape[0], *batch, *v.shape[2:]) for k, v in self.path.items()}
+        return TrajectoryBatch(
+            variables=self.landscape.variables,
+            spec=spec,
+            status=np.asarray(_STATUS_NAMES[self.status.reshape(batch)]),
+            stop_step=self.stop_step.reshape(batch),
+            final_points=self.points.reshape(*batch, d),
+            final_losses=self.losses.reshape(batch),
+            starts=self.starts,
+            lr0=np.array(np.broadcast_to(self.lr, batch)),
+            **path,
+        )
+
+
+class _Block:
+    """Rows ``lo:hi`` of a job, run through all their steps (on one thread)."""
+
+    def __init__(self, job: _Job, lo: int, hi: int) -> None:
+        self.job, self.lo, self.hi = job, lo, hi
+        n = hi - lo
+        self.p = job.points[lo:hi]  # updated in place: the final points when done
+        self.previous = np.empty_like(self.p)
+        self.squares = np.empty_like(self.p)
+        self.finite = np.empty(self.p.shape, dtype=bool)
+        self.ss, self.previous_ss = np.empty(n), np.empty(n)  # squared gradient norms
+        self.ok, self.flag = np.empty(n, dtype=bool), np.empty(n, dtype=bool)
+        self.status, self.stop_step = job.status[lo:hi], job.stop_step[lo:hi]
+        self.active = np.ones(n, dtype=bool)
+        self.frozen: np.ndarray | None = None  # (n, 1): rows stopped, held at their point
+        self.path = {k: v[:, lo:hi] for k, v in job.path.items()}
+
+    def run(self, cancelled: threading.Event) -> None:
+        with np.errstate(all="ignore"):
+            self._run(cancelled)
+
+    def _run(self, cancelled: threading.Event) -> None:
+        job, p, optimizer, landscape = self.job, self.p, self.job.optimizer, self.job.landscape
+        loss, grad = _evaluate(landscape, p)
+        _sum_of_squares(grad, self.squares, self.ss)
+        job.check_start(self.lo, loss, grad, self.ss)
+        limit, grad_tol, loss_tol = job.limit(loss), job.squared_grad_tol, job.loss_tol
+        rate = job.rates.for_block(self.lo, self.hi)
+        state, scratch = optimizer.init(p), optimizer.scratch(p)
+        apply, previous, flag = optimizer.apply, self.previous, self.flag
+        self._record(0, loss, rate(0))
+        last = 0
+        for k in range(job.steps):
+            stopped = grad_tol > 0 and self._stop(
+                np.less(self.ss, grad_tol, out=flag), _CONVERGED, k
+            )
+            if stopped and not np.count_nonzero(self.active):
+                break
+            np.copyto(previous, p)
+            previous_loss = loss
+            self.ss, self.previous_ss = self.previous_ss, self.ss
+            apply(grad, state, p, k + 1, rate(k), scratch)
+            if self.frozen is not None:
+                np.copyto(p, previous, where=self.frozen)
+            loss, grad = _evaluate(landscape, p)
+            _sum_of_squares(grad, self.squares, self.ss)
+            loss = self._diverged(k, loss, previous_loss, limit)
+            held = self.frozen
+            if loss_tol > 0:
+                self._stop(np.abs(loss - previous_loss) < loss_tol, _CONVERGED, k + 1)
+            if self.path:
+                self._record(k + 1, loss, rate(k + 1), held)
+            last = k + 1
+            if cancelled.is_set() or (
+                self.frozen is not None and not np.count_nonzero(self.active)
+            ):
+                break
+        for array in self.path.values():
+            array[last + 1 :] = array[last]
+        job.losses[self.lo : self.hi] = loss
+
+    def _diverged(
+        self, k: int, loss: np.ndarray, previous_loss: np.ndarray, limit: np.ndarray | float
+    ) -> np.ndarray:
+        """Stop the rows whose new values are not finite or run away; restore their last ones.
+
+        Not finite: the point, the loss or the gradient norm; runaway: the loss above ``limit``.
+        Returns the loss with those rows restored.
+        """
+        ok, flag, finite = self.ok, self.flag, self.finite
+        np.isfinite(self.p, out=finite)
+        points_finite = np.count_nonzero(finite) == finite.size
+        np.less(self.ss, math.inf, out=ok)  # False for NaN too
+        np.isfinite(loss, out=flag)
+        ok &= flag
+        np.less_equal(loss, limit, out=flag)
+        ok &= flag
+        if points_finite and np.count_nonzero(ok) == ok.size:
+            return loss
+        for i in range(self.job.d):
+            ok &= finite[:, i]
+        bad = ~ok
+        if self.frozen is not None:
+            bad &= self.active
+        if not np.count_nonzero(bad):
+            return loss
+        np.copyto(self.p, self.previous, where=bad[:, np.newaxis])
+        np.copyto(self.ss, self.previous_ss, where=bad)
+        self._stop(bad, _DIVERGED, k)
+        return np.where(bad, previous_loss, loss)
+
+    def _stop(self, mask: np.ndarray, code: int, step: int) -> bool:
+        """Stop the active rows of ``mask`` at ``step`` with status ``code``; True if any."""
+        if self.frozen is not None:
+            mask &= self.active
+        if not np.count_nonzero(mask):  # (faster than mask.any())
+            return False
+        self.status[mask] = code
+        self.stop_step[mask] = step
+        self.active &= ~mask
+        self.frozen = ~self.active[:, np.newaxis]
+        return True
+
+    def _record(self, k: int, loss: np.ndarray, lr: Any, held: np.ndarray | None = None) -> None:
+        """Row ``k`` of the path (a row held at its stop point keeps its last rate too)."""
+        if not self.path:
+            return
+        path = self.path
+        path["points"][k] = self.p
+        path["losses"][k] = loss
+        np.sqrt(self.ss, out=path["grad_norms"][k])
+        rates = path["lrs"]
+        rates[k] = lr[:, 0] if isinstance(lr, np.ndarray) else lr
+        if held is not None:
+            np.copyto(rates[k], rates[k - 1], where=held[:, 0])

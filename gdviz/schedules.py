@@ -8,17 +8,7 @@ replicated in its recursive ("chainable") form, operation for operation, so the 
 torch's bit for bit — e.g. ``exponential`` is ``lr ← lr · γ`` every step (what the seed's
 ``learning_rate = learning_rate * 0.99`` does), not ``lr0 · γ**k``.
 
-===============  ==========================  =========================================
-kind             torch                       parameters (default)
-===============  ==========================  =========================================
-constant         (no scheduler)              —
-exponential      ExponentialLR               gamma (required)
-step             StepLR                      step_size (required), gamma (0.1)
-cosine           CosineAnnealingLR           T_max (required), eta_min (0.0)
-inverse-time     LambdaLR                    decay_rate (required), decay_steps (1)
-warmup           LinearLR                    start_factor (1/3), end_factor (1.0),
-                                             total_iters (5)
-===============  ==========================  =========================================
+{catalogue}
 
 Text form (CLI, experiment files): ``"exponential:gamma=0.99"``,
 ``"step:step_size=50,gamma=0.5"``, ``"cosine:T_max=100,eta_min=0.001"``, ``"constant"``.
@@ -34,6 +24,14 @@ from typing import Any
 
 import numpy as np
 
+from gdviz.hyperparams import (
+    REQUIRED,
+    SCHEDULE_WORDING,
+    Hyperparameter,
+    document,
+    format_value,
+    parse_number,
+)
 from gdviz.names import did_you_mean
 
 __all__ = [
@@ -46,51 +44,6 @@ __all__ = [
     "schedule_names",
 ]
 
-_REQUIRED = object()
-
-
-@dataclass(frozen=True)
-class _Param:
-    name: str
-    default: Any  # a number or _REQUIRED
-    integer: bool = False
-    low: float = 0.0
-    low_open: bool = False
-    high: float = math.inf
-    doc: str = ""
-
-    def _range_text(self) -> str:
-        left = "(" if self.low_open else "["
-        if self.high == math.inf:
-            kind = "an integer" if self.integer else "a number"
-            return f"{kind} {'>' if self.low_open else '≥'} {self.low:g}"
-        return f"in {left}{self.low:g}, {self.high:g}]"
-
-    def check(self, kind: str, value: Any) -> float | int:
-        if isinstance(value, bool | np.bool_) or not isinstance(
-            value, int | float | np.integer | np.floating
-        ):
-            raise ValueError(
-                f"invalid {self.name} for {kind} schedule: {value!r} (expected a number)"
-            )
-        number = float(value)
-        bad = (
-            not math.isfinite(number)
-            or number < self.low
-            or (self.low_open and number == self.low)
-            or number > self.high
-        )
-        if self.integer and not bad and number != int(number):
-            raise ValueError(
-                f"invalid {self.name} for {kind} schedule: {value!r} (must be a whole number)"
-            )
-        if bad:
-            raise ValueError(
-                f"invalid {self.name} for {kind} schedule: {value!r} (must be {self._range_text()})"
-            )
-        return int(number) if self.integer else number
-
-
 Recursion = Callable[[Mapping[str, Any], np.ndarray, np.ndarray, int], np.ndarray]
 
 
@@ -101,38 +54,70 @@ class ScheduleInfo:
     kind: str
     torch: str
     summary: str
-    params: tuple[_Param, ...]
+    params: tuple[Hyperparameter, ...]
     initial: Callable[[Mapping[str, Any], np.ndarray], np.ndarray] = field(repr=False)
     next: Recursion = field(repr=False)
 
 
-# Each rule: ``initial(p, lr0)`` is the rate after the scheduler's constructor (its initial
+# Each kind: ``initial(p, lr0)`` is the rate after the scheduler's constructor (its initial
 # step, last_epoch = 0); ``next(p, lr, lr0, k)`` is the rate after the k-th scheduler.step()
 # (last_epoch = k ≥ 1) given the current rate ``lr`` and the base rate ``lr0`` — torch's get_lr.
+# The ``next`` function's docstring states the rule; its Parameters section comes from the specs.
+
+GAMMA = Hyperparameter("gamma", REQUIRED, "Decay factor γ", low=0.0, low_open=True, high=1.0)
+STEP_PARAMS = (
+    Hyperparameter("step_size", REQUIRED, "Steps between decays", kind="int", low=1.0),
+    Hyperparameter("gamma", 0.1, "Decay factor γ", low=0.0, low_open=True, high=1.0),
+)
+COSINE_PARAMS = (
+    Hyperparameter("T_max", REQUIRED, "Half period in steps", kind="int", low=1.0),
+    Hyperparameter("eta_min", 0.0, "Minimum rate η_min"),
+)
+INVERSE_TIME_PARAMS = (
+    Hyperparameter("decay_rate", REQUIRED, "Decay rate r"),
+    Hyperparameter("decay_steps", 1.0, "Time scale s in steps", low=0.0, low_open=True),
+)
+WARMUP_PARAMS = (
+    Hyperparameter("start_factor", 1.0 / 3, "First factor f₀", low=0.0, low_open=True, high=1.0),
+    Hyperparameter("end_factor", 1.0, "Final factor f₁", high=1.0),
+    Hyperparameter("total_iters", 5, "Steps n of the ramp", kind="int", low=1.0),
+)
 
 
 def _same(p: Mapping[str, Any], lr0: np.ndarray) -> np.ndarray:
     return lr0
 
 
-def _constant_next(p: Mapping[str, Any], lr: np.ndarray, lr0: np.ndarray, k: int) -> np.ndarray:
+def constant(p: Mapping[str, Any], lr: np.ndarray, lr0: np.ndarray, k: int) -> np.ndarray:
+    """The same rate at every step (no torch scheduler): ``lr_k = lr_0``."""
     return lr
 
 
-def _exponential_next(p: Mapping[str, Any], lr: np.ndarray, lr0: np.ndarray, k: int) -> np.ndarray:
-    # ExponentialLR.get_lr: group["lr"] * gamma
+@document((GAMMA,), SCHEDULE_WORDING)
+def exponential(p: Mapping[str, Any], lr: np.ndarray, lr0: np.ndarray, k: int) -> np.ndarray:
+    """ExponentialLR: ``lr_k = lr_{k-1} · γ`` (torch's ``group["lr"] * gamma``)."""
     return lr * p["gamma"]
 
 
-def _step_next(p: Mapping[str, Any], lr: np.ndarray, lr0: np.ndarray, k: int) -> np.ndarray:
-    # StepLR.get_lr: unchanged unless last_epoch is a non-zero multiple of step_size
+@document(STEP_PARAMS, SCHEDULE_WORDING)
+def step(p: Mapping[str, Any], lr: np.ndarray, lr0: np.ndarray, k: int) -> np.ndarray:
+    """StepLR: ``lr_k = lr_{k-1} · γ`` when ``k`` is a multiple of ``step_size``, else unchanged."""
     if k == 0 or k % p["step_size"] != 0:
         return lr
     return lr * p["gamma"]
 
 
-def _cosine_next(p: Mapping[str, Any], lr: np.ndarray, lr0: np.ndarray, k: int) -> np.ndarray:
-    # CosineAnnealingLR.get_lr (recursive form), Python floats for the step-only factors
+@document(COSINE_PARAMS, SCHEDULE_WORDING)
+def cosine(p: Mapping[str, Any], lr: np.ndarray, lr0: np.ndarray, k: int) -> np.ndarray:
+    """CosineAnnealingLR: cosine annealing from ``lr_0`` to ``η_min`` over ``T_max`` steps.
+
+    torch's recursive form, with Python floats for the factors that depend on the step only::
+
+        if (k - 1 - T_max) mod 2 T_max = 0:
+            lr_k = lr_{k-1} + (lr_0 - η_min) (1 - cos(π / T_max)) / 2
+        else:
+            lr_k = (1 + cos(π k / T_max)) / (1 + cos(π (k - 1) / T_max)) (lr_{k-1} - η_min) + η_min
+    """
     t_max, eta_min = p["T_max"], p["eta_min"]
     if (k - 1 - t_max) % (2 * t_max) == 0:
         return lr + (lr0 - eta_min) * (1 - math.cos(math.pi / t_max)) / 2
@@ -141,7 +126,6 @@ def _cosine_next(p: Mapping[str, Any], lr: np.ndarray, lr0: np.ndarray, k: int) 
 
 
 def _inverse_time_factor(p: Mapping[str, Any], k: int) -> float:
-    # the LambdaLR lambda: 1 / (1 + decay_rate * k / decay_steps)
     return 1.0 / (1.0 + p["decay_rate"] * k / p["decay_steps"])
 
 
@@ -149,8 +133,9 @@ def _inverse_time_initial(p: Mapping[str, Any], lr0: np.ndarray) -> np.ndarray:
     return lr0 * _inverse_time_factor(p, 0)
 
 
-def _inverse_time_next(p: Mapping[str, Any], lr: np.ndarray, lr0: np.ndarray, k: int) -> np.ndarray:
-    # LambdaLR.get_lr: base_lr * lmbda(last_epoch)
+@document(INVERSE_TIME_PARAMS, SCHEDULE_WORDING)
+def inverse_time(p: Mapping[str, Any], lr: np.ndarray, lr0: np.ndarray, k: int) -> np.ndarray:
+    """Inverse-time decay as a LambdaLR: ``lr_k = lr_0 · 1 / (1 + r k / s)``."""
     return lr0 * _inverse_time_factor(p, k)
 
 
@@ -159,70 +144,62 @@ def _warmup_initial(p: Mapping[str, Any], lr0: np.ndarray) -> np.ndarray:
     return lr0 * p["start_factor"]
 
 
-def _warmup_next(p: Mapping[str, Any], lr: np.ndarray, lr0: np.ndarray, k: int) -> np.ndarray:
-    # LinearLR.get_lr: unchanged after total_iters, else a ratio of consecutive factors
+@document(WARMUP_PARAMS, SCHEDULE_WORDING)
+def warmup(p: Mapping[str, Any], lr: np.ndarray, lr0: np.ndarray, k: int) -> np.ndarray:
+    """LinearLR: a linear ramp from ``f₀ · lr_0`` to ``f₁ · lr_0`` in ``n`` steps.
+
+    torch's recursive form::
+
+        rate_0 = f₀ · lr_0
+        rate_k = rate_{k-1} · (1 + (f₁ - f₀) / (n f₀ + (k - 1)(f₁ - f₀)))   (k ≤ n; then unchanged)
+    """
     start, end, total = p["start_factor"], p["end_factor"], p["total_iters"]
     if k > total:
         return lr
     return lr * (1.0 + (end - start) / (total * start + (k - 1) * (end - start)))
 
 
-_GAMMA = _Param("gamma", _REQUIRED, low=0.0, low_open=True, high=1.0, doc="decay factor")
-
 _INFOS = (
-    ScheduleInfo("constant", "(none)", "the same rate at every step", (), _same, _constant_next),
+    ScheduleInfo("constant", "(none)", "the same rate at every step", (), _same, constant),
     ScheduleInfo(
         "exponential",
         "ExponentialLR",
         "multiply the rate by gamma after every step",
-        (_GAMMA,),
+        (GAMMA,),
         _same,
-        _exponential_next,
+        exponential,
     ),
     ScheduleInfo(
         "step",
         "StepLR",
         "multiply the rate by gamma every step_size steps",
-        (
-            _Param("step_size", _REQUIRED, integer=True, low=1.0, doc="steps between decays"),
-            _Param("gamma", 0.1, low=0.0, low_open=True, high=1.0, doc="decay factor"),
-        ),
+        STEP_PARAMS,
         _same,
-        _step_next,
+        step,
     ),
     ScheduleInfo(
         "cosine",
         "CosineAnnealingLR",
         "cosine annealing from lr0 to eta_min over T_max steps",
-        (
-            _Param("T_max", _REQUIRED, integer=True, low=1.0, doc="half period in steps"),
-            _Param("eta_min", 0.0, doc="minimum rate"),
-        ),
+        COSINE_PARAMS,
         _same,
-        _cosine_next,
+        cosine,
     ),
     ScheduleInfo(
         "inverse-time",
         "LambdaLR",
         "lr0 / (1 + decay_rate * k / decay_steps)",
-        (
-            _Param("decay_rate", _REQUIRED, doc="decay rate"),
-            _Param("decay_steps", 1.0, low=0.0, low_open=True, doc="time scale in steps"),
-        ),
+        INVERSE_TIME_PARAMS,
         _inverse_time_initial,
-        _inverse_time_next,
+        inverse_time,
     ),
     ScheduleInfo(
         "warmup",
         "LinearLR",
         "linear warm-up from start_factor*lr0 to end_factor*lr0 over total_iters steps",
-        (
-            _Param("start_factor", 1.0 / 3, low=0.0, low_open=True, high=1.0, doc="first factor"),
-            _Param("end_factor", 1.0, high=1.0, doc="final factor"),
-            _Param("total_iters", 5, integer=True, low=1.0, doc="steps of the ramp"),
-        ),
+        WARMUP_PARAMS,
         _warmup_initial,
-        _warmup_next,
+        warmup,
     ),
 )
 
@@ -233,10 +210,6 @@ SCHEDULES: Mapping[str, ScheduleInfo] = MappingProxyType({i.kind: i for i in _IN
 def schedule_names() -> list[str]:
     """Every schedule kind."""
     return list(SCHEDULES)
-
-
-def _format_value(value: Any) -> str:
-    return repr(value) if isinstance(value, float) else str(value)
 
 
 def _lookup(kind: Any) -> ScheduleInfo:
@@ -254,7 +227,7 @@ def describe(kind: str) -> str:
     """One line for ``gdviz list schedules``: what it does, torch's class, parameters."""
     info = _lookup(kind)
     params = ", ".join(
-        p.name if p.default is _REQUIRED else f"{p.name}={_format_value(p.default)}"
+        p.name if p.default is REQUIRED else f"{p.name}={format_value(p.default)}"
         for p in info.params
     )
     torch = f"torch {info.torch}" if info.torch != "(none)" else "no torch scheduler"
@@ -282,8 +255,8 @@ class Schedule:
         values: dict[str, Any] = {}
         for param in info.params:
             if param.name in given:
-                values[param.name] = param.check(info.kind, given[param.name])
-            elif param.default is _REQUIRED:
+                values[param.name] = param.check(info.kind, given[param.name], SCHEDULE_WORDING)
+            elif param.default is REQUIRED:
                 raise ValueError(f"the {info.kind} schedule needs {param.name}")
             else:
                 values[param.name] = param.default
@@ -305,7 +278,7 @@ class Schedule:
         """The text form, accepted by :func:`parse_schedule`."""
         if not self.params:
             return self.kind
-        items = ",".join(f"{k}={_format_value(v)}" for k, v in self.params.items())
+        items = ",".join(f"{k}={format_value(v)}" for k, v in self.params.items())
         return f"{self.kind}:{items}"
 
     def __repr__(self) -> str:
@@ -313,6 +286,7 @@ class Schedule:
 
     @property
     def info(self) -> ScheduleInfo:
+        """The registry entry of this schedule's kind."""
         return SCHEDULES[self.kind]
 
     def learning_rates(self, lr0: float | np.ndarray, n: int) -> np.ndarray:
@@ -376,11 +350,35 @@ def parse_schedule(text: str) -> Schedule:
                 )
             if key in params:
                 raise ValueError(f"invalid schedule {text!r}: {key} given twice")
-            try:
-                number = float(value)
-            except ValueError:
-                raise ValueError(
-                    f"invalid {key} for {info.kind} schedule: {value!r} (expected a number)"
-                ) from None
-            params[key] = number
+            params[key] = parse_number(key, f"{info.kind} schedule", value)
     return Schedule(info.kind, params)
+
+
+def _catalogue() -> str:
+    """The table of kinds for the module docstring, from the registry."""
+    rows = [
+        (
+            i.kind,
+            i.torch if i.torch != "(none)" else "(no scheduler)",
+            ", ".join(
+                p.name
+                + (" (required)" if p.default is REQUIRED else f" ({format_value(p.default)})")
+                for p in i.params
+            )
+            or "—",
+        )
+        for i in _INFOS
+    ]
+    header = ("kind", "torch", "parameters (default)")
+    widths = [max(len(r[c]) for r in (*rows, header)) for c in range(3)]
+    rule = "  ".join("=" * w for w in widths)
+    lines = [
+        rule,
+        "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip(),
+        rule,
+    ]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    return "\n".join([*lines, rule])
+
+
+__doc__ = (__doc__ or "").replace("{catalogue}", _catalogue())

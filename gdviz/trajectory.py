@@ -7,7 +7,9 @@ learning rate :math:`\\eta_k` in effect at that point (the one the next update u
 
 Trajectories save to and load from CSV, JSON and NPZ (:meth:`Trajectory.save`,
 :func:`load_trajectory`); JSON and NPZ keep the spec and status, CSV keeps the numbers only.
-Floats are written with ``repr`` so that every format round-trips bit for bit.
+Floats are written with ``repr`` so that every format round-trips bit for bit. Every value of a
+trajectory is finite (a diverged run ends at its last finite point), so the JSON is strict JSON
+(no ``NaN``/``Infinity``) and the CSV holds only numbers.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -75,7 +76,7 @@ class RunSpec:
 
 @dataclass(frozen=True, eq=False)
 class Trajectory:
-    """One run's path, trimmed to the step where it stopped.
+    """One run's path, trimmed to the step where it stopped; every value is finite.
 
     Attributes
     ----------
@@ -105,7 +106,10 @@ class Trajectory:
                 raise ValueError(f"{name} must have shape ({n},)")
         if self.status not in (*STATUSES, "unknown"):
             raise ValueError(f"unknown status {self.status!r}")
-        for array in (self.points, self.losses, self.grad_norms, self.lrs):
+        for name in ("points", "losses", "grad_norms", "lrs"):
+            array = getattr(self, name)
+            if not np.all(np.isfinite(array)):
+                raise ValueError(f"{name} must be finite (a diverged run keeps its finite path)")
             array.setflags(write=False)
 
     @property
@@ -115,10 +119,12 @@ class Trajectory:
 
     @property
     def final_point(self) -> np.ndarray:
+        """The last kept point, shape ``(d,)``."""
         return self.points[-1]
 
     @property
     def final_loss(self) -> float:
+        """The loss at the last kept point."""
         return float(self.losses[-1])
 
     def records(self) -> list[dict[str, float | int]]:
@@ -154,7 +160,7 @@ class Trajectory:
             "final": dict(self.records()[-1]),
             "records": self.records(),
         }
-        return json.dumps(document, indent=1, allow_nan=True) + "\n"
+        return json.dumps(document, indent=1, allow_nan=False) + "\n"
 
     def encode(self, fmt: str) -> bytes:
         """The trajectory as the bytes of a ``csv``, ``json`` or ``npz`` file."""
@@ -206,9 +212,7 @@ class Trajectory:
 
 
 def _format_number(value: float | int) -> str:
-    if isinstance(value, int):
-        return str(value)
-    return repr(float(value)) if math.isfinite(value) else str(value)
+    return str(value) if isinstance(value, int) else repr(float(value))
 
 
 def load_trajectory(path: str | Path) -> Trajectory:

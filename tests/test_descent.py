@@ -2,13 +2,36 @@
 
 from __future__ import annotations
 
+import csv
+import inspect
+import json
+import math
+import threading
+import time
 import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from gdviz.descent import TrajectoryBatch, descend
-from gdviz.landscapes import REGRESSION_X, REGRESSION_Y, get_landscape, least_squares_problem
+from gdviz.descent import (
+    DEFAULT_GRAD_TOL,
+    DEFAULT_LOSS_TOL,
+    DEFAULT_STEPS,
+    Engine,
+    TrajectoryBatch,
+    _squared_bound,
+    default_engine,
+    descend,
+)
+from gdviz.landscapes import (
+    REGRESSION_X,
+    REGRESSION_Y,
+    from_expression,
+    get_landscape,
+    least_squares_problem,
+)
 from gdviz.optimizers import make_optimizer
 from gdviz.schedules import parse_schedule
 from gdviz.trajectory import Trajectory
@@ -28,7 +51,7 @@ def test_seed_001_learning_rates_on_x_squared_match_the_plain_loop() -> None:
         for _ in range(10):
             x = x - lr * (2 * x)
             expected.append(x)
-        run = _single(descend(parabola, GD, [3.0], lr=lr, steps=10))
+        run = _single(descend(parabola, GD, [3.0], lr=lr, steps=10, grad_tol=0))
         np.testing.assert_array_equal(run.points[:, 0], expected)
         assert run.status == "max_steps" and run.steps == 10
 
@@ -47,7 +70,9 @@ def test_seed_000_three_regression_runs_match_the_seed_loop_to_the_last_bit() ->
             if decay:
                 lr = lr * decay
         schedule = parse_schedule(f"exponential:gamma={decay}") if decay else None
-        run = _single(descend(landscape, GD, [0.5, 0.0], lr=lr0, steps=200, schedule=schedule))
+        run = _single(
+            descend(landscape, GD, [0.5, 0.0], lr=lr0, steps=200, schedule=schedule, grad_tol=0)
+        )
         np.testing.assert_array_equal(run.losses[:200], losses)
         assert tuple(run.final_point) == (w, b)
         assert run.status == "max_steps"
@@ -57,7 +82,7 @@ def test_seed_000_too_high_lr_diverges_cleanly() -> None:
     landscape = get_landscape("linear-regression")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        run = _single(descend(landscape, GD, [0.5, 0.0], lr=0.5, steps=200))
+        run = _single(descend(landscape, GD, [0.5, 0.0], lr=0.5, steps=200, grad_tol=0))
     assert run.status == "diverged"
     assert run.steps < 200
     assert np.all(np.isfinite(run.points)) and np.all(np.isfinite(run.losses))
@@ -91,13 +116,15 @@ def test_seed_002_gradient_norm_tolerance_matches_the_seed_loop() -> None:
 
 
 def test_loss_change_tolerance_stops_after_the_small_change() -> None:
-    run = _single(descend(get_landscape("bowl"), GD, [1.0, 1.0], lr=0.1, steps=500, loss_tol=1e-9))
+    run = _single(
+        descend(get_landscape("bowl"), GD, [1.0, 1.0], lr=0.1, steps=500, grad_tol=0, loss_tol=1e-9)
+    )
     assert run.status == "converged"
     assert abs(run.losses[-1] - run.losses[-2]) < 1e-9 <= abs(run.losses[-2] - run.losses[-3])
 
 
 def test_zero_tolerances_run_exactly_the_requested_steps() -> None:
-    run = _single(descend(get_landscape("bowl"), GD, [0.0, 0.0], lr=0.1, steps=7))
+    run = _single(descend(get_landscape("bowl"), GD, [0.0, 0.0], lr=0.1, steps=7, grad_tol=0))
     assert run.steps == 7 and run.status == "max_steps"
 
 
@@ -105,7 +132,7 @@ def test_non_finite_values_end_the_run_without_warnings() -> None:
     rosenbrock = get_landscape("rosenbrock")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        run = _single(descend(rosenbrock, GD, [-1.5, 2.0], lr=0.5, steps=100))
+        run = _single(descend(rosenbrock, GD, [-1.5, 2.0], lr=0.5, steps=100, grad_tol=0))
     assert run.status == "diverged"
     assert np.isfinite(run.points).all() and np.isfinite(run.grad_norms).all()
 
@@ -144,9 +171,11 @@ def test_grid_of_learning_rates_by_starts_with_a_schedule() -> None:
     momentum = make_optimizer("momentum")
     lrs = np.array([[0.05], [0.2]])
     starts = np.array([[1.0, 2.0], [-2.0, 0.5], [0.3, -0.3]])
-    batch = descend(landscape, momentum, starts, lr=lrs, steps=20, schedule=schedule)
+    batch = descend(landscape, momentum, starts, lr=lrs, steps=20, schedule=schedule, grad_tol=0)
     assert isinstance(batch, TrajectoryBatch) and batch.shape == (2, 3)
-    single = _single(descend(landscape, momentum, starts[2], lr=0.2, steps=20, schedule=schedule))
+    single = _single(
+        descend(landscape, momentum, starts[2], lr=0.2, steps=20, schedule=schedule, grad_tol=0)
+    )
     np.testing.assert_array_equal(batch[1, 2].points, single.points)
     np.testing.assert_array_equal(single.lrs[:11], [0.2] * 5 + [0.1] * 5 + [0.05])
 
@@ -209,3 +238,229 @@ def test_bad_arguments_raise_value_errors(kwargs: dict, message: str) -> None:
     start = arguments.pop("start")
     with pytest.raises(ValueError, match=message):
         descend(get_landscape("bowl"), GD, start, **arguments)
+
+
+# ------------------------------------------------------------------------------ defaults
+
+
+def test_defaults_are_the_clis() -> None:
+    from gdviz.cli.run import command as run_command
+
+    parameters = inspect.signature(descend).parameters
+    assert parameters["steps"].default == DEFAULT_STEPS == 100
+    assert parameters["grad_tol"].default == DEFAULT_GRAD_TOL == 1e-6
+    assert parameters["loss_tol"].default == DEFAULT_LOSS_TOL == 0.0
+    options = {p.name: p.default for p in run_command.params}
+    assert int(options["steps"]) == DEFAULT_STEPS
+    assert float(options["tol"]) == DEFAULT_GRAD_TOL
+    assert float(options["loss_tol"]) == DEFAULT_LOSS_TOL
+
+
+def test_the_default_gradient_tolerance_stops_a_converged_run() -> None:
+    run = _single(descend(get_landscape("bowl"), GD, [1.0, 1.0], lr=0.5, steps=50))
+    assert run.status == "converged" and run.steps == 1  # lr 0.5 on x² + y² lands on 0
+    assert run.spec is not None and run.spec.grad_tol == DEFAULT_GRAD_TOL
+
+
+# ------------------------------------------------------------------- single run, keep="final"
+
+
+def test_a_single_run_keeps_only_its_final_values() -> None:
+    landscape = get_landscape("rosenbrock")
+    adam = make_optimizer("adam")
+    path = _single(descend(landscape, adam, [-1.5, 2.0], lr=0.01, steps=30))
+    final = descend(landscape, adam, [-1.5, 2.0], lr=0.01, steps=30, keep="final")
+    assert isinstance(final, TrajectoryBatch) and final.shape == () and final.points is None
+    assert str(final.status) == path.status and int(final.stop_step) == path.steps
+    assert final.final_points.shape == (2,)
+    np.testing.assert_array_equal(final.final_points, path.final_point)
+    assert float(final.final_losses) == path.final_loss
+    assert final.spec.start == (-1.5, 2.0) and final.spec.lr == 0.01
+    with pytest.raises(ValueError, match="keep='final'"):
+        final[()]
+
+
+# ----------------------------------------------------------------------- non-finite starts
+
+
+@pytest.mark.parametrize(
+    ("formula", "start", "message"),
+    [
+        ("1/x", [0.0], "the loss at the start is not finite (inf)"),
+        ("log(x)", [0.0], "the loss at the start is not finite (-inf)"),
+        ("1/(x-1) + y", [1.0, 1.0], "the loss at the start is not finite (inf)"),
+        ("sqrt(x**2+y**2)", [0.0, 0.0], "the gradient at the start is not finite (nan)"),
+        ("sqrt(abs(x))", [0.0], "the gradient at the start is not finite (nan)"),
+        ("x**2 + y**2", [1e200, 0.0], "the loss at the start is not finite (inf)"),
+        ("1e200*x + 1e200*y", [0.0, 0.0], "the gradient norm at the start is not finite (inf)"),
+    ],
+)
+def test_a_start_where_the_landscape_is_not_finite_is_an_error(
+    formula: str, start: list[float], message: str
+) -> None:
+    landscape = from_expression(formula)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError) as excinfo:
+            descend(landscape, GD, start[: landscape.dim], lr=0.1, steps=5)
+    assert str(excinfo.value) == message
+
+
+def test_a_batch_names_the_element_whose_start_is_not_finite() -> None:
+    landscape = from_expression("1/x")
+    with pytest.raises(ValueError) as excinfo:
+        descend(landscape, GD, [[1.0], [2.0], [0.0]], lr=np.array([[0.1], [0.2]]), steps=5)
+    assert str(excinfo.value) == "the loss at the start is not finite (inf) at batch index (0, 2)"
+
+
+# --------------------------------------------------------------------- non-finite points
+
+
+def test_a_point_that_becomes_infinite_ends_the_run_at_the_last_finite_point() -> None:
+    # near the pole of 1/(x-1) the step throws x to inf, where loss (= y) and gradient stay finite
+    landscape = from_expression("1/(x-1) + y")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        run = _single(descend(landscape, GD, [1.001, 1.0], lr=1e303, steps=10))
+    assert run.status == "diverged" and run.steps == 0
+    assert run.final_point.tolist() == [1.001, 1.0]
+    document = json.loads(run.to_json())
+    assert document["status"] == "diverged" and len(document["records"]) == 1
+
+
+def test_a_run_to_a_non_finite_loss_ends_diverged_and_its_files_stay_valid() -> None:
+    landscape = from_expression("x**3")  # unbounded below: the loss runs to -inf
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        run = _single(descend(landscape, GD, [-1.0], lr=1.0, steps=100))
+    assert run.status == "diverged" and 0 < run.steps < 100
+    assert np.isfinite(run.losses).all() and run.losses[-1] < -1e100
+    json.loads(run.to_json(), parse_constant=_no_constant)
+    rows = list(csv.reader(run.to_csv().splitlines()))[1:]
+    assert all(math.isfinite(float(v)) for row in rows for v in row)
+
+
+def _no_constant(name: str) -> float:
+    raise AssertionError(f"{name} in JSON")
+
+
+def test_max_loss_bounds_the_run() -> None:
+    run = _single(descend(get_landscape("bowl"), GD, [1.0, 1.0], lr=1.5, steps=50, max_loss=100))
+    assert run.status == "diverged"
+    assert run.losses.max() <= 100 and run.losses[-1] * 4 > 100  # the next step would pass it
+    with pytest.raises(ValueError, match="max_loss"):
+        descend(get_landscape("bowl"), GD, [1.0, 1.0], lr=0.1, max_loss=float("nan"))
+
+
+# ----------------------------------------------------------------------------------- engine
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_the_engine_changes_no_bit(threads: int) -> None:
+    landscape = get_landscape("himmelblau")
+    starts = np.random.default_rng(5).uniform(-5, 5, size=(37, 2))
+    lrs = np.array([[1e-5], [0.01], [0.05], [0.2]])
+    nesterov = make_optimizer("nesterov")
+    schedule = parse_schedule("cosine:T_max=25,eta_min=1e-6")
+    reference = descend(
+        landscape, nesterov, starts, lr=lrs, steps=60, schedule=schedule, loss_tol=1e-12
+    )
+    assert isinstance(reference, TrajectoryBatch)
+    assert set(reference.status.ravel()) == {"converged", "diverged", "max_steps"}
+    with Engine(threads=threads, block_rows=5) as engine:
+        for keep in ("path", "final"):
+            batch = descend(
+                landscape,
+                nesterov,
+                starts,
+                lr=lrs,
+                steps=60,
+                schedule=schedule,
+                loss_tol=1e-12,
+                keep=keep,  # type: ignore[arg-type]
+                engine=engine,
+            )
+            assert isinstance(batch, TrajectoryBatch)
+            np.testing.assert_array_equal(batch.status, reference.status)
+            np.testing.assert_array_equal(batch.stop_step, reference.stop_step)
+            np.testing.assert_array_equal(batch.final_points, reference.final_points)
+            np.testing.assert_array_equal(batch.final_losses, reference.final_losses)
+            if keep == "path":
+                for name in ("points", "losses", "grad_norms", "lrs"):
+                    np.testing.assert_array_equal(getattr(batch, name), getattr(reference, name))
+    i, j = np.argwhere(reference.status == "diverged")[0]
+    single = _single(
+        descend(
+            landscape,
+            nesterov,
+            starts[j],
+            lr=lrs[i, 0],
+            steps=60,
+            schedule=schedule,
+            loss_tol=1e-12,
+        )
+    )
+    np.testing.assert_array_equal(reference[i, j].points, single.points)
+    np.testing.assert_array_equal(reference[i, j].lrs, single.lrs)
+
+
+def test_a_stopped_element_keeps_its_final_values_in_the_padded_path() -> None:
+    batch = descend(
+        get_landscape("valley"),
+        GD,
+        [2.0, 1.0],
+        lr=np.array([0.05, 0.5]),
+        steps=300,
+        schedule=parse_schedule("exponential:gamma=0.999"),
+        grad_tol=1e-8,
+    )
+    assert isinstance(batch, TrajectoryBatch) and batch.lrs is not None
+    assert batch.points is not None and batch.losses is not None
+    for i in range(2):
+        n = int(batch.stop_step[i])
+        assert n < 300
+        assert (batch.points[n:, i] == batch.points[n, i]).all()
+        assert (batch.losses[n:, i] == batch.losses[n, i]).all()
+        assert (batch.lrs[n:, i] == batch.lrs[n, i]).all()
+
+
+def test_engine_validation_and_default() -> None:
+    assert default_engine() is default_engine()
+    assert default_engine().threads >= 1
+    for bad in ({"threads": 0}, {"threads": 1.5}, {"block_rows": 0}, {"threads": True}):
+        with pytest.raises(ValueError, match="must be an integer"):
+            Engine(**bad)  # type: ignore[arg-type]
+    engine = Engine(threads=2, block_rows=4096)
+    assert engine.rows_per_block(1000) == 1000
+    assert engine.rows_per_block(10_000) == 4096
+    assert Engine(threads=2).rows_per_block(10_000) == 5000
+
+
+def test_an_error_in_a_worker_reaches_the_caller() -> None:
+    calls: list[int] = []
+    seen_cancelled: list[bool] = []
+
+    def task(i: int, cancelled: threading.Event) -> None:
+        calls.append(i)
+        if i == 3:
+            raise KeyError(i)
+        time.sleep(0.01)
+        seen_cancelled.append(cancelled.is_set())
+
+    with Engine(threads=2) as engine, pytest.raises(KeyError):
+        engine.run(task, 50)
+    assert 3 in calls and len(calls) < 50 and seen_cancelled[-1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    tol=st.floats(0, 1e300, allow_nan=False, exclude_min=True),
+    offsets=st.lists(st.integers(-3, 3), min_size=1, max_size=7),
+)
+def test_the_squared_tolerance_decides_like_the_norm(tol: float, offsets: list[int]) -> None:
+    bound = _squared_bound(tol)
+    for offset in offsets:
+        s = bound
+        for _ in range(abs(offset)):
+            s = math.nextafter(s, math.inf if offset > 0 else 0.0)
+        assert (math.sqrt(s) < tol) == (s < bound)

@@ -35,18 +35,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-import gdviz.optimizers as optimizers_module
 from gdviz.optimizers import (
     OPTIMIZERS,
     PRESETS,
     Optimizer,
     default_lr,
     describe,
-    get_num_threads,
     make_optimizer,
     optimizer_names,
     parse_hyperparameter,
-    set_num_threads,
     validate_lr,
 )
 
@@ -229,40 +226,23 @@ def test_batch_of_starts_and_rates_equals_single_runs(config: tuple[str, str]) -
         ("rmsprop", {"centered": True, "momentum": 0.5}),
     ],
 )
-def test_large_batches_use_blocks_and_threads_with_identical_bits(
-    name: str, hyper: dict[str, Any], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Block-wise/threaded updates of big arrays equal the one-block update and single runs."""
+def test_one_long_parameter_vector_equals_its_batch(name: str, hyper: dict[str, Any]) -> None:
+    """A flat vector (d = 20002: per-tensor quantities shared) equals the (10001, 2) batch."""
     opt = make_optimizer(name, **hyper)
     problem = problems.PROBLEMS["rosenbrock"]
     rng = np.random.default_rng(3)
-    starts = rng.uniform(-1.5, 1.5, size=(70_001, 2))
-    rates = rng.uniform(1e-4, 1e-2, size=(70_001, 1))
-
-    def run_flat(steps: int) -> np.ndarray:
-        # one long parameter vector (d = 140002): per-tensor quantities are shared by all
-        params = starts.ravel().copy()
-        state = opt.init(params)
-        for step in range(1, steps + 1):
-            grads = problems.numpy_grad(problem, params.reshape(-1, 2)).ravel()
-            opt.update_inplace(grads, state, params, step, np.repeat(rates.ravel(), 2))
-        return params
-
-    threads = get_num_threads()
-    monkeypatch.setattr(optimizers_module, "_BLOCK", 4096)
-    set_num_threads(2)
-    try:
-        blocked = run_gdviz(opt, problem, starts, rates, 4)[-1]
-        flat_blocked = run_flat(4)
-    finally:
-        set_num_threads(threads)
-    monkeypatch.setattr(optimizers_module, "_PARALLEL_MIN", 10**9)
-    whole = run_gdviz(opt, problem, starts, rates, 4)[-1]
-    assert np.array_equal(blocked, whole, equal_nan=True)
-    assert np.array_equal(flat_blocked, run_flat(4), equal_nan=True)
-    for j in (0, 4096, 35_000, 70_000):
+    starts = rng.uniform(-1.5, 1.5, size=(10_001, 2))
+    rates = rng.uniform(1e-4, 1e-2, size=(10_001, 1))
+    params = starts.ravel().copy()
+    state = opt.init(params)
+    for step in range(1, 5):
+        grads = problems.numpy_grad(problem, params.reshape(-1, 2)).ravel()
+        opt.update_inplace(grads, state, params, step, np.repeat(rates.ravel(), 2))
+    batch = run_gdviz(opt, problem, starts, rates, 4)[-1]
+    assert np.array_equal(params.reshape(-1, 2), batch, equal_nan=True)
+    for j in (0, 4096, 10_000):
         single = run_gdviz(opt, problem, starts[j], float(rates[j, 0]), 4)[-1]
-        assert np.array_equal(blocked[j], single, equal_nan=True)
+        assert np.array_equal(batch[j], single, equal_nan=True)
 
 
 # ------------------------------------------------------------------------ property tests
@@ -344,22 +324,17 @@ def test_non_finite_gradient_example() -> None:
             assert not np.any(np.isfinite(new[1]))
 
 
-def test_non_finite_values_in_threaded_blocks_are_silent() -> None:
+def test_non_finite_values_in_large_arrays_are_silent() -> None:
     params = np.zeros((150_000, 2))
     grads = np.ones_like(params)
     grads[::7, 0] = np.nan
     grads[::11, 1] = np.inf
-    threads = get_num_threads()
-    set_num_threads(2)
-    try:
-        with warnings.catch_warnings(), np.errstate(all="raise"):
-            warnings.simplefilter("error")
-            for name in OPTIMIZERS:
-                opt = make_optimizer(name)
-                new, _ = opt.update(grads, opt.init(params), params, 1, 0.1)
-                assert np.array_equal(np.isfinite(new), np.isfinite(grads))
-    finally:
-        set_num_threads(threads)
+    with warnings.catch_warnings(), np.errstate(all="raise"):
+        warnings.simplefilter("error")
+        for name in OPTIMIZERS:
+            opt = make_optimizer(name)
+            new, _ = opt.update(grads, opt.init(params), params, 1, 0.1)
+            assert np.array_equal(np.isfinite(new), np.isfinite(grads))
 
 
 # ----------------------------------------------------------------------- configuration
@@ -412,7 +387,7 @@ def test_torch_names_and_defaults(name: str) -> None:
     assert dict(opt.hyperparams) == hyper
     assert list(opt.hyperparams) == list(hyper)
     assert default_lr(name) == opt.default_lr == lr
-    assert name in OPTIMIZERS and OPTIMIZERS[name].doc.count("θ_t") >= 1
+    assert name in OPTIMIZERS
     line = describe(name)
     assert "\n" not in line and f"lr={lr!r}" in line
 
@@ -450,7 +425,9 @@ def test_presets() -> None:
         make_optimizer("nesterov", nesterov=False)
     # what descent stores (preset + every hyperparameter) rebuilds the same optimizer
     assert make_optimizer(momentum.preset, **momentum.hyperparams) == momentum
-    assert Optimizer.from_dict(json.loads(json.dumps(momentum.to_dict()))) == momentum
+    assert make_optimizer("adam", **make_optimizer("adam", betas=[0.8, 0.9]).hyperparams) == (
+        make_optimizer("adam", betas=(0.8, 0.9))
+    )
     for opt in (momentum, make_optimizer("adamw", amsgrad=True), make_optimizer("nadam")):
         assert pickle.loads(pickle.dumps(opt)) == opt
         assert copy.deepcopy(opt) == opt
@@ -624,8 +601,6 @@ def test_update_argument_checks() -> None:
         opt.update(np.ones((3, 2)), state, params, 1, -1.0)
     with pytest.raises(ValueError, match="at least one axis"):
         opt.init(np.float64(1.0))
-    with pytest.raises(ValueError, match="threads"):
-        set_num_threads(0)
 
 
 def test_state_buffers_use_torch_names() -> None:

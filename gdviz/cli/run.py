@@ -10,12 +10,11 @@ import click
 
 from gdviz.cli.options import console, file_output_option, verbosity_options
 from gdviz.cli.types import FORMULA, LANDSCAPE, NONNEGATIVE, NUMBER, POINT, SCHEDULE, HyperParameter
+from gdviz.descent import DEFAULT_GRAD_TOL, DEFAULT_LOSS_TOL, DEFAULT_STEPS
 
 #: Output formats; files take theirs from the suffix unless --format says otherwise.
 FORMATS = ("table", "csv", "json", "npz")
 _SUFFIXES = {".csv": "csv", ".json": "json", ".npz": "npz", ".txt": "table"}
-DEFAULT_STEPS = 100
-DEFAULT_GRAD_TOL = 1e-6
 
 
 @click.command("run")
@@ -90,7 +89,7 @@ DEFAULT_GRAD_TOL = 1e-6
 @click.option(
     "--loss-tol",
     type=NONNEGATIVE,
-    default=0.0,
+    default=DEFAULT_LOSS_TOL,
     show_default=True,
     metavar="TOL",
     help="Stop when the loss changes by less than TOL in one step; 0 disables.",

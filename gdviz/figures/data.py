@@ -303,9 +303,16 @@ def feature_scaling(steps: int = 40, safety: float = 0.9) -> ScalingComparison:
     lr = safety * 2.0 / lam_max
     w0, b0 = experiment.starts[0]
     config = RunConfig("gd", lr)
-    raw_run = descend(raw, config.make_optimizer(), np.array([w0, b0]), lr=lr, steps=steps)
+    raw_run = descend(
+        raw, config.make_optimizer(), np.array([w0, b0]), lr=lr, steps=steps, grad_tol=0
+    )
     scaled_run = descend(
-        scaled, config.make_optimizer(), np.array([w0 * sigma, b0 + w0 * mu]), lr=lr, steps=steps
+        scaled,
+        config.make_optimizer(),
+        np.array([w0 * sigma, b0 + w0 * mu]),
+        lr=lr,
+        steps=steps,
+        grad_tol=0,
     )
     assert isinstance(raw_run, Trajectory) and isinstance(scaled_run, Trajectory)
     return ScalingComparison(raw, raw_run, scaled, scaled_run, lr, (kappa_raw, kappa_scaled))

@@ -408,6 +408,7 @@ def make_stability(theme: str = "light", experiments: Experiments = None) -> Fig
         np.array(experiment.starts[0]),
         lr=np.array(EXAMPLE_RATIOS) * sweep.lr_limit,
         steps=EXAMPLE_STEPS,
+        grad_tol=0,
     )
     with theme_context(theme) as th:
         figure = new_figure(11.0, 5.0)

@@ -86,9 +86,15 @@ def coordinate_functions(
             out[..., i] = part
         return out
 
+    def own(v: Any, shape: tuple[int, ...]) -> Array:
+        # a kernel's result is usually a new array already; an input view or a constant is not
+        if isinstance(v, np.ndarray) and v.shape == shape and v.flags.owndata:
+            return v
+        return np.broadcast_to(np.asarray(v, dtype=np.float64), shape).copy()
+
     def loss(points: Array) -> Array:
         (v,) = value(*split(points))
-        return np.broadcast_to(np.asarray(v, dtype=np.float64), points.shape[:-1]).copy()
+        return own(v, points.shape[:-1])
 
     def grad(points: Array) -> Array:
         return stack(gradient(*split(points)), points.shape[:-1])
@@ -96,9 +102,7 @@ def coordinate_functions(
     def both(points: Array) -> tuple[Array, Array]:
         v, *g = value_and_gradient(*split(points))
         shape = points.shape[:-1]
-        return np.broadcast_to(np.asarray(v, dtype=np.float64), shape).copy(), stack(
-            tuple(g), shape
-        )
+        return own(v, shape), stack(tuple(g), shape)
 
     def hess(points: Array) -> Array:
         flat = stack(hessian(*split(points)), points.shape[:-1])
