@@ -145,7 +145,7 @@ def _params(rng: random.Random, name: str) -> dict[str, Any]:
         }
         if param.kind == "bool":
             params[param.name] = rng.random() < 0.5
-        elif param.kind == "betas":
+        elif param.kind == "pair":
             tabulated = [b for b in COMMON_BETAS if 0.5 <= b < 1]
             if rng.random() < 0.6:
                 params[param.name] = [rng.choice(tabulated[:5]), rng.choice(tabulated[2:])]
@@ -358,6 +358,9 @@ BAD_CHANGES: list[dict[str, Any]] = [
     {"start": ""},
     {"start": "nan,1"},
     {"start": "1,inf"},
+    {"expr": "log(x) + y**2", "landscape": None, "start": "-1,1"},
+    {"expr": "sqrt(x)*y", "landscape": None, "start": "0,1"},
+    {"expr": "1/x + y", "landscape": None, "start": "0,1"},
     {"steps": "2.5"},
     {"steps": "-1"},
     {"steps": "abc"},

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from gdviz.hyperparams import OPTIMIZER_WORDING, REQUIRED, SCHEDULE_WORDING, Hyperparameter, Wording
 from gdviz.report.page_scalars import pow_table
 
 __all__ = ["CORE_SCRIPTS", "EXPLORER_SCRIPTS", "PAGE_SCRIPTS", "explorer_config", "page_script"]
@@ -76,30 +77,26 @@ def _json_number(value: float) -> float | None:
     return None if math.isinf(value) else float(value)
 
 
-def _param(param: Any, wording: Any = None) -> dict[str, Any]:
-    """One hyperparameter as the page reads it (works with the optimizer and schedule specs)."""
-    kind = getattr(param, "kind", "float")
-    if getattr(param, "integer", False):
-        kind = "int"
-    kind = {"betas": "pair"}.get(kind, kind)
+def _param(param: Hyperparameter, wording: Wording) -> dict[str, Any]:
+    """One hyperparameter as the page reads it: its spec, and the range its messages write."""
+    required = param.default is REQUIRED
     default = param.default
-    required = type(default).__name__ in ("object", "_Required")
-    if hasattr(param, "range_text") and wording is not None:
-        text = param.range_text(wording)
-    else:
-        text = param._range_text()
     return {
         "name": param.name,
-        "kind": kind,
+        "kind": param.kind,
         "default": None if required else (list(default) if isinstance(default, tuple) else default),
         "required": required,
-        "low": float(getattr(param, "low", 0.0)),
-        "high": _json_number(getattr(param, "high", math.inf)),
-        "low_open": bool(getattr(param, "low_open", False)),
-        "high_open": bool(getattr(param, "high_open", False)),
-        "range": text,
-        "doc": getattr(param, "doc", ""),
+        "low": float(param.low),
+        "high": _json_number(param.high),
+        "low_open": param.low_open,
+        "high_open": param.high_open,
+        "range": param.range_text(wording),
+        "doc": param.doc,
     }
+
+
+def _wording(wording: Wording) -> dict[str, Any]:
+    return {"suffix": wording.suffix, "as_float": wording.as_float}
 
 
 def _optimizers() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -111,7 +108,7 @@ def _optimizers() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
             "title": info.title,
             "summary": info.summary,
             "default_lr": info.default_lr,
-            "params": [_param(p) for p in info.params],
+            "params": [_param(p, OPTIMIZER_WORDING) for p in info.params],
             "fixed": dict(info.fixed),
         }
         for info in OPTIMIZERS.values()
@@ -137,7 +134,7 @@ def _schedules() -> list[dict[str, Any]]:
             "kind": info.kind,
             "torch": info.torch,
             "summary": info.summary,
-            "params": [_param(p) for p in info.params],
+            "params": [_param(p, SCHEDULE_WORDING) for p in info.params],
         }
         for info in SCHEDULES.values()
     ]
@@ -213,8 +210,8 @@ def explorer_config() -> dict[str, Any]:
     "high" (null: ∞), "low_open", "high_open", "range" (the messages' text), "doc"}``.
     """
     from gdviz import expression
-    from gdviz.cli.run import DEFAULT_GRAD_TOL, DEFAULT_STEPS
-    from gdviz.descent import DIVERGENCE_FACTOR
+    from gdviz.cli.run import command
+    from gdviz.descent import DEFAULT_GRAD_TOL, DEFAULT_STEPS, DIVERGENCE_FACTOR
     from gdviz.landscapes import LANDSCAPES, get_landscape, suggested_lr
 
     optimizers, presets = _optimizers()
@@ -224,8 +221,8 @@ def explorer_config() -> dict[str, Any]:
         "presets": presets,
         "schedules": _schedules(),
         "wording": {
-            "optimizer": {"suffix": "", "as_float": True},
-            "schedule": {"suffix": " schedule", "as_float": False},
+            "optimizer": _wording(OPTIMIZER_WORDING),
+            "schedule": _wording(SCHEDULE_WORDING),
         },
         "names": list(LANDSCAPES),
         "landscapes": _landscapes(),
@@ -240,7 +237,7 @@ def explorer_config() -> dict[str, Any]:
         },
         "limits": {
             "divergence_factor": DIVERGENCE_FACTOR,
-            "max_steps": 10_000_000,
+            "max_steps": next(p for p in command.params if p.name == "steps").type.max,
             "default_steps": DEFAULT_STEPS,
             "grad_tol": DEFAULT_GRAD_TOL,
             "explorer_max_steps": MAX_EXPLORER_STEPS,

@@ -92,7 +92,7 @@ var gdvizDescent = (function (optimizers, schedules, py) {
         break;
       }
       if (lossTol > 0 && Math.abs(loss - previousLoss) < lossTol) {
-        records.push(p, loss, gnorm, lr);  // a stopped run keeps its last learning rate
+        records.push(p, loss, gnorm, rate(k + 1));  // the point it converged at, with its rate
         status = "converged"; stop = k + 1;
         break;
       }
