@@ -12,7 +12,6 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -21,20 +20,13 @@ from gdviz.descent import descend
 from gdviz.experiments import builtin_experiments, load_experiments
 from gdviz.landscapes import get_landscape
 from gdviz.numbers import format_number, format_point
-from gdviz.optimizers import make_optimizer
 from gdviz.report import ReportError, ReportOptions, build_report, template_dir
 from gdviz.report import build as report_build
 from gdviz.report.build import MARKER, check_title, decay_table, result_rows, slug
 from gdviz.report.chapters import CHAPTERS, FORMULAS
-from gdviz.report.explorer import (
-    CENTRE_INDEX,
-    EXPLORER_OPTIMIZERS,
-    ExplorerLandscape,
-    build_explorer,
-    decode_points,
-    learning_rate_grid,
-)
+from gdviz.report.explorer import PAGE_SCRIPTS, explorer_config, page_script
 from gdviz.report.formulas import FormulaError, compile_formula
+from gdviz.report.page_scalars import bits, pow_table, tabulated_bases
 from gdviz.report.render import environment, read_static
 
 HOSTILE_TITLE = "<script>window.__pwned=1</script>"
@@ -131,48 +123,74 @@ def test_decay_table_follows_the_schedule() -> None:
     assert table["header"][1] == "η with decay"
 
 
-def test_learning_rate_grid_is_log_spaced_around_the_centre() -> None:
-    grid = learning_rate_grid(0.05)
-    assert grid[CENTRE_INDEX] == pytest.approx(0.05, rel=1e-12)
-    ratios = grid[1:] / grid[:-1]
-    assert np.allclose(ratios, ratios[0]) and ratios[0] > 1
-    assert 12 <= len(grid) <= 20
+def test_explorer_config_is_the_python_registries() -> None:
+    from gdviz.landscapes import landscape_names, suggested_lr
+    from gdviz.optimizers import OPTIMIZERS, PRESETS, default_lr, optimizer_names
+    from gdviz.schedules import SCHEDULES
+    from gdviz.style import optimizer_color, optimizer_label
+
+    data = json.loads(json.dumps(explorer_config()))  # JSON-ready
+    assert [o["name"] for o in data["optimizers"]] == list(OPTIMIZERS)
+    assert [p["name"] for p in data["presets"]] == list(PRESETS)
+    for entry in data["optimizers"]:
+        info = OPTIMIZERS[entry["name"]]
+        assert entry["default_lr"] == info.default_lr
+        defaults = {p["name"]: p["default"] for p in entry["params"]}
+        assert defaults == {
+            k: list(v) if isinstance(v, tuple) else v for k, v in info.defaults.items()
+        }
+    assert [s["kind"] for s in data["schedules"]] == list(SCHEDULES)
+    cosine = next(s for s in data["schedules"] if s["kind"] == "cosine")
+    assert cosine["params"][0] == {
+        **cosine["params"][0],
+        "name": "T_max",
+        "kind": "int",
+        "required": True,
+    }
+    drawable = [n for n in landscape_names() if get_landscape(n).drawable]
+    assert [land["name"] for land in data["landscapes"]] == drawable
+    assert data["names"] == landscape_names()
+    for land in data["landscapes"]:
+        surface = get_landscape(land["name"])
+        assert land["bounds"] == [list(b) for b in surface.bounds]
+        for name in optimizer_names():
+            assert land["lrs"][name] == (suggested_lr(surface, name) or default_lr(name))
+    for name in optimizer_names():
+        assert data["style"]["optimizers"][name] == {
+            "label": optimizer_label(name),
+            "color": optimizer_color(name),
+        }
+    assert len(data["style"]["ramps"]["light"]) == len(data["style"]["ramps"]["dark"]) == 64
 
 
-def test_explorer_data_is_the_batched_core_run() -> None:
-    spec = ExplorerLandscape(
-        "valley",
-        40,
-        ((-2.6, 1.4), (2.8, -0.6)),
-        {
-            "sgd": 0.09,
-            "momentum": 0.02,
-            "rmsprop": 0.05,
-            "adam": 0.2,
-        },
-    )
-    data = build_explorer((spec,), background=False)
-    assert [o["name"] for o in data["optimizers"]] == list(EXPLORER_OPTIMIZERS)
-    land = data["landscapes"][0]
-    surface = get_landscape("valley")
-    for index in (0, CENTRE_INDEX, len(land["runs"]["sgd"]["lrs"]) - 1):
-        lr = land["runs"]["sgd"]["lrs"][index]
-        path = land["runs"]["sgd"]["paths"][index][1]
-        single = descend(
-            surface, make_optimizer("sgd"), (2.8, -0.6), lr=lr, steps=40, grad_tol=1e-6
-        )
-        assert path["stop"] == single.steps
-        assert path["status"] == single.status
-        assert path["final_loss"] == format_number(single.final_loss)
-        drawn = decode_points(path["p"], land["window"])
-        assert drawn.shape == single.points.shape
-        span = np.array([hi - lo for lo, hi in land["window"]])
-        on_map = ~np.isnan(drawn)
-        assert np.all(
-            np.abs(drawn - single.points)[on_map]
-            <= (span / 65532 * 1.01)[None, :].repeat(len(drawn), 0)[on_map]
-        )
-    json.dumps(data)  # JSON-ready
+def test_the_scalar_table_holds_the_c_librarys_powers() -> None:
+    import math
+    import struct
+
+    table = pow_table(betas=(0.9, 0.999), steps=3000)
+    bases = tabulated_bases((0.9, 0.999), 3000)
+    entries = table["pow"]["0.5"]
+    assert entries, "glibc's pow(x, 0.5) differs from sqrt somewhere in 3000 steps of β₂ = 0.999"
+    listed = set()
+    for base in bases[0.5]:
+        if bits(base**0.5) != bits(math.sqrt(base)):
+            assert entries[bits(base)] == bits(base**0.5)
+            listed.add(bits(base))
+        else:
+            assert bits(base) not in entries
+    assert listed == set(entries)
+    for key, value in entries.items():
+        base = struct.unpack(">d", bytes.fromhex(key))[0]
+        assert struct.unpack(">d", bytes.fromhex(value))[0] == base**0.5
+    assert set(table["pow"]["2"]) <= {bits(b) for b in bases[2.0]}
+
+
+def test_the_page_script_is_every_module_in_order() -> None:
+    script = page_script()
+    positions = [script.index(read_static(name)) for name in PAGE_SCRIPTS]
+    assert positions == sorted(positions)
+    for forbidden in ("eval(", "new Function", "innerHTML", "document.write"):
+        assert forbidden not in script, forbidden
 
 
 # ----------------------------------------------------------------------------- formulas
@@ -330,6 +348,24 @@ def test_every_chapter_shows_its_figures_video_and_table(built: dict[str, object
     assert html.count('class="table-figure"') >= sum(1 for c in CHAPTERS if c.experiments) + 2
 
 
+def test_multi_panel_figures_come_in_a_narrow_arrangement_for_phones(
+    built: dict[str, object],
+) -> None:
+    from gdviz.figures import FIGURES
+
+    html = str(built["html"])
+    root = Path(str(built["result"].page)).parent  # type: ignore[attr-defined]
+    shown = {figure for chapter in CHAPTERS for figure in chapter.figures}
+    narrow = [name for name in shown if FIGURES[name].narrow]
+    assert {"optimizer-paths", "loss-curves", "schedules", "pitfalls"} <= set(narrow)
+    for name in narrow:
+        source = f'<source media="(max-width: 640px)" srcset="assets/figures-narrow/{name}.png"'
+        assert source in html, name
+        assert (root / "assets" / "figures-narrow" / f"{name}.png").is_file()
+    for name in shown - set(narrow):
+        assert f"figures-narrow/{name}.png" not in html
+
+
 def test_tables_show_the_cores_values(built: dict[str, object]) -> None:
     html = str(built["html"])
     result = builtin_experiments()["race-rosenbrock"].run()
@@ -344,9 +380,7 @@ def test_explorer_data_is_embedded_as_json(built: dict[str, object]) -> None:
     )
     assert match
     data = json.loads(match.group(1))
-    names = [land["name"] for land in data["landscapes"]]
-    assert names == ["bowl", "valley", "rosenbrock", "himmelblau", "rastrigin"]
-    assert all(land["image"].startswith("data:image/") for land in data["landscapes"])
+    assert data == json.loads(json.dumps(explorer_config()))
 
 
 def test_videos_note_without_videos(built: dict[str, object]) -> None:

@@ -1,8 +1,10 @@
 """The report in a real browser: Debian's Chromium driven by Playwright, page opened from file://.
 
 Two reports are built once per session: one with its assets beside the page (and, when Manim is
-installed, a real low-quality video), one ``--single-file`` page. Screenshots at laptop and phone
-width are written to ``$GDVIZ_SCREENSHOTS`` when set (to look at), else to a temporary folder.
+installed, a real low-quality video), one ``--single-file`` page. The explorer is driven as a
+student drives it — clicks, drags, keys, typed formulas, shared links, the TOML export — and
+every number it shows is checked against the CLI. Screenshots at laptop and phone width and in
+the dark scheme go to ``$GDVIZ_SCREENSHOTS`` when set (to look at), else to a temporary folder.
 """
 
 from __future__ import annotations
@@ -15,12 +17,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 pytestmark = pytest.mark.slow
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 
+from gdviz.cli import cli  # noqa: E402
+from gdviz.experiments import load_experiments  # noqa: E402
+from gdviz.expression import ExpressionError, parse_expression  # noqa: E402
+from gdviz.figures import user_figures  # noqa: E402
+from gdviz.figures._base import status_phrase  # noqa: E402
+from gdviz.numbers import format_number  # noqa: E402
+from gdviz.optimizers import make_optimizer, parse_hyperparameter  # noqa: E402
 from gdviz.report import ReportOptions, build_report  # noqa: E402
+from gdviz.style import optimizer_label  # noqa: E402
 from gdviz.video import video_available  # noqa: E402
 
 HOSTILE_TITLE = "<script>window.__pwned=1</script>"
@@ -57,15 +68,25 @@ def wait_until(page: Any, expression: str, timeout: float = 10.0) -> None:
 class Visit:
     """A page opened from file:// that records console errors and every request."""
 
-    def __init__(self, browser: Any, path: Path, width: int = 1280, height: int = 800) -> None:
-        self.context = browser.new_context(viewport={"width": width, "height": height})
+    def __init__(
+        self,
+        browser: Any,
+        path: Path,
+        width: int = 1280,
+        height: int = 800,
+        hash: str = "",
+        scheme: str = "light",
+    ) -> None:
+        self.context = browser.new_context(
+            viewport={"width": width, "height": height}, color_scheme=scheme
+        )
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.requests: list[str] = []
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.route("**/*", self._route)
-        self.page.goto(path.as_uri())
+        self.page.goto(path.as_uri() + hash)
         self.page.wait_for_selector("#explorer[data-ready=true]")
 
     def _route(self, route: Any) -> None:
@@ -75,6 +96,25 @@ class Visit:
             route.continue_()
         else:
             route.abort()
+
+    def state(self) -> dict[str, Any]:
+        return self.page.evaluate("window.gdviz.explorer.getState()")
+
+    def runs(self) -> list[dict[str, Any]]:
+        return self.page.evaluate(
+            """() => window.gdviz.explorer.runs().map((r) => ({
+                optimizer: r.optimizer, start: r.start, lr: r.job.lr, steps: r.result.steps,
+                status: r.result.status, exact: r.exact, losses: Array.from(r.result.losses),
+                points: Array.from(r.result.points) }))"""
+        )
+
+    def readout(self) -> list[dict[str, str]]:
+        return self.page.evaluate(
+            """() => Array.from(document.querySelectorAll('.gx-readout tbody tr')).map((tr) =>
+                Object.assign({ optimizer: tr.dataset.opt, index: tr.dataset.start },
+                  Object.fromEntries(Array.from(tr.querySelectorAll('td')).map(
+                    (td) => [td.dataset.col, td.textContent.trim()]))))"""
+        )
 
     def close(self) -> None:
         self.context.close()
@@ -93,7 +133,43 @@ def visit(
 def laptop(reports: dict[str, Path], browser: Any) -> Iterator[Visit]:
     v = Visit(browser, reports["assets"])
     yield v
+    assert v.errors == []
     v.close()
+
+
+def cli_run(spec: dict[str, Any]) -> dict[str, Any]:
+    args = ["run", f"--landscape={spec['landscape']}", f"--optimizer={spec['optimizer']}"]
+    args.append("--start=" + ",".join(repr(float(v)) for v in spec["start"]))
+    args += [f"--steps={spec['steps']}", f"--lr={spec['lr']!r}", "--format", "json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def plot_box(page: Any) -> dict[str, float]:
+    """The map's plot area in viewport pixels (scrolled into view first)."""
+    page.locator(".gx-stage").scroll_into_view_if_needed()
+    return page.evaluate(
+        "(() => { const r = document.querySelector('.gx-contours').getBoundingClientRect();"
+        " return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; })()"
+    )
+
+
+def to_data(box: dict[str, float], bounds: list[list[float]], cx: float, cy: float) -> list[float]:
+    (x0, x1), (y0, y1) = bounds
+    return [
+        x0 + (cx - box["left"]) / (box["right"] - box["left"]) * (x1 - x0),
+        y1 - (cy - box["top"]) / (box["bottom"] - box["top"]) * (y1 - y0),
+    ]
+
+
+def landscape_bounds(page: Any, name: str) -> list[list[float]]:
+    return page.evaluate(
+        "(n) => window.gdviz.data.landscapes.find((l) => l.name === n).bounds", name
+    )
+
+
+# ----------------------------------------------------------------------------- the page
 
 
 def test_loads_offline_without_errors(visit: Visit) -> None:
@@ -103,7 +179,7 @@ def test_loads_offline_without_errors(visit: Visit) -> None:
     assert outside == []
 
 
-def test_every_image_decodes(visit: Visit) -> None:
+def test_every_image_decodes_and_the_map_is_drawn(visit: Visit) -> None:
     page = visit.page
     wait_until(page, "Array.from(document.images).every(i => i.complete)")
     broken = page.evaluate(
@@ -112,9 +188,14 @@ def test_every_image_decodes(visit: Visit) -> None:
     )
     assert page.evaluate("document.images.length") > 20
     assert broken == []
-    assert page.evaluate("document.getElementById('ex-bg').getAttribute('href')").startswith(
-        "data:image/"
+    colours = page.evaluate(
+        """(() => { const c = document.querySelector('.gx-contours');
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            const seen = new Set();
+            for (let i = 0; i < d.length; i += 4 * 97) seen.add([d[i], d[i + 1], d[i + 2]].join());
+            return seen.size; })()"""
     )
+    assert colours >= 8  # filled bands, not a blank canvas
 
 
 def test_every_video_has_a_duration(visit: Visit) -> None:
@@ -130,78 +211,311 @@ def test_every_video_has_a_duration(visit: Visit) -> None:
     assert all(d > 1 for d in durations), durations
 
 
-def _readout(page: Any, optimizer: str) -> dict[str, str]:
-    return page.evaluate(
-        """(opt) => Object.fromEntries(Array.from(
-            document.querySelectorAll(`#ex-readout tr[data-opt="${opt}"] td`)).map(
-            td => [td.dataset.col, td.textContent.trim()]))""",
-        optimizer,
+def test_the_page_api_is_gdviz_run(visit: Visit) -> None:
+    spec = {
+        "landscape": "rosenbrock",
+        "optimizer": "adam",
+        "start": [-1.5, 2.0],
+        "steps": 300,
+        "lr": 0.05,
+    }
+    assert visit.page.evaluate("(s) => window.gdviz.run(s)", spec) == cli_run(spec)
+    error = visit.page.evaluate(
+        "() => { try { window.gdviz.run({landscape: 'bowl', optimizer: 'adam', start: [1, 2],"
+        " params: {eps: -1}}); }"
+        " catch (e) { return e.message; } }"
     )
+    assert error == "Invalid value for '--param': invalid eps for adam: -1.0 (must be ≥ 0)"
 
 
-def _set_range(page: Any, selector: str, value: int) -> None:
-    page.eval_on_selector(
-        selector,
-        "(el, v) => { el.value = String(v);"
-        " el.dispatchEvent(new Event('input', {bubbles: true})); }",
-        value,
+def test_the_explorer_opens_on_the_cores_runs(laptop: Visit) -> None:
+    state = laptop.state()
+    runs = laptop.runs()
+    assert [r["optimizer"] for r in runs] == [r["optimizer"] for r in state["runs"]]
+    for run, row in zip(runs, laptop.readout(), strict=True):
+        expected = cli_run({"landscape": state["landscape"], **run, "steps": state["steps"]})
+        assert run["losses"] == [r["loss"] for r in expected["records"]]
+        assert (run["status"], run["steps"]) == (expected["status"], expected["steps"])
+        assert run["exact"] == "bit"
+        assert row["final"] == format_number(expected["final"]["loss"])
+        assert row["stop"] == str(expected["steps"])
+        assert row["lr"] == format_number(run["lr"], 4)
+    claim = laptop.page.text_content(".gx-claim") or ""
+    assert "every number is what gdviz run computes, bit for bit" in claim
+
+
+# ----------------------------------------------------------------------------- the map
+
+
+def test_a_click_starts_a_run_there_with_the_cores_numbers(laptop: Visit) -> None:
+    page = laptop.page
+    box = plot_box(page)
+    cx, cy = (
+        box["left"] + 0.31 * (box["right"] - box["left"]),
+        box["top"] + 0.62 * (box["bottom"] - box["top"]),
     )
+    before = len(laptop.state()["starts"])
+    page.mouse.click(cx, cy)
+    state = laptop.state()
+    assert len(state["starts"]) == before + 1
+    start = state["starts"][-1]
+    bounds = landscape_bounds(page, state["landscape"])
+    clicked = to_data(box, bounds, cx, cy)
+    pixel = [(b[1] - b[0]) / (box["right"] - box["left"]) for b in bounds]
+    assert abs(start[0] - clicked[0]) <= pixel[0] and abs(start[1] - clicked[1]) <= pixel[1]
+    new = [r for r in laptop.runs() if r["start"] == start]
+    assert len(new) == len(state["runs"])
+    for run in new:
+        expected = cli_run({"landscape": state["landscape"], **run, "steps": state["steps"]})
+        assert run["points"][:2] == start
+        assert run["losses"] == [r["loss"] for r in expected["records"]]
+        assert run["points"] == [v for r in expected["records"] for v in (r["x"], r["y"])]
+    drawn = page.get_attribute(f'.gx-path[data-start="{before}"]', "points") or ""
+    first = [float(v) for v in drawn.split()[0].split(",")]
+    svg = page.evaluate(
+        "(() => { const r = document.querySelector('.gx-map').getBoundingClientRect();"
+        " return [r.left, r.top]; })()"
+    )
+    assert abs(first[0] + svg[0] - cx) <= 1.5 and abs(first[1] + svg[1] - cy) <= 1.5
 
 
-def _data(page: Any) -> dict[str, Any]:
-    return json.loads(page.eval_on_selector("#explorer-data", "el => el.textContent"))
-
-
-def test_slider_changes_the_path_and_the_numbers(laptop: Visit) -> None:
+def test_dragging_a_start_moves_its_runs(laptop: Visit) -> None:
     page = laptop.page
-    data = _data(page)
-    steps = data["landscapes"][0]["steps"]
-    _set_range(page, "#ex-scrub", steps)
-    path_before = page.get_attribute('#ex-paths polyline[data-opt="sgd"]', "points")
-    numbers_before = _readout(page, "sgd")
-    centre = data["centre"]
-    sgd = data["landscapes"][0]["runs"]["sgd"]
-    assert numbers_before["lr"] == sgd["lr_text"][centre]
-    assert sgd["paths"][centre][0]["final_loss"] in numbers_before["status"]
+    plot_box(page)
+    marker = page.locator('.gx-start[data-index="0"]').bounding_box()
+    assert marker
+    x0, y0 = marker["x"] + marker["width"] / 2, marker["y"] + marker["height"] / 2
+    losses_before = [r["losses"][-1] for r in laptop.runs()]
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    page.mouse.move(x0 + 40, y0 + 30, steps=6)
+    page.mouse.up()
+    state = laptop.state()
+    box = plot_box(page)
+    bounds = landscape_bounds(page, state["landscape"])
+    target = to_data(box, bounds, x0 + 40, y0 + 30)
+    start = state["starts"][0]
+    pixel = [(b[1] - b[0]) / (box["right"] - box["left"]) for b in bounds]
+    assert abs(start[0] - target[0]) <= 2 * pixel[0] and abs(start[1] - target[1]) <= 2 * pixel[1]
+    runs = laptop.runs()
+    assert (
+        all(r["start"] == start for r in runs if r["start"] == start) and runs[0]["start"] == start
+    )
+    assert [r["losses"][-1] for r in runs] != losses_before
+    expected = cli_run({"landscape": state["landscape"], **runs[0], "steps": state["steps"]})
+    assert runs[0]["losses"] == [r["loss"] for r in expected["records"]]
 
-    _set_range(page, "#ex-lr", 1)
-    _set_range(page, "#ex-scrub", steps)
-    path_after = page.get_attribute('#ex-paths polyline[data-opt="sgd"]', "points")
-    numbers_after = _readout(page, "sgd")
-    assert path_after != path_before
-    assert numbers_after["lr"] == sgd["lr_text"][1] != numbers_before["lr"]
-    assert numbers_after["loss"] != numbers_before["loss"]
-    assert sgd["paths"][1][0]["final_loss"] in numbers_after["status"]
-    assert page.text_content("#ex-lr-text") != "×1, each optimizer's usual rate"
 
-
-def test_play_advances_the_step_counter(laptop: Visit) -> None:
+def test_the_keyboard_operates_the_controls(laptop: Visit) -> None:
     page = laptop.page
-    assert page.text_content("#ex-step-count") == "0"
-    page.click("#ex-play")
-    wait_until(page, "Number(document.getElementById('ex-step-count').textContent) >= 3")
-    page.click("#ex-play")  # pause
-    paused = page.text_content("#ex-step-count")
+    page.focus('.gx-opt[data-opt="gd"] .gx-on')
+    page.keyboard.press("Space")
+    assert "gd" in [r["optimizer"] for r in laptop.state()["runs"]]
+    lr_before = next(r["lr"] for r in laptop.state()["runs"] if r["optimizer"] == "adam")
+    page.focus('.gx-opt[data-opt="adam"] input[type=range]')
+    for _ in range(10):
+        page.keyboard.press("ArrowRight")
+    lr_after = next(r["lr"] for r in laptop.state()["runs"] if r["optimizer"] == "adam")
+    assert lr_after > lr_before
+    row = next(r for r in laptop.readout() if r["optimizer"] == "adam")
+    assert row["lr"] == format_number(lr_after, 4)
+    page.focus('.gx-start[data-index="0"]')
+    start = laptop.state()["starts"][0]
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Shift+ArrowLeft")
+    moved = laptop.state()["starts"][0]
+    assert moved[1] > start[1] and moved[0] < start[0]
+    page.focus(".gx-play")
+    page.keyboard.press("Enter")
+    wait_until(page, "window.gdviz.explorer.getState().step >= 3")
+    page.keyboard.press("Enter")  # pause
+    paused = laptop.state()["step"]
     page.wait_for_timeout(300)
-    assert page.text_content("#ex-step-count") == paused
-    page.click("#ex-step")
-    assert int(page.text_content("#ex-step-count") or 0) == int(paused or 0) + 1
-    page.click("#ex-reset")
-    assert page.text_content("#ex-step-count") == "0"
+    assert laptop.state()["step"] == paused
+    page.focus(".gx-landscape select")
+    page.keyboard.press("ArrowDown")
+    assert laptop.state()["landscape"] != "rosenbrock"
 
 
-def test_switching_landscape_and_optimizers(laptop: Visit) -> None:
+def test_playback_scrub_and_steps(laptop: Visit) -> None:
     page = laptop.page
-    data = _data(page)
-    before = page.get_attribute("#ex-bg", "href")
-    page.select_option("#ex-landscape", "2")
-    assert page.get_attribute("#ex-bg", "href") != before
-    assert page.text_content("#ex-step-total") == str(data["landscapes"][2]["steps"])
-    assert page.locator("#ex-paths polyline.path").count() == 4
-    page.uncheck('input[name=ex-opt][value="adam"]')
-    assert page.locator("#ex-paths polyline.path").count() == 3
-    page.check("#ex-starts input[value='1']")
-    assert page.text_content("#ex-step-count") == "0"
+    page.click(".gx-play")
+    wait_until(page, "window.gdviz.explorer.getState().step >= 3")
+    page.click(".gx-play")
+    paused = laptop.state()["step"]
+    page.click("button[aria-label='One step forward']")
+    assert laptop.state()["step"] == paused + 1
+    page.click("button[aria-label='One step back']")
+    assert laptop.state()["step"] == paused
+    page.eval_on_selector(
+        ".gx-scrub input",
+        "(el) => { el.value = '40'; el.dispatchEvent(new Event('input', {bubbles: true})); }",
+    )
+    assert laptop.state()["step"] == 40
+    rows = laptop.readout()
+    runs = laptop.runs()
+    for row, run in zip(rows, runs, strict=True):
+        assert row["loss"] == format_number(run["losses"][min(40, run["steps"])])
+    page.click(".gx-transport button:has-text('Reset')")
+    assert laptop.state()["step"] == 0
+
+
+# ----------------------------------------------------------------------------- settings
+
+
+def test_hyperparameters_are_checked_with_the_clis_messages(laptop: Visit) -> None:
+    page = laptop.page
+    page.click('.gx-opt[data-opt="adam"] summary')
+    for key, text in (
+        ("eps", "-1"),
+        ("betas", "0.9"),
+        ("betas", "0.9, 1.5"),
+        ("weight_decay", "abc"),
+    ):
+        field = page.locator(f'.gx-opt[data-opt="adam"] input[data-param="{key}"]')
+        field.fill(text)
+        field.press("Enter")
+        field.dispatch_event("change")
+        message = field.evaluate("(el) => el.parentNode.querySelector('.gx-msg').textContent")
+        with pytest.raises(ValueError) as error:
+            make_optimizer("adam", **{key: parse_hyperparameter("adam", key, text)})
+        assert message == str(error.value)
+        assert "needs fixing" in (page.text_content(".gx-claim") or "")
+    page.locator('.gx-opt[data-opt="adam"] input[data-param="weight_decay"]').fill("0")
+    page.dispatch_event('.gx-opt[data-opt="adam"] input[data-param="weight_decay"]', "change")
+    page.locator('.gx-opt[data-opt="adam"] input[data-param="eps"]').fill("1e-8")
+    page.dispatch_event('.gx-opt[data-opt="adam"] input[data-param="eps"]', "change")
+    field = page.locator('.gx-opt[data-opt="adam"] input[data-param="betas"]')
+    field.fill("0.8, 0.99")
+    field.dispatch_event("change")
+    assert laptop.state()["runs"][-1]["params"]["betas"] == "0.8, 0.99"
+    assert "bit for bit" in (page.text_content(".gx-claim") or "")
+    adam = next(r for r in laptop.runs() if r["optimizer"] == "adam")
+    assert adam["exact"] == "bit"
+    page.select_option(".gx-schedule select", "cosine")
+    message = page.text_content(".gx-schedule .gx-msg:not(:empty)") or ""
+    assert message == "the cosine schedule needs T_max"
+    page.fill(".gx-schedule-fields input", "50")
+    page.dispatch_event(".gx-schedule-fields input", "change")
+    assert laptop.state()["schedule"] == "cosine:T_max=50"
+
+
+# ----------------------------------------------------------------------------- formulas
+
+
+def test_the_formula_box_rejects_like_the_cli_and_runs_nothing(laptop: Visit) -> None:
+    page = laptop.page
+    page.evaluate("() => { delete window.__marker; }")
+    page.select_option(".gx-landscape select", "")
+    box = page.locator(".gx-formula input")
+    for text in (
+        "x^2",
+        "sin(x",
+        "window.__marker=1",
+        "(()=>{window.__marker=1})()",
+        "1/(x - x)",
+        "constructor.constructor('window.__marker=1')()",
+        "</script><b>x</b>",
+    ):
+        box.fill(text)
+        box.dispatch_event("change")
+        with pytest.raises(ExpressionError) as error:
+            parse_expression(text)
+        assert page.text_content(".gx-formula .gx-msg") == str(error.value)
+    assert page.evaluate("typeof window.__marker") == "undefined"
+    box.fill("x**2 + 3*sin(y)")
+    box.dispatch_event("change")
+    state = laptop.state()
+    assert state["formula"] == "x**2 + 3*sin(y)" and state["landscape"] is None
+    assert "x² + 3·sin(y)" in (page.text_content(".gx-caption") or "")
+    assert laptop.runs() and all(r["exact"] == "close" for r in laptop.runs())
+    box.fill("x*cos(x)")
+    box.dispatch_event("change")
+    assert page.locator(".gx-curve").count() == 1
+    assert all(len(r["start"]) == 1 for r in laptop.runs())
+
+
+# ----------------------------------------------------------------------------- sharing
+
+
+def test_a_shared_link_reopens_the_same_view(
+    laptop: Visit, reports: dict[str, Path], browser: Any
+) -> None:
+    page = laptop.page
+    page.select_option(".gx-landscape select", "himmelblau")
+    box = plot_box(page)
+    page.mouse.click(
+        box["left"] + 0.7 * (box["right"] - box["left"]),
+        box["top"] + 0.2 * (box["bottom"] - box["top"]),
+    )
+    page.check('.gx-opt[data-opt="nadam"] .gx-on')
+    page.eval_on_selector(
+        ".gx-scrub input",
+        "(el) => { el.value = '25'; el.dispatchEvent(new Event('input', {bubbles: true}));"
+        " el.dispatchEvent(new Event('change')); }",
+    )
+    wait_until(page, "location.hash.indexOf('t=25') > 0")
+    link = page.evaluate("location.hash")
+    again = Visit(browser, reports["single"], hash=link)
+    try:
+        ours, theirs = laptop.state(), again.state()
+        ours.pop("notes", None)
+        theirs.pop("notes", None)
+        assert theirs == ours
+        assert again.readout() == laptop.readout()
+        assert again.errors == []
+    finally:
+        again.close()
+
+
+def test_the_exported_toml_gives_figures_with_the_tables_numbers(
+    laptop: Visit, tmp_path: Path
+) -> None:
+    page = laptop.page
+    page.select_option(".gx-landscape select", "himmelblau")
+    page.check('.gx-opt[data-opt="rmsprop"] .gx-on')
+    page.click('.gx-opt[data-opt="momentum"] summary')
+    page.fill('.gx-opt[data-opt="momentum"] input[data-param="dampening"]', "0.1")
+    page.dispatch_event('.gx-opt[data-opt="momentum"] input[data-param="dampening"]', "change")
+    page.select_option(".gx-schedule select", "exponential")
+    page.fill(".gx-schedule-fields input", "0.995")
+    page.dispatch_event(".gx-schedule-fields input", "change")
+    page.click(".gx-actions button:has-text('Export as TOML')")
+    toml = page.input_value(".gx-export textarea")
+    path = tmp_path / "view.toml"
+    path.write_text(toml, encoding="utf-8")
+    experiments = load_experiments(path)
+    result = CliRunner().invoke(
+        cli,
+        [
+            "figures",
+            "--config",
+            str(path),
+            "--output",
+            str(tmp_path / "figs"),
+            "--format",
+            "png",
+            "surface-3d-explorer",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    captions = {name: spec.caption for name, spec in user_figures(experiments).items()}
+    rows = [r for r in laptop.readout() if r["index"] == "0"]
+    assert len(rows) == len(laptop.state()["runs"]) >= 4
+    surface = captions["surface-3d-explorer"]
+    paths = captions["optimizer-paths-explorer"]
+    for row, run in zip(
+        rows, [r for r in laptop.runs() if r["start"] == laptop.state()["starts"][0]], strict=True
+    ):
+        status = run["status"]
+        phrase = status_phrase(status, int(row["stop"]))
+        assert f"{optimizer_label(row['optimizer'])}, lr {row['lr']}" in paths
+        assert f"{phrase}, loss {row['final']}" in surface, (row, surface)
+        if status != "diverged":
+            assert f"loss {format_number(run['losses'][-1], 2)}" in paths
+
+
+# ----------------------------------------------------------------------------- the page as a whole
 
 
 def test_hostile_title_shows_as_text(visit: Visit) -> None:
@@ -212,14 +526,26 @@ def test_hostile_title_shows_as_text(visit: Visit) -> None:
 
 
 @pytest.mark.parametrize(
-    ("device", "width", "height"), [("laptop", 1280, 800), ("phone", 390, 844)]
+    ("device", "width", "height", "scheme"),
+    [
+        ("laptop", 1280, 800, "light"),
+        ("phone", 390, 844, "light"),
+        ("laptop-dark", 1280, 800, "dark"),
+        ("phone-dark", 390, 844, "dark"),
+    ],
 )
 def test_screenshots_fit_the_viewport(
-    reports: dict[str, Path], browser: Any, tmp_path: Path, device: str, width: int, height: int
+    reports: dict[str, Path],
+    browser: Any,
+    tmp_path: Path,
+    device: str,
+    width: int,
+    height: int,
+    scheme: str,
 ) -> None:
     shots = Path(os.environ.get("GDVIZ_SCREENSHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
-    v = Visit(browser, reports["assets"], width, height)
+    v = Visit(browser, reports["assets"], width, height, scheme=scheme)
     try:
         page = v.page
         wait_until(page, "Array.from(document.images).every(i => i.complete)")

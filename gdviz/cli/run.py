@@ -12,6 +12,9 @@ from gdviz.cli.options import console, file_output_option, verbosity_options
 from gdviz.cli.types import FORMULA, LANDSCAPE, NONNEGATIVE, NUMBER, POINT, SCHEDULE, HyperParameter
 from gdviz.descent import DEFAULT_GRAD_TOL, DEFAULT_LOSS_TOL, DEFAULT_STEPS
 
+#: The most steps ``gdviz run`` (and the page core, which emulates it) accepts.
+MAX_STEPS = 10_000_000
+
 #: Output formats; files take theirs from the suffix unless --format says otherwise.
 FORMATS = ("table", "csv", "json", "npz")
 _SUFFIXES = {".csv": "csv", ".json": "json", ".npz": "npz", ".txt": "table"}
@@ -51,7 +54,7 @@ _SUFFIXES = {".csv": "csv", ".json": "json", ".npz": "npz", ".txt": "table"}
 @click.option(
     "--steps",
     "-n",
-    type=click.IntRange(0, 10_000_000),
+    type=click.IntRange(0, MAX_STEPS),
     default=DEFAULT_STEPS,
     show_default=True,
     help="Maximum number of updates.",

@@ -19,6 +19,7 @@ figures that apply to them, named ``<figure>-<experiment>`` (:func:`user_figures
 from __future__ import annotations
 
 import contextlib
+import inspect
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from gdviz import temporaries
 from gdviz.atomic import OutputError, atomic_path, check_writable_dir, inspect_target, output_path
 from gdviz.experiments import Experiment
 from gdviz.figures import contours, curves, pitfalls, regression, schedule_plots, sweeps
-from gdviz.figures._base import FORMATS, save_figure, theme_of
+from gdviz.figures._base import FORMATS, check_layout, save_figure, theme_of
 from gdviz.names import did_you_mean, unknown_name_message
 
 __all__ = [
@@ -105,11 +106,23 @@ class FigureSpec:
         self,
         theme: str = "light",
         experiments: Experiment | Sequence[Experiment] | Mapping[str, Experiment] | None = None,
+        layout: str = "wide",
     ) -> Figure:
-        """Build the figure as a :class:`~matplotlib.figure.Figure` in ``theme``."""
+        """Build the figure as a :class:`~matplotlib.figure.Figure` in ``theme``;
+        ``layout="narrow"`` is the one-column arrangement of a multi-panel figure
+        (:attr:`narrow`)."""
         theme_of(theme)
         chosen = experiments if experiments is not None else self.experiment
+        if check_layout(layout):
+            if not self.narrow:
+                raise ValueError(f"figure '{self.name}' has no narrow layout")
+            return self.maker(theme=theme, experiments=chosen, layout=layout)
         return self.maker(theme=theme, experiments=chosen)
+
+    @property
+    def narrow(self) -> bool:
+        """Whether the figure has a narrow (one column, phone) arrangement."""
+        return "layout" in inspect.signature(self.maker).parameters
 
     @property
     def caption(self) -> str:
@@ -350,8 +363,12 @@ def render_figures(
     dpi: int = 150,
     experiments: Mapping[str, Experiment] | Iterable[Experiment] | None = None,
     progress: Callable[[str, float], None] | None = None,
+    layout: str = "wide",
 ) -> list[Path]:
     """Write figures to ``<output_dir>/<name>.<fmt>``; returns the paths written.
+
+    ``layout="narrow"`` draws the one-column (phone) arrangement of figures that have one
+    (:attr:`FigureSpec.narrow`); asking it of another figure raises :class:`FigureError`.
 
     Everything is validated first (:func:`check_request`, then the directory and every file
     it will write: :func:`gdviz.atomic.inspect_target`). Every file is rendered to a temporary
@@ -369,6 +386,10 @@ def render_figures(
     """
     formats = tuple(dict.fromkeys(formats))
     specs = check_request(names, formats, theme, dpi, experiments)
+    if check_layout(layout):
+        wide_only = [spec.name for spec in specs if not spec.narrow]
+        if wide_only:
+            raise FigureError(f"figure '{wide_only[0]}' has no narrow layout", "name")
     directory = prepare_output(output_dir)
     temporaries.sweep(directory)
     targets = check_outputs(directory, specs, formats)
@@ -376,7 +397,7 @@ def render_figures(
     with contextlib.ExitStack() as stack:
         for spec in specs:
             started = time.perf_counter()
-            figure = spec.make(theme)
+            figure = spec.make(theme, layout=layout)
             for fmt in formats:
                 target = targets[spec.name, fmt]
                 temporary = stack.enter_context(atomic_path(target))

@@ -131,6 +131,20 @@ def theme_context(theme: str | Theme) -> Iterator[Theme]:
         yield resolved
 
 
+#: Figure arrangements: ``wide`` (the gallery's, for pages and slides) and ``narrow`` (one
+#: panel per row, for phone screens; only the multi-panel figures have it).
+LAYOUTS = ("wide", "narrow")
+#: Width of a narrow figure in inches (about a phone column at its usual text size).
+NARROW_WIDTH = 4.6
+
+
+def check_layout(layout: str) -> bool:
+    """Whether ``layout`` is ``"narrow"``; raises ValueError for an unknown layout."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout '{layout}' (choose from {', '.join(LAYOUTS)})")
+    return layout == "narrow"
+
+
 def new_figure(width: float, height: float) -> Figure:
     """A constrained-layout :class:`Figure` on an Agg canvas (call inside :func:`theme_context`)."""
     layout = ConstrainedLayoutEngine(w_pad=0.06, h_pad=0.06, wspace=0.04, hspace=0.06)

@@ -20,6 +20,8 @@ from matplotlib.lines import Line2D
 
 from gdviz.experiments import Experiment, ExperimentResult, RunConfig
 from gdviz.figures._base import (
+    NARROW_WIDTH,
+    check_layout,
     landscape_cmap,
     new_figure,
     status_phrase,
@@ -276,22 +278,29 @@ def _short_status(trajectory: Trajectory) -> str:
     return f"loss {format_number(trajectory.final_loss, 2)}"
 
 
-def make_optimizer_paths(theme: str = "light", experiments: Experiments = None) -> Figure:
+def make_optimizer_paths(
+    theme: str = "light", experiments: Experiments = None, layout: str = "wide"
+) -> Figure:
     """``optimizer-paths``: SGD, Momentum, RMSProp, Adam on seed 003's five landscapes.
 
     One contour panel per experiment. When all experiments race the same optimizers (the
     gallery), one legend serves the figure and a spare panel compares the final losses;
-    otherwise each panel has its own legend with the runs' rates and outcomes.
+    otherwise each panel has its own legend with the runs' rates and outcomes. ``layout``
+    ``"narrow"`` stacks the panels in one column (phones).
     """
     chosen = resolve_experiments(experiments, RACES)
     shared = len(chosen) > 1 and _same_runs(chosen)
     spare = 1 if shared else 0
+    narrow = check_layout(layout)
     with theme_context(theme) as th:
-        if shared:
+        if narrow:
+            figure = new_figure(NARROW_WIDTH, (NARROW_WIDTH - 0.2) * (len(chosen) + spare) + 1.6)
+        elif shared:
             figure = new_figure(*_figure_size(len(chosen) + spare, extra=0.9))
         else:
             figure = new_figure(*_figure_size(len(chosen), ncols=2, panel=5.6, extra=1.2))
-        panels, spares = _panel_grid(figure, len(chosen), spare, ncols=3 if shared else 2)
+        ncols = 1 if narrow else 3 if shared else 2
+        panels, spares = _panel_grid(figure, len(chosen), spare, ncols=ncols)
         for ax, experiment in zip(panels, chosen, strict=True):
             plot_optimizer_paths(ax, experiment, theme=th, labels=not shared)
             plot_zoom_inset(ax, experiment, theme=th)
@@ -303,8 +312,9 @@ def make_optimizer_paths(theme: str = "light", experiments: Experiments = None) 
         if shared:
             plot_final_losses(spares[0], chosen, theme=th)
             spares[0].set_title("Final loss", loc="left")
-            _shared_legend(figure, chosen[0], th)
-            figure.suptitle("Optimizer paths on seed 003's landscapes", x=0.01, ha="left")
+            _shared_legend(figure, chosen[0], th, ncols=3 if narrow else None)
+            title = "Optimizer paths on seed 003's landscapes"
+            figure.suptitle(title.replace(" on ", "\non ") if narrow else title, x=0.01, ha="left")
     return figure
 
 
@@ -318,7 +328,11 @@ def _panel_title(experiment: Experiment, shared: bool) -> str:
 
 
 def _shared_legend(
-    figure: Figure, experiment: Experiment, theme: Theme, markers: bool = True
+    figure: Figure,
+    experiment: Experiment,
+    theme: Theme,
+    markers: bool = True,
+    ncols: int | None = None,
 ) -> None:
     from gdviz.style import optimizer_label
 
@@ -365,7 +379,9 @@ def _shared_legend(
             label="diverged",
         )
     )
-    figure.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False)
+    figure.legend(
+        handles=handles, loc="outside lower center", ncols=ncols or len(handles), frameon=False
+    )
 
 
 # ------------------------------------------------------------------------ loss curves
@@ -441,18 +457,23 @@ def loss_curves_caption(experiments: Experiments = None) -> str:
     return "Loss against step (log scale). " + "; ".join(parts) + "."
 
 
-def make_loss_curves(theme: str = "light", experiments: Experiments = None) -> Figure:
-    """``loss-curves``: loss against step (log scale) for the runs of ``optimizer-paths``."""
+def make_loss_curves(
+    theme: str = "light", experiments: Experiments = None, layout: str = "wide"
+) -> Figure:
+    """``loss-curves``: loss against step (log scale) for the runs of ``optimizer-paths``;
+    ``layout`` ``"narrow"`` stacks the panels in one column (phones)."""
     chosen = resolve_experiments(experiments, RACES)
     shared = len(chosen) > 1 and _same_runs(chosen)
+    narrow = check_layout(layout)
     with theme_context(theme) as th:
-        if shared:
+        if narrow:
+            figure = new_figure(NARROW_WIDTH, 3.3 * (len(chosen) + shared) + 1.4)
+        elif shared:
             figure = new_figure(11.0, 7.0)
         else:
             figure = new_figure(*_figure_size(len(chosen), ncols=2, panel=5.0, extra=1.0))
-        panels, spares = _panel_grid(
-            figure, len(chosen), 1 if shared else 0, ncols=3 if shared else 2
-        )
+        ncols = 1 if narrow else 3 if shared else 2
+        panels, spares = _panel_grid(figure, len(chosen), 1 if shared else 0, ncols=ncols)
         for ax, experiment in zip(panels, chosen, strict=True):
             plot_loss_curves(ax, experiment, theme=th, labels=not shared)
             ax.set_title(_panel_title(experiment, shared), loc="left")
@@ -462,7 +483,7 @@ def make_loss_curves(theme: str = "light", experiments: Experiments = None) -> F
             figure.suptitle(f"Loss per step: {chosen[0].title}", x=0.01, ha="left")
         if shared:
             _rate_table(spares[0], chosen, th)
-            _shared_legend(figure, chosen[0], th, markers=False)
+            _shared_legend(figure, chosen[0], th, markers=False, ncols=3 if narrow else None)
             figure.suptitle("Loss per step on seed 003's landscapes", x=0.01, ha="left")
     return figure
 
@@ -516,13 +537,21 @@ def momentum_caption(experiment: Experiment | None = None) -> str:
     return f"{experiment.title}. {runs}."
 
 
-def make_momentum(theme: str = "light", experiments: Experiments = None) -> Figure:
-    """``momentum``: momentum 0, 0.5, 0.9, 0.99 on the elongated valley: paths and losses."""
+def make_momentum(
+    theme: str = "light", experiments: Experiments = None, layout: str = "wide"
+) -> Figure:
+    """``momentum``: momentum 0, 0.5, 0.9, 0.99 on the elongated valley: paths and losses
+    (side by side; ``layout`` ``"narrow"``: one above the other, for phones)."""
     experiment = resolve_experiments(experiments, ["momentum"])[0]
     result = experiment_result(experiment)
+    narrow = check_layout(layout)
     with theme_context(theme) as th:
-        figure = new_figure(11.0, 6.0)
-        left, right = figure.subplots(1, 2, width_ratios=[1, 1.05])
+        if narrow:
+            figure = new_figure(NARROW_WIDTH, 2 * NARROW_WIDTH + 2.4)
+            left, right = figure.subplots(2, 1)
+        else:
+            figure = new_figure(11.0, 6.0)
+            left, right = figure.subplots(1, 2, width_ratios=[1, 1.05])
         plot_optimizer_paths(left, experiment, result, theme=th, labels=False)
         left.set_title(f"Paths on {experiment.surface.pretty}", loc="left")
         plot_loss_curves(right, experiment, result, theme=th, labels=False)
@@ -539,9 +568,12 @@ def make_momentum(theme: str = "light", experiments: Experiments = None) -> Figu
             )
             for color, (config, t) in zip(colors, result.by_run(), strict=True)
         ]
-        figure.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False)
+        figure.legend(
+            handles=handles, loc="outside lower center", ncols=1 if narrow else 2, frameon=False
+        )
         lr = initial_lr(result.by_run()[0][1])
-        figure.suptitle(f"{experiment.title} (SGD, lr {format_number(lr)})", x=0.01, ha="left")
+        title = f"{experiment.title} (SGD, lr {format_number(lr)})"
+        figure.suptitle(title.replace(" on ", "\non ") if narrow else title, x=0.01, ha="left")
     return figure
 
 

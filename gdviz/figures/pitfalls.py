@@ -16,7 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from gdviz.experiments import Experiment, RunConfig
-from gdviz.figures._base import new_figure, theme_context, theme_of
+from gdviz.figures._base import NARROW_WIDTH, check_layout, new_figure, theme_context, theme_of
 from gdviz.figures.contours import run_colors
 from gdviz.figures.curves import curve_window, plot_minimum
 from gdviz.figures.data import (
@@ -159,33 +159,34 @@ def pitfalls_caption() -> str:
     )
 
 
-def make_pitfalls(theme: str = "light", experiments: Experiments = None) -> Figure:
+def make_pitfalls(
+    theme: str = "light", experiments: Experiments = None, layout: str = "wide"
+) -> Figure:
     """``pitfalls``: too-high and too-low rates, a local minimum, raw vs. standardised
-    features, a saddle point."""
+    features, a saddle point (``layout`` ``"narrow"``: one column, for phones)."""
     f = pitfalls_facts()
+    narrow = check_layout(layout)
     with theme_context(theme) as th:
-        figure = new_figure(11.0, 8.2)
-        axes = figure.subplots(2, 3)
+        figure = new_figure(NARROW_WIDTH, 3.6 * 6 + 0.6) if narrow else new_figure(11.0, 8.2)
+        axes = figure.subplots(6, 1).ravel() if narrow else figure.subplots(2, 3).ravel()
         _rate_panel(
-            axes[0, 0], f.rates, f.high, "Learning rate too high", series_color(3, theme=th), th
+            axes[0], f.rates, f.high, "Learning rate too high", series_color(3, theme=th), th
         )
-        _rate_panel(
-            axes[0, 1], f.rates, f.low, "Learning rate too low", series_color(0, theme=th), th
-        )
-        _local_panel(axes[0, 2], f.local, f.stuck, f.deeper, th)
+        _rate_panel(axes[1], f.rates, f.low, "Learning rate too low", series_color(0, theme=th), th)
+        _local_panel(axes[2], f.local, f.stuck, f.deeper, th)
         scaling = f.scaling
         _scaling_panel(
-            axes[1, 0], scaling.raw, scaling.raw_run, "Raw feature x", scaling.condition[0], th
+            axes[3], scaling.raw, scaling.raw_run, "Raw feature x", scaling.condition[0], th
         )
         _scaling_panel(
-            axes[1, 1],
+            axes[4],
             scaling.scaled,
             scaling.scaled_run,
             "Standardised feature",
             scaling.condition[1],
             th,
         )
-        _saddle_panel(axes[1, 2], f.saddle, f.saddle_runs, f.lingering, th)
+        _saddle_panel(axes[5], f.saddle, f.saddle_runs, f.lingering, th)
         figure.suptitle("Pitfalls of gradient descent", x=0.01, ha="left")
     return figure
 

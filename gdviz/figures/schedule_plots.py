@@ -10,7 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from gdviz.experiments import Experiment, builtin_experiments
-from gdviz.figures._base import new_figure, theme_context, theme_of
+from gdviz.figures._base import NARROW_WIDTH, check_layout, new_figure, theme_context, theme_of
 from gdviz.figures.labels import describe_schedule
 from gdviz.numbers import format_number
 from gdviz.schedules import SCHEDULES, Schedule, make_schedule, parse_schedule
@@ -101,13 +101,19 @@ def schedules_caption() -> str:
     )
 
 
-def make_schedules(theme: str = "light", experiments: Experiments = None) -> Figure:
-    """``schedules``: learning rate against step for every schedule kind, one panel each."""
+def make_schedules(
+    theme: str = "light", experiments: Experiments = None, layout: str = "wide"
+) -> Figure:
+    """``schedules``: learning rate against step for every schedule kind, one panel each
+    (``layout`` ``"narrow"``: one column, for phones)."""
     schedules = example_schedules()
+    narrow = check_layout(layout)
     with theme_context(theme) as th:
-        ncols = 3
+        ncols = 1 if narrow else 3
         nrows = -(-len(schedules) // ncols)
-        figure = new_figure(11.0, 3.0 * nrows + 0.8)
+        figure = new_figure(
+            NARROW_WIDTH if narrow else 11.0, (2.6 if narrow else 3.0) * nrows + 0.8
+        )
         axes = figure.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False).ravel()
         for i, (ax, schedule) in enumerate(zip(axes, schedules, strict=False)):
             plot_schedule(ax, schedule, color=series_color(i, theme=th), theme=th)

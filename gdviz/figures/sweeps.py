@@ -19,7 +19,7 @@ from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from gdviz.descent import TrajectoryBatch, descend
 from gdviz.experiments import Experiment, RunConfig
-from gdviz.figures._base import new_figure, theme_context, theme_of
+from gdviz.figures._base import NARROW_WIDTH, check_layout, new_figure, theme_context, theme_of
 from gdviz.figures.contours import run_colors
 from gdviz.figures.data import (
     BasinMap,
@@ -208,18 +208,23 @@ def lr_sweep_caption(experiment: Experiment | None = None) -> str:
     )
 
 
-def make_lr_sweep(theme: str = "light", experiments: Experiments = None) -> Figure:
+def make_lr_sweep(
+    theme: str = "light", experiments: Experiments = None, layout: str = "wide"
+) -> Figure:
     """``lr-sweep``: final loss against learning rate for SGD, Momentum, RMSProp and Adam on
     the valley, 240 rates per optimizer in one batched run each; one panel per optimizer (the
-    others faint behind it), diverged rates ticked in a band at the top, the race's rate ringed."""
+    others faint behind it), diverged rates ticked in a band at the top, the race's rate ringed.
+    ``layout`` ``"narrow"``: one panel per row, for phones."""
     experiment = resolve_experiments(experiments, ["race-valley"])[0]
     sweeps = compute_lr_sweeps(experiment)
     race = experiment_result(experiment).by_run()
     count = len(sweeps)
-    ncols = 2 if count > 1 else 1
+    narrow = check_layout(layout)
+    ncols = 2 if count > 1 and not narrow else 1
     nrows = -(-count // ncols)
     with theme_context(theme) as th:
-        figure = new_figure(10.0 if ncols == 2 else 7.5, 3.5 * nrows + 1.1)
+        width = NARROW_WIDTH if narrow else 10.0 if ncols == 2 else 7.5
+        figure = new_figure(width, (3.0 if narrow else 3.5) * nrows + 1.1)
         axes = figure.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False).ravel()
         colors = run_colors(experiment, th)
         for i, (ax, (config, lrs, batch), (_, trajectory)) in enumerate(
@@ -271,13 +276,14 @@ def make_lr_sweep(theme: str = "light", experiments: Experiments = None) -> Figu
         for ax in axes[::ncols]:
             ax.set_ylabel("final loss")
         start = ", ".join(format_number(v) for v in experiment.starts[0])
+        gap = "\n" if narrow else " "  # a phone's column takes the long lines in two
         figure.supxlabel(
             f"learning rate ({len(sweeps[0][1])} log-spaced rates per optimizer, one batched run "
-            f"each; from ({start}), at most {experiment.steps} steps)",
+            f"each;{gap}from ({start}), at most {experiment.steps} steps)",
             fontsize=11,
         )
         figure.suptitle(
-            f"Final loss against learning rate on the {experiment.surface.title.lower()} "
+            f"Final loss against learning rate{gap}on the {experiment.surface.title.lower()} "
             f"{experiment.surface.pretty}",
             x=0.01,
             ha="left",

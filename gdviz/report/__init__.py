@@ -1,7 +1,7 @@
 """The self-contained HTML report (``gdviz report``).
 
-:func:`build_report` runs the experiments, precomputes the interactive explorer with batched
-descents, renders figures and videos, builds view-model dataclasses
+:func:`build_report` runs the experiments, prepares the live explorer's data and scripts
+(:mod:`gdviz.report.explorer`), renders figures and videos, builds view-model dataclasses
 (:mod:`gdviz.report.models`) and lays them out with Jinja2 templates from :func:`template_dir`.
 """
 

@@ -1,10 +1,11 @@
 """``build_report``: experiments → view models → Jinja2 → one HTML page (and its assets).
 
-Stages (each reported through ``progress``): run the experiments, precompute the explorer,
-render the figures, render or reuse the videos, typeset the formulas, write the page. The whole
-output directory is built beside the old one and swapped in at the end
-(:func:`gdviz.atomic.atomic_directory`: one atomic exchange, so the path never goes missing),
-so a failed or interrupted build leaves the previous report untouched.
+Stages (each reported through ``progress``): run the experiments, prepare the live explorer,
+render the figures (and the phone arrangement of the multi-panel ones), render or reuse the
+videos, typeset the formulas, write the page. The whole output directory is built beside the
+old one and swapped in at the end (:func:`gdviz.atomic.atomic_directory`: one atomic exchange,
+so the path never goes missing), so a failed or interrupted build leaves the previous report
+untouched.
 
 The output directory must be new, empty or a report gdviz built: its marker file
 (:data:`MARKER`) lists what the build wrote. Anything else in it — a user's ``my-notes.txt`` —
@@ -132,10 +133,11 @@ def build_report(options: ReportOptions, progress: Progress | None = None) -> Bu
         assets = _Assets(tmp, inline=options.single_file)
         with timer("running the experiments"):
             results = _run_experiments(options.user_experiments)
-        with timer("precomputing the explorer (batched runs)"):
-            from gdviz.report.explorer import build_explorer
+        with timer("preparing the live explorer"):
+            from gdviz.report.explorer import explorer_config, page_script
 
-            explorer = build_explorer()
+            explorer = explorer_config()
+            script = page_script()
         with timer("rendering the figures"):
             figures = _render_figures(assets, options.user_experiments, say)
         skipped = _videos_skipped(options)
@@ -162,7 +164,7 @@ def build_report(options: ReportOptions, progress: Progress | None = None) -> Bu
                 explorer=explorer,
                 videos_note=note,
                 styles=read_static("report.css"),
-                script=read_static("report.js"),
+                script=script,
             )
             html = render_page(report)
             assets.finish()
@@ -387,11 +389,32 @@ def _render_figures(
         progress=lambda name, seconds: say(f"  figure {name} ({seconds:.1f} s)"),
     )
     catalogue = available_figures(user or None)
+    narrow_names = [name for name in dict.fromkeys(names) if catalogue[name].narrow]
+    narrow_paths = (
+        render_figures(
+            names=narrow_names,
+            output_dir=assets.scratch("figures-narrow"),
+            formats=("png",),
+            theme="light",
+            dpi=150,
+            experiments=user or None,
+            progress=lambda name, seconds: say(f"  figure {name}, narrow ({seconds:.1f} s)"),
+            layout="narrow",
+        )
+        if narrow_names
+        else []
+    )
+    narrow = {path.stem: path for path in map(Path, narrow_paths)}
     views: dict[str, FigureView] = {}
     for path in map(Path, paths):
         spec = catalogue[path.stem]
+        phone = narrow.get(path.stem)
         views[path.stem] = FigureView(
-            path.stem, spec.title, spec.caption, _image(assets, path, "figures", spec.title)
+            path.stem,
+            spec.title,
+            spec.caption,
+            _image(assets, path, "figures", spec.title),
+            _image(assets, phone, "figures-narrow", spec.title) if phone else None,
         )
     return views
 

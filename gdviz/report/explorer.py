@@ -1,265 +1,254 @@
-"""The data behind the report's interactive explorer (seed 003's "play with it" lesson).
+"""The live explorer: what the page's JavaScript core and explorer component are given.
 
-For every explorer landscape and every optimizer, one batched :func:`~gdviz.descent.descend`
-call runs a grid of learning rates × a few starting points (batch shape ``(L, S)``). The page
-draws the paths from compact copies (16-bit coordinates, float32 losses); every result
-it *prints* as an outcome (stop step, final loss, status) is formatted here from the core's
-float64 values.
+The page runs gdviz's optimizer core itself (``templates/js/``, tested against the numpy core),
+so the report no longer precomputes runs. It embeds one JSON document, built here from the
+Python registries — one source for every name, default, range, colour and landscape:
+
+* the optimizers, presets and schedules with their hyperparameter specifications (names,
+  defaults, kinds, ranges and the range texts of the validation messages);
+* every built-in landscape the page can draw (1-D and 2-D) with its catalogue data (bounds,
+  minima, starts, steps and a suggested learning rate per optimizer);
+* the shared style (one label and colour per optimizer, the landscape ramps of both themes);
+* the formula language's limits and the scalar table of :mod:`gdviz.report.page_scalars`.
+
+The same document mounts the component elsewhere (a notebook widget): ``gdvizExplorer.mount
+(element, {data: explorer_config(), state: ..., hash: False})``.
 """
 
 from __future__ import annotations
 
-import base64
-import io
-from dataclasses import dataclass
+import math
 from typing import Any
 
-import numpy as np
+from gdviz.hyperparams import OPTIMIZER_WORDING, REQUIRED, SCHEDULE_WORDING, Hyperparameter, Wording
+from gdviz.report.page_scalars import pow_table
 
-from gdviz.descent import descend
-from gdviz.landscapes import Landscape, get_landscape
-from gdviz.numbers import format_number, format_point
-from gdviz.style import LANDSCAPE_CMAP, optimizer_color, optimizer_label
+__all__ = ["CORE_SCRIPTS", "EXPLORER_SCRIPTS", "PAGE_SCRIPTS", "explorer_config", "page_script"]
 
-__all__ = [
-    "EXPLORER_LANDSCAPES",
-    "EXPLORER_OPTIMIZERS",
-    "OFF_MAP",
-    "QUANT",
-    "ExplorerLandscape",
-    "build_explorer",
-    "decode_points",
-    "encode_float32",
-    "encode_points",
-    "learning_rate_grid",
-]
-
-#: The explorer draws from compact copies of the core's float64 paths: coordinates quantised to
-#: 16-bit integers over the plot window widened by one span on every side (a resolution of
-#: 1/21845 of the span; points beyond it are pinned to :data:`OFF_MAP`), per-step losses as
-#: float32 (7 significant digits). Both are base64 strings inside the JSON.
-QUANT = 32766
-OFF_MAP = 32767
-#: Learning rates per optimizer, log-spaced from ``centre/25`` to ``centre·6.3``.
-GRID_SIZE = 12
-#: Index of the centre (the optimizer's sensible rate) in the grid.
-CENTRE_INDEX = 7
-_LOW_DECADES, _HIGH_DECADES = 1.4, 0.8
-
-EXPLORER_OPTIMIZERS: tuple[str, ...] = ("sgd", "momentum", "rmsprop", "adam")
-#: Seed 003 gives RMSProp's smoothing as 0.9 (torch's default ``alpha`` is 0.99).
-_HYPERPARAMS: dict[str, dict[str, Any]] = {"rmsprop": {"alpha": 0.9}}
-
-
-@dataclass(frozen=True)
-class ExplorerLandscape:
-    """What the explorer runs on one landscape.
-
-    ``centres`` holds each optimizer's sensible learning rate (the centre of its grid, the rate
-    seed 003's race uses); ``starts`` the points a reader can pick from, the first being the race's.
-    """
-
-    name: str
-    steps: int
-    starts: tuple[tuple[float, float], ...]
-    centres: dict[str, float]
-
-
-EXPLORER_LANDSCAPES: tuple[ExplorerLandscape, ...] = (
-    ExplorerLandscape(
-        "bowl",
-        100,
-        ((-2.4, 1.8), (2.5, 2.5), (1.0, -2.6)),
-        {"sgd": 0.1, "momentum": 0.05, "rmsprop": 0.05, "adam": 0.2},
-    ),
-    ExplorerLandscape(
-        "valley",
-        150,
-        ((-2.6, 1.4), (2.8, -0.6), (-0.5, 2.6)),
-        {"sgd": 0.09, "momentum": 0.02, "rmsprop": 0.05, "adam": 0.2},
-    ),
-    ExplorerLandscape(
-        "rosenbrock",
-        500,
-        ((-1.5, 2.0), (-1.2, -0.5), (1.6, 2.6)),
-        {"sgd": 0.001, "momentum": 0.0005, "rmsprop": 0.005, "adam": 0.05},
-    ),
-    ExplorerLandscape(
-        "himmelblau",
-        200,
-        ((-0.5, -0.5), (0.5, 4.5), (-4.5, 0.0)),
-        {"sgd": 0.01, "momentum": 0.004, "rmsprop": 0.05, "adam": 0.2},
-    ),
-    ExplorerLandscape(
-        "rastrigin",
-        200,
-        ((2.6, 2.3), (-3.3, 1.2), (0.4, -0.6)),
-        {"sgd": 0.002, "momentum": 0.002, "rmsprop": 0.05, "adam": 0.2},
-    ),
+#: The page core, in load order: the generated kernels, Python's textual conventions, the
+#: optimizers, schedules and descend(), the formula language, and the run() API.
+CORE_SCRIPTS: tuple[str, ...] = (
+    "js/kernels.js",
+    "js/landscapes.js",
+    "js/pyformat.js",
+    "js/numbers.js",
+    "js/scalars.js",
+    "js/optimizers.js",
+    "js/schedules.js",
+    "js/hyperparams.js",
+    "js/descend.js",
+    "js/formula-tokens.js",
+    "js/formula-parse.js",
+    "js/formula-parse-more.js",
+    "js/formula-check.js",
+    "js/formula-symbolic.js",
+    "js/formula-program.js",
+    "js/run.js",
+    "js/core.js",
 )
-_GRAD_TOL = 1e-6
+#: The explorer component on top of the core.
+EXPLORER_SCRIPTS: tuple[str, ...] = (
+    "js/explorer-state.js",
+    "js/explorer-export.js",
+    "js/explorer-draw.js",
+    "js/explorer-controls.js",
+    "js/explorer-view.js",
+    "js/explorer-pointer.js",
+    "js/explorer.js",
+)
+#: Everything the report page inlines, ending with the page host (window.gdviz).
+PAGE_SCRIPTS: tuple[str, ...] = (*CORE_SCRIPTS, *EXPLORER_SCRIPTS, "js/page.js")
+
+#: The landscape a fresh explorer opens on, and its optimizers.
+DEFAULT_LANDSCAPE = "rosenbrock"
+DEFAULT_OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
+#: The explorer's largest step budget (the run() API takes the CLI's range).
+MAX_EXPLORER_STEPS = 20_000
 
 
-def learning_rate_grid(centre: float, size: int = GRID_SIZE) -> np.ndarray:
-    r"""``size`` log-spaced rates :math:`\eta_c\,10^{-1.4} \ldots \eta_c\,10^{0.8}`.
+def page_script(names: tuple[str, ...] = PAGE_SCRIPTS) -> str:
+    """The page's script: the modules concatenated in order (each checked by ``read_static``)."""
+    from gdviz.report.render import read_static
 
-    With the defaults, index :data:`CENTRE_INDEX` is exactly ``centre``.
-    """
-    exponents = np.linspace(-_LOW_DECADES, _HIGH_DECADES, size)
-    return centre * 10.0**exponents
+    return "\n".join(read_static(name) for name in names)
 
 
-def build_explorer(
-    landscapes: tuple[ExplorerLandscape, ...] = EXPLORER_LANDSCAPES,
-    *,
-    background: bool = True,
-) -> dict[str, Any]:
-    """The JSON-ready data of the explorer (embedded in the page with ``|tojson``).
+def _json_number(value: float) -> float | None:
+    return None if math.isinf(value) else float(value)
+
+
+def _param(param: Hyperparameter, wording: Wording) -> dict[str, Any]:
+    """One hyperparameter as the page reads it: its spec, and the range its messages write."""
+    required = param.default is REQUIRED
+    default = param.default
+    return {
+        "name": param.name,
+        "kind": param.kind,
+        "default": None if required else (list(default) if isinstance(default, tuple) else default),
+        "required": required,
+        "low": float(param.low),
+        "high": _json_number(param.high),
+        "low_open": param.low_open,
+        "high_open": param.high_open,
+        "range": param.range_text(wording),
+        "doc": param.doc,
+    }
+
+
+def _wording(wording: Wording) -> dict[str, Any]:
+    return {"suffix": wording.suffix, "as_float": wording.as_float}
+
+
+def _optimizers() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    from gdviz.optimizers import OPTIMIZERS, PRESETS
+
+    optimizers = [
+        {
+            "name": info.name,
+            "title": info.title,
+            "summary": info.summary,
+            "default_lr": info.default_lr,
+            "params": [_param(p, OPTIMIZER_WORDING) for p in info.params],
+            "fixed": dict(info.fixed),
+        }
+        for info in OPTIMIZERS.values()
+    ]
+    presets = [
+        {
+            "name": preset.name,
+            "title": preset.title,
+            "optimizer": preset.optimizer,
+            "fixed": dict(preset.fixed),
+            "summary": preset.summary,
+        }
+        for preset in PRESETS.values()
+    ]
+    return optimizers, presets
+
+
+def _schedules() -> list[dict[str, Any]]:
+    from gdviz.schedules import SCHEDULES
+
+    return [
+        {
+            "kind": info.kind,
+            "torch": info.torch,
+            "summary": info.summary,
+            "params": [_param(p, SCHEDULE_WORDING) for p in info.params],
+        }
+        for info in SCHEDULES.values()
+    ]
+
+
+def _landscapes() -> list[dict[str, Any]]:
+    from gdviz.landscapes import get_landscape, landscape_names, suggested_lr
+    from gdviz.optimizers import default_lr, optimizer_names
+
+    entries = []
+    for name in landscape_names():
+        surface = get_landscape(name)
+        if not surface.drawable:
+            continue
+        entries.append(
+            {
+                "name": surface.name,
+                "title": surface.title,
+                "kind": surface.kind,
+                "description": surface.description,
+                "pretty": surface.pretty,
+                "variables": list(surface.variables),
+                "bounds": [list(b) for b in surface.bounds],
+                "minima": [list(m) for m in surface.minima],
+                "saddles": [list(s) for s in surface.saddles],
+                "starts": [list(s) for s in surface.starts],
+                "steps": min(surface.steps, MAX_EXPLORER_STEPS),
+                "log_levels": surface.log_levels,
+                "data": surface.data is not None,
+                "lrs": {
+                    opt: suggested_lr(surface, opt) or default_lr(opt) for opt in optimizer_names()
+                },
+            }
+        )
+    return entries
+
+
+def _style() -> dict[str, Any]:
+    from matplotlib.colors import to_hex
+
+    from gdviz.figures._base import landscape_cmap
+    from gdviz.optimizers import optimizer_names
+    from gdviz.style import THEMES, optimizer_color, optimizer_label
+
+    ramps = {}
+    for theme in THEMES:
+        cmap = landscape_cmap(theme)
+        ramps[theme] = [to_hex(cmap(i / 63)) for i in range(64)]
+    return {
+        "optimizers": {
+            name: {"label": optimizer_label(name), "color": optimizer_color(name)}
+            for name in optimizer_names()
+        },
+        "ramps": ramps,
+    }
+
+
+def explorer_config() -> dict[str, Any]:
+    """The JSON-ready document the page core and the explorer are configured with.
 
     Layout::
 
-        {"optimizers": [{"name", "label", "color"}], "centre": 9,
-         "landscapes": [{"name", "title", "kind", "pretty", "bounds", "minima", "steps",
-                         "window", "starts", "image", "runs": {opt: {"lrs", "lr_text",
-                         "paths": [[{"p": base64 int16 (x0, y0, x1, ...), "l": base64 float32,
-                                     "status", "stop", "final_loss", "final_point"}
-                                    per start] per lr]}}}]}
+        {"optimizers": [{"name", "title", "summary", "default_lr", "params": [spec], "fixed"}],
+         "presets": [{"name", "title", "optimizer", "fixed", "summary"}],
+         "schedules": [{"kind", "torch", "summary", "params": [spec]}],
+         "wording": {"optimizer": {"suffix", "as_float"}, "schedule": {...}},
+         "names": [every built-in landscape], "landscapes": [drawable entries],
+         "formula": {limits, "functions"}, "limits": {...}, "scalars": page_scalars table,
+         "style": {"optimizers": {name: {"label", "color"}}, "ramps": {"light", "dark"}},
+         "initial": {"landscape", "runs": [{"optimizer", "lr"}]}}
+
+    where a spec is ``{"name", "kind" (float|int|bool|pair), "default", "required", "low",
+    "high" (null: ∞), "low_open", "high_open", "range" (the messages' text), "doc"}``.
     """
+    from gdviz import expression
+    from gdviz.cli.run import MAX_STEPS
+    from gdviz.descent import DEFAULT_GRAD_TOL, DEFAULT_STEPS, DIVERGENCE_FACTOR
+    from gdviz.landscapes import LANDSCAPES, get_landscape, suggested_lr
+
+    optimizers, presets = _optimizers()
+    landscape = get_landscape(DEFAULT_LANDSCAPE)
     return {
-        "optimizers": [
-            {"name": name, "label": optimizer_label(name), "color": optimizer_color(name)}
-            for name in EXPLORER_OPTIMIZERS
-        ],
-        "centre": CENTRE_INDEX,
-        "factors": [
-            format_number(float(f), 2)
-            for f in learning_rate_grid(1.0) / learning_rate_grid(1.0)[CENTRE_INDEX]
-        ],
-        "landscapes": [_landscape_data(spec, background) for spec in landscapes],
-    }
-
-
-def _landscape_data(spec: ExplorerLandscape, background: bool) -> dict[str, Any]:
-    from gdviz.optimizers import make_optimizer
-
-    surface = get_landscape(spec.name)
-    starts = np.array(spec.starts, dtype=np.float64)
-    window = _window(surface)
-    runs: dict[str, Any] = {}
-    for name in EXPLORER_OPTIMIZERS:
-        lrs = learning_rate_grid(spec.centres[name])
-        batch = descend(
-            surface,
-            make_optimizer(name, **_HYPERPARAMS.get(name, {})),
-            starts,
-            lr=lrs[:, None],
-            steps=spec.steps,
-            grad_tol=_GRAD_TOL,
-        )
-        runs[name] = {
-            "lrs": [float(v) for v in lrs],
-            "lr_text": [format_number(float(v), 3) for v in lrs],
-            "paths": [
-                [_path_data(batch[i, s], window) for s in range(len(spec.starts))]  # type: ignore[index]
-                for i in range(len(lrs))
+        "optimizers": optimizers,
+        "presets": presets,
+        "schedules": _schedules(),
+        "wording": {
+            "optimizer": _wording(OPTIMIZER_WORDING),
+            "schedule": _wording(SCHEDULE_WORDING),
+        },
+        "names": list(LANDSCAPES),
+        "landscapes": _landscapes(),
+        "formula": {
+            "max_length": expression.MAX_LENGTH,
+            "max_nodes": expression.MAX_NODES,
+            "max_depth": expression.MAX_DEPTH,
+            "max_exponent": expression.MAX_EXPONENT,
+            "max_tower": expression.MAX_TOWER,
+            "functions": list(expression.FUNCTIONS),
+            "default_bounds": [-5.0, 5.0],
+        },
+        "limits": {
+            "divergence_factor": DIVERGENCE_FACTOR,
+            "max_steps": MAX_STEPS,
+            "default_steps": DEFAULT_STEPS,
+            "grad_tol": DEFAULT_GRAD_TOL,
+            "explorer_max_steps": MAX_EXPLORER_STEPS,
+        },
+        "scalars": pow_table(),
+        "style": _style(),
+        "initial": {
+            "landscape": landscape.name,
+            "runs": [
+                {"optimizer": name, "lr": suggested_lr(landscape, name)}
+                for name in DEFAULT_OPTIMIZERS
             ],
-        }
-    return {
-        "name": surface.name,
-        "title": surface.title,
-        "kind": surface.kind,
-        "pretty": surface.pretty,
-        "description": surface.description,
-        "bounds": [list(b) for b in surface.bounds],
-        "window": window,
-        "minima": [list(m) for m in surface.minima],
-        "steps": spec.steps,
-        "starts": [list(s) for s in spec.starts],
-        "image": contour_image(surface) if background else "",
-        "runs": runs,
+        },
     }
-
-
-def _window(surface: Landscape) -> list[list[float]]:
-    """The quantisation window: the plot bounds widened by one span on each side."""
-    return [[lo - (hi - lo), hi + (hi - lo)] for lo, hi in surface.bounds]
-
-
-def _path_data(trajectory: Any, window: list[list[float]]) -> dict[str, Any]:
-    return {
-        "p": encode_points(trajectory.points, window),
-        "l": encode_float32(trajectory.losses),
-        "status": trajectory.status,
-        "stop": int(trajectory.steps),
-        "final_loss": format_number(trajectory.final_loss),
-        "final_point": format_point(trajectory.final_point),
-    }
-
-
-def encode_points(points: np.ndarray, window: list[list[float]]) -> str:
-    """Points ``(n, d)`` as base64 little-endian int16, ``round(QUANT·(2u − 1))`` with
-    ``u ∈ [0, 1]`` the position in ``window``; :data:`OFF_MAP` (±) outside it."""
-    lo = np.array([w[0] for w in window])
-    hi = np.array([w[1] for w in window])
-    unit = (np.asarray(points, dtype=np.float64) - lo) / (hi - lo)
-    codes = np.round(QUANT * (2.0 * unit - 1.0))
-    codes = np.where(codes > QUANT, OFF_MAP, np.where(codes < -QUANT, -OFF_MAP, codes))
-    return base64.b64encode(codes.astype("<i2").tobytes()).decode("ascii")
-
-
-def decode_points(text: str, window: list[list[float]]) -> np.ndarray:
-    """Inverse of :func:`encode_points` (off-map points come back as NaN)."""
-    codes = np.frombuffer(base64.b64decode(text), dtype="<i2").astype(np.float64)
-    codes = codes.reshape(-1, len(window))
-    lo = np.array([w[0] for w in window])
-    hi = np.array([w[1] for w in window])
-    points = lo + (codes / QUANT + 1.0) / 2.0 * (hi - lo)
-    return np.where(np.abs(codes) == OFF_MAP, np.nan, points)
-
-
-def encode_float32(values: np.ndarray) -> str:
-    """``values`` as base64 little-endian float32 (clipped to the float32 range)."""
-    finite = np.clip(np.asarray(values, dtype=np.float64), -3.4e38, 3.4e38)
-    return base64.b64encode(finite.astype("<f4").tobytes()).decode("ascii")
-
-
-def contour_image(surface: Landscape, pixels: int = 360) -> str:
-    """A filled-contour picture of ``surface`` over its bounds, as a JPEG data URI.
-
-    The image spans exactly :attr:`Landscape.bounds` (no axes, no margins) so the page can lay
-    SVG paths over it with a linear map. Log-spaced levels for steep landscapes.
-    """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.colors import LogNorm
-    from matplotlib.figure import Figure
-
-    xx, yy = surface.grid(pixels // 2)
-    zz = surface.loss(np.stack([xx, yy], axis=-1))
-    figure = Figure(figsize=(1, 1), dpi=pixels)
-    FigureCanvasAgg(figure)
-    axes = figure.add_axes((0, 0, 1, 1))
-    axes.set_axis_off()
-    if surface.log_levels:
-        # spread the colours over the values that cover the map, not over a thin valley floor
-        low = max(float(np.percentile(zz, 2)), 1e-3)
-        shifted = np.maximum(zz, low)
-        levels = np.geomspace(low, float(np.max(shifted)), 24)
-        axes.contourf(xx, yy, shifted, levels=levels, cmap=LANDSCAPE_CMAP, norm=LogNorm())
-        axes.contour(
-            xx,
-            yy,
-            shifted,
-            levels=levels[::2],
-            colors="white",
-            linewidths=0.25,
-            alpha=0.5,
-            norm=LogNorm(),
-        )
-    else:
-        axes.contourf(xx, yy, zz, levels=24, cmap=LANDSCAPE_CMAP)
-        axes.contour(xx, yy, zz, levels=12, colors="white", linewidths=0.25, alpha=0.5)
-    axes.set_xlim(*surface.bounds[0])
-    axes.set_ylim(*surface.bounds[1])
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="jpeg", pil_kwargs={"quality": 82, "optimize": True})
-    return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")

@@ -35,12 +35,14 @@ class Image:
 
 @dataclass(frozen=True)
 class FigureView:
-    """One gallery figure as the report shows it."""
+    """One gallery figure as the report shows it; ``narrow`` is its one-column arrangement
+    for phone screens (multi-panel figures only)."""
 
     name: str
     title: str
     caption: str
     image: Image
+    narrow: Image | None = None
 
 
 @dataclass(frozen=True)

@@ -29,18 +29,27 @@ var gdvizKernels = (function () {
   /* A data problem's mean over the samples ``rows`` (all samples when omitted) of the
      per-sample kernel ``sample`` with ``outputs`` values; writes the means into ``out``. */
   function sampleMean(sample, outputs, columns, params, rows, out) {
-    var n = rows ? rows.length : columns[0].length;
-    var store = new Float64Array(outputs * n), tmp = new Float64Array(outputs);
-    var args = params.slice();
+    var n = rows ? rows.length : columns[0].length, p = params.length, cols = columns.length;
+    var store = scratch(outputs * n), tmp = scratch(outputs, 1);
+    var call = new Array(p + cols + 1);  // one argument list, refilled per sample
+    for (var i = 0; i < p; i++) call[i] = params[i];
+    call[p + cols] = tmp;
     for (var s = 0; s < n; s++) {
       var row = rows ? rows[s] : s;
-      var call = args.slice();
-      for (var c = 0; c < columns.length; c++) call.push(columns[c][row]);
-      call.push(tmp);
+      for (var c = 0; c < cols; c++) call[p + c] = columns[c][row];
       sample.apply(null, call);
       for (var k = 0; k < outputs; k++) store[k * n + s] = tmp[k];
     }
     for (var m = 0; m < outputs; m++) out[m] = pairwiseSum(store, m * n, n) / n;
+  }
+
+  /* Reused scratch buffers (a mean allocates nothing per call): slot 0 the per-sample
+     values, slot 1 one sample's outputs. */
+  var buffers = [new Float64Array(0), new Float64Array(0)];
+  function scratch(size, slot) {
+    slot = slot || 0;
+    if (buffers[slot].length < size) buffers[slot] = new Float64Array(size);
+    return buffers[slot];
   }
 
   return { pairwiseSum: pairwiseSum, sampleMean: sampleMean, landscapes: {} };
