@@ -94,6 +94,7 @@ bench: $(TORCH_STAMP) $(JAX_STAMP) ## descend() vs torch.optim and JAX+optax, re
 reference: $(TORCH_STAMP) ## re-record the torch.optim reference values used by the tests (installs torch)
 	$(BIN)/python tests/reference/record_torch.py
 	$(BIN)/python tests/reference/record_network.py
+	$(BIN)/python tests/reference/record_minibatch.py
 
 clean: ## remove build output (keeps .venv and the cache: see make clean-cache)
 	rm -rf $(BUILD) media .pytest_cache docs/_generated

@@ -392,3 +392,17 @@ def test_the_budget_counts_seeds_and_the_slice_loss() -> None:
     assert stochastic == one * 6 // 5
     with pytest.raises(ValueError, match="16 seed"):
         check_memory("x", starts=2, runs=3, steps=99, variables=2, seeds=16, budget=one)
+
+
+@pytest.mark.parametrize("name", DATA)
+def test_a_runs_slices_of_one_epoch_average_to_the_full_gradient(name: str) -> None:
+    """The slices a run records for an epoch cover the data once; at any point their mean
+    gradients, weighted by slice size, are the full-batch gradient."""
+    landscape = get_landscape(name)
+    n = landscape.data.n
+    run = _run(name, batch_size=max(2, n // 3), seed=6, steps=8, lr=0.001)
+    first = [rows for rows, epoch in zip(run.batches, run.epochs, strict=True) if epoch == 0]
+    assert sorted(np.concatenate(first).tolist()) == list(range(n))
+    point = run.points[-1]
+    total = sum(landscape.minibatch(point, rows)[1] * len(rows) for rows in first)
+    np.testing.assert_allclose(total / n, landscape.gradient(point), rtol=1e-12, atol=1e-15)
