@@ -361,7 +361,8 @@ def optimizer_states(
     """Replay ``trajectory`` through the core's ``init``/``update`` and keep every state.
 
     The replay starts from the trajectory's first point and uses its learning rates, so it is
-    the same computation :func:`gdviz.descent.descend` made; each new point is checked against
+    the same computation :func:`gdviz.descent.descend` made (on a minibatch run, with each
+    step's slice); each new point is checked against
     the trajectory's (a mismatch raises, so a picture can never show other numbers).
 
     Raises
@@ -374,7 +375,10 @@ def optimizer_states(
     state: Any = optimizer.init(params)
     out = []
     for k in range(trajectory.steps):
-        grad = landscape.gradient(params)
+        if trajectory.batches is not None:  # a minibatch run: the slice's mean gradient
+            grad = landscape.minibatch(params, trajectory.batches[k])[1]
+        else:
+            grad = landscape.gradient(params)
         lr = float(trajectory.lrs[k])
         new, state = optimizer.update(grad, state, params, k + 1, lr)
         if not np.allclose(new, trajectory.points[k + 1], rtol=1e-12, atol=1e-300):
@@ -382,3 +386,160 @@ def optimizer_states(
         out.append(StepState(k + 1, params, grad, lr, {n: v.copy() for n, v in state.items()}, new))
         params = new
     return out
+
+
+# -------------------------------------------------------------------------------- noise
+
+__all__ += [
+    "BAND",
+    "FLOOR_FACTOR",
+    "NoiseFloor",
+    "SeedSpread",
+    "meets_robbins_monro",
+    "noise_floor",
+    "seed_spread",
+]
+
+#: The percentiles of the seeds a spread band covers (the middle 80 %).
+BAND = (10.0, 90.0)
+#: A decayed rate *removes* the noise floor when it ends at least this many times below it.
+FLOOR_FACTOR = 10.0
+
+
+@dataclass(frozen=True)
+class SeedSpread:
+    """How minibatch runs of several seeds spread around the full-batch run from one start.
+
+    With :math:`L` the loss on the full data set, at the last step:
+
+    Attributes
+    ----------
+    seeds, steps : int
+    full_loss : float
+        :math:`L` of the full-batch run.
+    low, median, high : float
+        The :data:`BAND` percentiles and the median of the seeds' :math:`L`.
+    higher : int
+        Seeds whose :math:`L` is above ``full_loss``.
+    distance : float
+        Median over the seeds of the distance from their final point to the full-batch one.
+    widest : tuple of (int, float)
+        The step at which the seeds' points are farthest apart (the median distance to their
+        mean point) and that distance.
+    """
+
+    seeds: int
+    steps: int
+    full_loss: float
+    low: float
+    median: float
+    high: float
+    higher: int
+    distance: float
+    widest: tuple[int, float]
+
+
+def seed_spread(seeds: Sequence[Trajectory], full: Trajectory) -> SeedSpread:
+    """The :class:`SeedSpread` of minibatch runs ``seeds`` around the full-batch run ``full``.
+
+    Every run must have made the same number of steps (a fan drawn at equal steps).
+
+    Raises
+    ------
+    ValueError
+        For no seeds, or runs of different lengths.
+    """
+    if not seeds:
+        raise ValueError("a spread needs at least one seed's run")
+    steps = {t.steps for t in seeds} | {full.steps}
+    if len(steps) != 1:
+        raise ValueError(f"the runs made different numbers of steps: {sorted(steps)}")
+    finals = np.array([t.final_loss for t in seeds])
+    low, high = np.percentile(finals, BAND)
+    ends = np.array([t.final_point for t in seeds])
+    paths = np.stack([t.points for t in seeds])  # (seeds, steps + 1, d)
+    spread = np.median(np.linalg.norm(paths - paths.mean(axis=0), axis=-1), axis=0)
+    widest = int(np.argmax(spread))
+    return SeedSpread(
+        seeds=len(seeds),
+        steps=full.steps,
+        full_loss=full.final_loss,
+        low=float(low),
+        median=float(np.median(finals)),
+        high=float(high),
+        higher=int(np.count_nonzero(finals > full.final_loss)),
+        distance=float(np.median(np.linalg.norm(ends - full.final_point, axis=-1))),
+        widest=(widest, float(spread[widest])),
+    )
+
+
+@dataclass(frozen=True)
+class NoiseFloor:
+    """Constant against decaying learning rate under minibatch noise.
+
+    With :math:`L^*` the loss at the landscape's minimum and :math:`e_k = L(\\theta_k) - L^*`
+    the excess loss on the full data set, medians taken over the seeds:
+
+    Attributes
+    ----------
+    floor : float
+        The constant rate's *noise floor*: the median of its :math:`e_k` over the last half of
+        the steps (where it has stopped improving on average).
+    constant_final, decayed_final : float
+        Median :math:`e` at the last step, constant and decayed rate.
+    below_from : int or None
+        The first step from which the decayed rate's median :math:`e_k` stays below the floor.
+    """
+
+    floor: float
+    constant_final: float
+    decayed_final: float
+    below_from: int | None
+
+    @property
+    def ratio(self) -> float:
+        """How many times below the floor the decayed rate ends."""
+        return self.floor / self.decayed_final if self.decayed_final > 0 else math.inf
+
+    @property
+    def label(self) -> str:
+        """``"removes"`` (ends :data:`FLOOR_FACTOR` times below the floor or more),
+        ``"lowers"`` (ends below it) or ``"does not lower"`` — what decay does to the floor."""
+        if self.ratio >= FLOOR_FACTOR:
+            return "removes"
+        return "lowers" if self.ratio > 1 else "does not lower"
+
+
+def excess_losses(runs: Sequence[Trajectory], minimum_loss: float) -> np.ndarray:
+    """:math:`L(\\theta_k) - L^*` of each run, shape ``(runs, steps + 1)`` (equal lengths)."""
+    return np.stack([t.losses for t in runs]) - minimum_loss
+
+
+def noise_floor(
+    constant: Sequence[Trajectory], decayed: Sequence[Trajectory], minimum_loss: float
+) -> NoiseFloor:
+    """The :class:`NoiseFloor` of seeds run at a constant rate and with a decaying one."""
+    e_constant = np.median(excess_losses(constant, minimum_loss), axis=0)
+    e_decayed = np.median(excess_losses(decayed, minimum_loss), axis=0)
+    floor = float(np.median(e_constant[len(e_constant) // 2 :]))
+    above = np.flatnonzero(e_decayed >= floor)
+    below_from = int(above[-1]) + 1 if len(above) else 0
+    return NoiseFloor(
+        floor=floor,
+        constant_final=float(e_constant[-1]),
+        decayed_final=float(e_decayed[-1]),
+        below_from=below_from if below_from < len(e_decayed) else None,
+    )
+
+
+def meets_robbins_monro(schedule: str | None) -> bool:
+    """Whether a schedule (its text form) meets Robbins and Monro's conditions
+    :math:`\\sum_k \\eta_k = \\infty`, :math:`\\sum_k \\eta_k^2 < \\infty`.
+
+    Of gdviz's kinds only ``inverse-time`` (:math:`\\eta_0 / (1 + r k / s)`, a harmonic series)
+    does: a constant rate fails the second, exponential and step decay the first (a geometric
+    sum), cosine annealing and warm-up end at a constant rate.
+    """
+    from gdviz.schedules import parse_schedule
+
+    return schedule is not None and parse_schedule(schedule).kind == "inverse-time"

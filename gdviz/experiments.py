@@ -405,9 +405,51 @@ def _builtins() -> list[Experiment]:
             description="Starting almost on the ridge line, the gradient along y is tiny.",
             source="seed 002",
         ),
+        *noise_experiments(),
     ]
     experiments += [race_experiment(name) for name in landscape_names() if get_landscape(name).race]
     return experiments
+
+
+#: The inverse-time (Robbins–Monro) decay of ``noise-floor``: η_k = η₀ / (1 + k/50).
+ROBBINS_MONRO = "inverse-time:decay_rate=1,decay_steps=50"
+
+
+def noise_experiments() -> list[Experiment]:
+    """The minibatch experiments (seed 003: batch size "affects gradient noise"): SGD's fan
+    of seeds on logistic regression, and the noise floor of a constant rate on seed 002's least
+    squares against a Robbins–Monro decay (Σ η_k = ∞, Σ η_k² < ∞)."""
+    return [
+        Experiment(
+            name="noise-fan",
+            title="Minibatch SGD: a fan of 24 seeds around the full-batch path",
+            landscape="logistic-regression",
+            starts=((-2.0, 3.0),),
+            runs=(RunConfig("sgd", 1.0, label="SGD, 3 samples per step"),),
+            steps=150,
+            description="Logistic regression on 30 points; each step averages the gradient "
+            "of 3 of them, drawn by the seed's permutations (10 steps per epoch).",
+            source="seed 003",
+            batch_size=3,
+            seed=tuple(range(24)),
+        ),
+        Experiment(
+            name="noise-floor",
+            title="The noise floor: constant against decaying learning rate",
+            landscape="least-squares",
+            starts=(tuple(float(v) for v in least_squares_problem().start),),
+            runs=(
+                RunConfig("sgd", 0.2, label="constant η = 0.2"),
+                RunConfig("sgd", 0.2, schedule=ROBBINS_MONRO, label="η = 0.2 / (1 + k/50)"),
+            ),
+            steps=2000,
+            description="Seed 002's least squares (100 samples), 5 samples per step, "
+            "16 seeds per learning-rate recipe.",
+            source="seed 002",
+            batch_size=5,
+            seed=tuple(range(16)),
+        ),
+    ]
 
 
 def builtin_experiments() -> dict[str, Experiment]:

@@ -59,6 +59,8 @@ GALLERY = [
     "schedules",
     "pitfalls",
     "stability",
+    "noise-fan",
+    "noise-floor",
 ]
 
 

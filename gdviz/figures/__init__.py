@@ -10,7 +10,8 @@ draw on a given Axes and return their artists, in the modules of this package:
 :mod:`~gdviz.figures.curves` (1-D), :mod:`~gdviz.figures.regression`,
 :mod:`~gdviz.figures.contours` (2-D paths, losses, 3-D surface),
 :mod:`~gdviz.figures.sweeps` (learning-rate sweep, stability, basins),
-:mod:`~gdviz.figures.schedule_plots` and :mod:`~gdviz.figures.pitfalls`.
+:mod:`~gdviz.figures.schedule_plots`, :mod:`~gdviz.figures.pitfalls` and
+:mod:`~gdviz.figures.noise` (minibatch noise).
 
 User experiments (a TOML file, :func:`gdviz.experiments.load_experiments`) get the gallery
 figures that apply to them, named ``<figure>-<experiment>`` (:func:`user_figures`).
@@ -30,7 +31,7 @@ from matplotlib.figure import Figure
 from gdviz import temporaries
 from gdviz.atomic import OutputError, atomic_path, check_writable_dir, inspect_target, output_path
 from gdviz.experiments import Experiment
-from gdviz.figures import contours, curves, pitfalls, regression, schedule_plots, sweeps
+from gdviz.figures import contours, curves, noise, pitfalls, regression, schedule_plots, sweeps
 from gdviz.figures._base import FORMATS, check_layout, save_figure, theme_of
 from gdviz.names import did_you_mean, unknown_name_message
 
@@ -245,6 +246,20 @@ FIGURES: dict[str, FigureSpec] = dict(
             sweeps.make_stability,
             sweeps.stability_caption,
             _stable_2d,
+        ),
+        _spec(
+            "noise-fan",
+            "Minibatch SGD: a fan of seeds around the full-batch path",
+            noise.make_noise_fan,
+            noise.noise_fan_caption,
+            noise.fan_applies,
+        ),
+        _spec(
+            "noise-floor",
+            "The noise floor: constant against decaying learning rate",
+            noise.make_noise_floor,
+            noise.noise_floor_caption,
+            noise.floor_applies,
         ),
     ]
 )

@@ -12,7 +12,7 @@ gallery runs ``race-valley`` once even though three figures show it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 import numpy as np
@@ -24,6 +24,8 @@ from gdviz.trajectory import Trajectory
 
 __all__ = [
     "BasinMap",
+    "NoiseFan",
+    "NoiseRecipe",
     "ScalingComparison",
     "StabilitySweep",
     "basin_map",
@@ -32,7 +34,10 @@ __all__ = [
     "experiment_result",
     "feature_scaling",
     "lr_sweep",
+    "minimum_loss",
     "nearest_minimum",
+    "noise_fan",
+    "noise_recipes",
     "resolve_experiments",
     "stability_sweep",
     "standardised_regression",
@@ -312,3 +317,76 @@ def steps_near(trajectory: Trajectory, point: tuple[float, ...], radius: float) 
     """How many of the trajectory's points lie within ``radius`` of ``point``."""
     distance = np.linalg.norm(trajectory.points - np.asarray(point), axis=-1)
     return int(np.sum(distance < radius))
+
+
+# ---------------------------------------------------------------------------- noise
+
+
+def full_batch(experiment: Experiment) -> Experiment:
+    """The same experiment without minibatches: every step on the full data set."""
+    return replace(experiment, name=f"{experiment.name}-full", batch_size=None, seed=0)
+
+
+@dataclass(frozen=True)
+class NoiseFan:
+    """A minibatch run's seeds (``experiment``'s first run, first start) and its full-batch twin.
+
+    ``band`` holds, per step, the :data:`gdviz.claims.BAND` percentiles and the median of the
+    seeds' full-data loss, shape ``(3, steps + 1)`` (low, median, high).
+    """
+
+    experiment: Experiment
+    seeds: tuple[Trajectory, ...]
+    full: Trajectory
+    band: np.ndarray
+
+
+def noise_fan(experiment: Experiment | str = "noise-fan") -> NoiseFan:
+    """The seeds of ``experiment`` (a minibatch experiment) and the same run on the full batch."""
+    from gdviz.claims import BAND
+
+    if isinstance(experiment, str):
+        experiment = builtin(experiment)
+    seeds = experiment_result(experiment).seed_runs(0, 0)
+    full = experiment_result(full_batch(experiment)).trajectories[0, 0]
+    losses = np.stack([t.losses for t in seeds])
+    low, high = np.percentile(losses, BAND, axis=0)
+    band = np.stack([low, np.median(losses, axis=0), high])
+    band.setflags(write=False)
+    return NoiseFan(experiment, seeds, full, band)
+
+
+def minimum_loss(landscape: Landscape) -> float:
+    """:math:`L^*`: the loss at the landscape's first (global) known minimum."""
+    return float(landscape.loss(np.asarray(landscape.minima[0], dtype=np.float64)))
+
+
+@dataclass(frozen=True)
+class NoiseRecipe:
+    """One run of a minibatch experiment over its seeds: the excess full-data loss
+    :math:`L(\\theta_k) - L^*` per seed ``(seeds, steps + 1)``, its band (as
+    :attr:`NoiseFan.band`) and the learning rate per step."""
+
+    config: RunConfig
+    runs: tuple[Trajectory, ...]
+    excess: np.ndarray
+    band: np.ndarray
+    lrs: np.ndarray
+
+
+def noise_recipes(experiment: Experiment | str = "noise-floor") -> list[NoiseRecipe]:
+    """Each run of ``experiment`` (from its first start) over all its seeds."""
+    from gdviz.claims import BAND, excess_losses
+
+    if isinstance(experiment, str):
+        experiment = builtin(experiment)
+    result = experiment_result(experiment)
+    floor = minimum_loss(experiment.surface)
+    recipes = []
+    for r, config in enumerate(experiment.runs):
+        runs = result.seed_runs(r, 0)
+        excess = excess_losses(runs, floor)
+        low, high = np.percentile(excess, BAND, axis=0)
+        band = np.stack([low, np.median(excess, axis=0), high])
+        recipes.append(NoiseRecipe(config, runs, excess, band, runs[0].lrs))
+    return recipes
