@@ -567,6 +567,10 @@ def _chapter_section(
         extra["surfaces"] = [
             _surface_view(results[name].experiment) for name in chapter.experiments
         ]
+    elif chapter.id == "noise":
+        from gdviz.report.noise import noise_view
+
+        extra["noise"] = noise_view()
     elif chapter.id == "linear-regression":
         surface = results["linear-regression"].experiment.surface
         names = ", ".join(surface.variables)

@@ -103,6 +103,16 @@ FORMULAS: dict[str, tuple[str, str]] = {
         "L(w, b) = 1/n sum_(i=1)^n (w x_i + b - y_i)^2",
         "L(w, b) = (1/n) Σ (w x_i + b − y_i)²",
     ),
+    "minibatch": (
+        "g_k &= 1/abs(B_k) sum_(i in B_k) nabla ell_i (theta_k) \\ "
+        "theta_(k+1) &= theta_k - eta_k thin g_k",
+        "g_k = (1/|B_k|) Σ_{i in B_k} grad l_i(theta_k);  theta_{k+1} = theta_k − eta_k g_k",
+    ),
+    "robbins-monro": (
+        "sum_(k=0)^infinity eta_k = infinity, quad sum_(k=0)^infinity eta_k^2 < infinity "
+        '\\ "e.g." eta_k = eta_0 / (1 + k slash tau)',
+        "Σ eta_k = ∞,  Σ eta_k² < ∞,  e.g. eta_k = eta_0 / (1 + k/tau)",
+    ),
     "mse-gradient": (
         "(partial L) / (partial w) = 2/n sum_(i=1)^n (w x_i + b - y_i) x_i, quad "
         "(partial L) / (partial b) = 2/n sum_(i=1)^n (w x_i + b - y_i)",
@@ -195,5 +205,15 @@ CHAPTERS: tuple[Chapter, ...] = (
         figures=("linear-regression",),
         experiments=("linear-regression",),
         formulas=("mse", "mse-gradient"),
+    ),
+    Chapter(
+        "noise",
+        "Noise: a few samples per step",
+        "seed 002 · seed 003",
+        "Minibatch SGD: the fan of seeds around the full-batch path, the noise floor of a "
+        "constant learning rate, and what a decaying one does to it.",
+        figures=("noise-fan", "noise-floor"),
+        experiments=(),
+        formulas=("minibatch", "robbins-monro"),
     ),
 )
