@@ -128,3 +128,40 @@ def test_a_killed_video_leaves_no_child_and_the_rerun_no_temporary(tmp_path: Pat
         "hiker.png",
         "hiker.vtt",
     ]
+
+
+@pytest.mark.slow
+def test_the_report_embeds_a_real_render_and_renders_a_damaged_one_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """End to end through the real ``render_videos`` (not a stand-in): the record it publishes
+    is the one the report checks before embedding."""
+    import shutil
+
+    from gdviz.report import ReportOptions, build_report
+    from gdviz.report import build as report_build
+    from gdviz.report.chapters import CHAPTERS
+
+    scenes = tmp_path / "scenes"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "scenes", scenes)
+    quick = _SCENE.format(body=QUICK).replace(
+        '"experiment": "descent-path"', '"experiment": "descent-path", "chapter": "update-rule"'
+    )
+    (scenes / "hiker.py").write_text(quick)
+    monkeypatch.setenv("GDVIZ_SCENES_DIR", str(scenes))
+    monkeypatch.setenv("GDVIZ_CACHE_DIR", str(tmp_path / "cache"))
+    (chapter,) = [c for c in CHAPTERS if c.video == "hiker"]
+    monkeypatch.setattr(report_build, "CHAPTERS", (chapter,))
+    said: list[str] = []
+    options = ReportOptions(output=tmp_path / "r", quality="low", scenes=("hiker",))
+    first = build_report(options, progress=said.append)
+    assert first.videos == ("hiker",) and "<video" in first.page.read_text()
+    cached = tmp_path / "cache" / "videos" / "low" / "hiker.mp4"
+    embedded = tmp_path / "r" / "assets" / "videos"
+    assert cached.read_bytes() in [p.read_bytes() for p in embedded.iterdir()]
+    cached.write_bytes(cached.read_bytes()[:100])
+    said.clear()
+    again = build_report(options, progress=said.append)
+    assert again.videos == ("hiker",) and "<video" in again.page.read_text()
+    assert any("do not match their record; rendering again" in line for line in said)
+    assert cached.stat().st_size > 100
