@@ -286,12 +286,12 @@ class ExperimentResult:
 
 #: The four optimizers of seed 003's race.
 RACE_OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
-#: Seed 003 gives RMSProp's decay as β = 0.9 (torch's default alpha is 0.99).
+#: Seed 003 gives RMSprop's decay as β = 0.9 (torch's default alpha is 0.99).
 _SEED003_PARAMS: dict[str, dict[str, Any]] = {"rmsprop": {"alpha": 0.9}}
 
 
 def race_experiment(landscape: str | Landscape) -> Experiment:
-    """Seed 003's race (SGD, Momentum, RMSProp, Adam) on a 2-D landscape, from its defaults.
+    """Seed 003's race (SGD, Momentum, RMSprop, Adam) on a 2-D landscape, from its defaults.
 
     The start, the steps and each optimizer's learning rate are the landscape's declared ones
     (:mod:`gdviz.landscapes.catalogue`); the gradient-norm tolerance is 10⁻⁶.
@@ -309,7 +309,7 @@ def race_experiment(landscape: str | Landscape) -> Experiment:
         raise ValueError(f"landscape '{surface.name}' declares no learning rate for {missing[0]}")
     return Experiment(
         name=f"race-{surface.name}",
-        title=f"SGD, Momentum, RMSProp and Adam on the {surface.title.lower()}",
+        title=f"SGD, Momentum, RMSprop and Adam on the {surface.title.lower()}",
         landscape=surface.name,
         starts=(surface.starts[0],),
         runs=tuple(
