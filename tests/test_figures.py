@@ -59,6 +59,8 @@ GALLERY = [
     "schedules",
     "pitfalls",
     "stability",
+    "tune-success",
+    "tune-sensitivity",
 ]
 
 

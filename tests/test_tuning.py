@@ -12,6 +12,7 @@ from gdviz.claims import finish, finish_steps, lowest_loss, rate_window
 from gdviz.descent import descend
 from gdviz.experiments import load_experiments
 from gdviz.landscapes import get_landscape
+from gdviz.numbers import format_number
 from gdviz.optimizers import make_optimizer
 from gdviz.tuning import (
     DEFAULT_MOMENTA,
@@ -255,3 +256,58 @@ def test_cli_errors_are_one_line(args: list[str], fragment: str) -> None:
 def test_cli_refuses_an_unwritable_output_before_any_work(tmp_path: Path) -> None:
     line = one_line_error(invoke("tune", *CLI_SMALL, "-o", tmp_path))
     assert "--output" in line
+
+
+# ------------------------------------------------------------------------------- figures
+
+
+def test_success_figure_draws_the_tables_success(small) -> None:
+    import matplotlib.pyplot as plt
+
+    from gdviz.figures.fair_race import make_tune_success, success_matrix, tune_success_caption
+
+    figure = make_tune_success("dark", result=small)
+    try:
+        mesh = figure.axes[0].collections[0]
+        matrix = success_matrix(small)
+        np.testing.assert_array_equal(np.asarray(mesh.get_array()).reshape(matrix.shape), matrix)
+        for row, winner in enumerate(small.winners):
+            table = small.tables[winner.optimizer]
+            assert matrix[row].tolist() == table.success[winner.momentum_index].tolist()
+        labels = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+        assert labels == [w.title for w in small.winners]
+    finally:
+        plt.close(figure)
+    caption = tune_success_caption(small)
+    best = int(np.argmax(matrix.max(axis=1)))
+    finished = round(matrix[best].max() * 9)
+    assert f"{small.winners[best].title} finishes from the most starts: {finished} of 9" in caption
+    assert "within 150 steps" in caption
+
+
+def test_sensitivity_figure_draws_the_median_finish_step(small) -> None:
+    import matplotlib.pyplot as plt
+
+    from gdviz.figures.fair_race import make_tune_sensitivity, tune_sensitivity_caption
+
+    for layout in ("wide", "narrow"):
+        figure = make_tune_sensitivity("light", layout=layout, result=small)
+        try:
+            for ax, winner in zip(figure.axes, small.winners, strict=False):
+                steps = small.tables[winner.optimizer].scored_steps[winner.momentum_index]
+                line = ax.get_lines()[0]
+                np.testing.assert_array_equal(line.get_xdata(), small.protocol.lrs)
+                np.testing.assert_array_equal(line.get_ydata(), np.median(steps, axis=-1))
+        finally:
+            plt.close(figure)
+    caption = tune_sensitivity_caption(small)
+    assert "counts as the budget, 150 steps" in caption
+    windows = [
+        rate_window(small.protocol.lrs, small.tables[w.optimizer].success[w.momentum_index])
+        for w in small.winners
+    ]
+    if any(windows):
+        widest = max(w.decades for w in windows if w is not None)
+        assert f"{format_number(widest, 2)} decades" in caption
+    else:
+        assert "No optimizer finishes from half its starts" in caption
