@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.collections import QuadMesh
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
@@ -187,6 +188,7 @@ def make_tune_success(
         figure = new_figure(10.0, 0.42 * len(result.winners) + 2.4)
         ax = figure.subplots()
         mesh = plot_success(ax, result, theme=th)[0]
+        assert isinstance(mesh, QuadMesh)
         bar = figure.colorbar(
             mesh, ax=ax, location="bottom", pad=0.02, fraction=0.05, aspect=50, shrink=0.6
         )
