@@ -319,9 +319,10 @@ class TuneResult:
     def surface(self) -> Landscape:
         return get_landscape(self.protocol.landscape)
 
-    def table_rows(self) -> list[tuple[str, ...]]:
+    def table_rows(self, *, ascii: bool = True) -> list[tuple[str, ...]]:
         """The winners as text rows (rank, optimizer, lr, momentum/β₁, median steps, finished,
-        median final loss), numbers by :mod:`gdviz.numbers` (ASCII, for terminals)."""
+        median final loss), numbers by :mod:`gdviz.numbers` (ASCII for terminals and files,
+        ``ascii=False`` for pages)."""
         starts = len(self.protocol.starts)
         rows: list[tuple[str, ...]] = []
         for rank, w in enumerate(self.winners, 1):
@@ -329,11 +330,11 @@ class TuneResult:
                 (
                     str(rank),
                     w.title,
-                    format_number(w.lr, 3, ascii=True),
-                    _momentum_text(w),
-                    format_number(w.median_steps, ascii=True),
+                    format_number(w.lr, 3, ascii=ascii),
+                    _momentum_text(w, ascii=ascii),
+                    format_number(w.median_steps, ascii=ascii),
                     f"{round(w.success * starts)}/{starts}",
-                    format_number(w.median_loss, 3, ascii=True),
+                    format_number(w.median_loss, 3, ascii=ascii),
                 )
             )
         return rows
@@ -392,17 +393,20 @@ class TuneResult:
         return "\n".join(header) + "\n\n" + body
 
 
-def _momentum_text(winner: Winner) -> str:
-    """``mu 0.9``, ``beta1 0.5``, ``mu 0.9 fixed`` (a preset's), or ``-`` (none)."""
+def _momentum_text(winner: Winner, *, ascii: bool = True) -> str:
+    """``mu 0.9``, ``beta1 0.5``, ``mu 0.9 fixed`` (a preset's), or ``-`` (none); ``μ``, ``β₁``
+    and ``–`` when not ``ascii``."""
     from gdviz.optimizers import PRESETS
 
+    mu, beta = ("mu", "beta1") if ascii else ("μ", "β₁")
     if winner.momentum is not None:
-        symbol = "beta1" if momentum_knob(winner.optimizer) == "betas" else "mu"
-        return f"{symbol} {format_number(winner.momentum, ascii=True)}"
+        symbol = beta if momentum_knob(winner.optimizer) == "betas" else mu
+        return f"{symbol} {format_number(winner.momentum, ascii=ascii)}"
     preset = PRESETS.get(winner.optimizer)
     if preset is not None and "momentum" in preset.fixed:
-        return f"mu {format_number(float(preset.fixed['momentum']), ascii=True)} fixed"
-    return "-"
+        value = format_number(float(preset.fixed["momentum"]), ascii=ascii)
+        return f"{mu} {value} fixed"
+    return "-" if ascii else "–"
 
 
 def _toml_value(value: Any) -> Any:

@@ -196,4 +196,13 @@ CHAPTERS: tuple[Chapter, ...] = (
         experiments=("linear-regression",),
         formulas=("mse", "mse-gradient"),
     ),
+    Chapter(
+        "fair-race",
+        "A fair race",
+        "issue 10",
+        "Every optimizer tuned under one protocol: the same learning-rate grid, the same starts, "
+        "the same step budget.",
+        figures=("tune-success", "tune-sensitivity"),
+        experiments=(),
+    ),
 )
