@@ -675,15 +675,7 @@ def fair_race_view(result: Any) -> dict[str, Any]:
     first = winners[0]
     budget_bound = [w.title for w in winners if w.median_steps >= protocol.steps]
     return {
-        "header": [
-            "",
-            "Optimizer",
-            "Learning rate",
-            "Momentum / β₁",
-            "Median finish step",
-            "Finished starts",
-            "Median final loss",
-        ],
+        "header": ["", "Optimizer", "lr", "μ / β₁", "Median finish", "Finished", "Median loss"],
         "rows": [
             {"color": optimizer_color(w.optimizer), "cells": row}
             for w, row in zip(winners, result.table_rows(ascii=False), strict=True)
