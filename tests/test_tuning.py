@@ -311,3 +311,34 @@ def test_sensitivity_figure_draws_the_median_finish_step(small) -> None:
         assert f"{format_number(widest, 2)} decades" in caption
     else:
         assert "No optimizer finishes from half its starts" in caption
+
+
+# ------------------------------------------------- the tuned experiment in every medium
+
+
+@pytest.fixture()
+def tuned_toml(small, tmp_path: Path) -> Path:
+    path = tmp_path / "tuned.toml"
+    path.write_text(small.to_toml("tuned-small"), encoding="utf-8")
+    return path
+
+
+def test_figures_config_takes_the_tuned_experiment(tuned_toml: Path, tmp_path: Path) -> None:
+    listed = invoke("figures", "--config", tuned_toml, "--list")
+    assert listed.exit_code == 0 and "optimizer-paths-tuned-small" in listed.output
+    out = tmp_path / "figs"
+    result = invoke(
+        "figures", "loss-curves-tuned-small", "--config", tuned_toml, "-o", out, "-f", "svg", "-q"
+    )
+    assert result.exit_code == 0, result.output
+    assert (out / "loss-curves-tuned-small.svg").stat().st_size > 0
+
+
+def test_video_config_takes_the_tuned_experiment(small, tuned_toml: Path) -> None:
+    from gdviz import video
+
+    jobs = {(job.scene, job.stem) for job in video.plan(config=tuned_toml)}
+    assert ("race", "race-tuned-small") in jobs
+    experiment = video.scene_experiment("race", config=tuned_toml, experiment="tuned-small")
+    assert experiment is not None
+    assert [r.optimizer for r in experiment.runs] == [w.optimizer for w in small.winners]
