@@ -38,9 +38,9 @@ RACE_SECONDS = 22.0
 BOARD_X = 0.55
 ROW = 0.8
 #: Runners the board shows in full (name, rate, then a read-out line); more runners (a tuned
-#: race of every optimizer) get one line each, in the board's height of :data:`BOARD_HEIGHT`.
+#: race of every optimizer) get one line each, in the same box: :data:`BOARD_HEIGHT` high.
 FULL_ROWS = 4
-BOARD_HEIGHT = 5.2
+BOARD_HEIGHT = 3.75
 #: The top edge of the board (where four full rows put it).
 BOARD_TOP = 2.215
 #: The slow start's card explains each runner's update; it has room for this many.
@@ -109,11 +109,13 @@ class Race(GDScene):
                     "run": run,
                     "t": trajectory,
                     "finish": finishes[i].step,
-                    "swatch": Dot(radius=0.09 if compact else 0.11, color=col),
-                    "name": label(run.display_name, 24 if compact else 28),
-                    "lr": formula(f"eta = {fixed(run.lr, 4)}", 32 if compact else 38, MUTED),
-                    "live": LiveText(20 if compact else 26, 24),
-                    "rank": LiveText(2 if compact else 1, 24 if compact else 30),
+                    "swatch": Dot(radius=0.08 if compact else 0.11, color=col),
+                    "name": label(run.display_name, 22 if compact else 28),
+                    "lr": label(f"η {fixed(run.lr, 4)}", 22, MUTED)
+                    if compact
+                    else formula(f"eta = {fixed(run.lr, 4)}", 38, MUTED),
+                    "live": LiveText(17, 19) if compact else LiveText(26, 24),
+                    "rank": LiveText(2, 22) if compact else LiveText(1, 30),
                     "runner": Runner(
                         run.display_name,
                         trajectory.points,
@@ -129,13 +131,16 @@ class Race(GDScene):
 
         def place(row: dict, slot: int) -> None:
             y = top - slot * row_height
-            row["rank"].place([BOARD_X + 0.1, y - 0.02, 0])
-            row["swatch"].move_to([BOARD_X + 0.75, y, 0])
-            row["name"].move_to([BOARD_X + 1.0, y, 0], aligned_edge=LEFT)
-            if compact:  # one line: name, rate, read-out in columns
-                row["lr"].move_to([BOARD_X + 2.45, y, 0], aligned_edge=LEFT)
-                row["live"].place([BOARD_X + 3.75, y - 0.02, 0])
+            if compact:  # one line: rank, name, rate, read-out in columns
+                row["rank"].place([BOARD_X + 0.15, y - 0.02, 0])
+                row["swatch"].move_to([BOARD_X + 0.65, y, 0])
+                row["name"].move_to([BOARD_X + 0.85, y, 0], aligned_edge=LEFT)
+                row["lr"].move_to([BOARD_X + 2.15, y, 0], aligned_edge=LEFT)
+                row["live"].place([BOARD_X + 3.3, y - 0.02, 0])
             else:
+                row["rank"].place([BOARD_X + 0.2, y - 0.02, 0])
+                row["swatch"].move_to([BOARD_X + 0.75, y, 0])
+                row["name"].move_to([BOARD_X + 1.0, y, 0], aligned_edge=LEFT)
                 row["lr"].next_to(row["name"], RIGHT, buff=0.3)
                 row["live"].place([BOARD_X + 1.0, y - 0.42, 0])
             row["slot"] = slot
@@ -148,18 +153,16 @@ class Race(GDScene):
             step_text.set_text(f"step {min(int(c), horizon)}".rjust(12))
             order = sorted(rows, key=lambda r: (_loss_at(r["t"], c), r["slot"]))
             for slot, row in enumerate(order):
-                if row["slot"] != slot:
-                    place(row, slot)
+                place(row, slot)  # every frame: an animation of the board may have reset it
                 row["rank"].set_text(str(slot + 1).rjust(2) if compact else str(slot + 1))
                 t = row["t"]
                 k = min(int(c), t.steps)
                 loss = fixed(float(t.losses[k]), 4)
-                width = 9 if compact else 10
                 if row["finish"] is not None and c >= row["finish"]:
-                    done = f"✓ {row['finish']}" if compact else f"✓ step {row['finish']}"
-                    row["live"].set_text(f"L {loss:<{width}} {done}")
+                    line = f"{loss:<9}✓ " if compact else f"{loss:<10} ✓ step "
+                    row["live"].set_text(f"L {line}{row['finish']}")
                 elif t.status == "diverged" and c >= t.steps:
-                    row["live"].set_text(f"L {loss:<{width}} {'✗' if compact else 'diverged'}")
+                    row["live"].set_text(f"L {loss:<9} ✗" if compact else f"L {loss:<10} diverged")
                 else:
                     row["live"].set_text(f"L {loss}")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -162,12 +163,15 @@ def command(
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     report = "\n".join(_report(result)) + "\n"
-    say.say(f"tuned {len(result.winners)} optimizer(s), {result.protocol.runs:,} runs")
+    done = f"tuned {len(result.winners)} optimizer(s), {result.protocol.runs:,} runs"
     if to_stdout:
         click.echo(report, nl=False, err=True)
         click.echo(text, nl=False)
+        say.say(done)
         return
     click.echo(report, nl=False)
+    sys.stdout.flush()
+    say.say(done)
     if output is not None:
         _write(output, text)
         say.say(f"wrote {output} (experiment {result.experiment(name).name})")
