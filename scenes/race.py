@@ -36,6 +36,10 @@ SCENE = {
 #: seconds of racing after the slow start; playback accelerates (steps ∝ u²)
 RACE_SECONDS = 22.0
 BOARD_X = 0.55
+#: The compact board reaches further left, towards the contour panel: its four columns (name,
+#: rate, loss, finish) need the room.
+COMPACT_X = -0.6
+BOARD_RIGHT = BOARD_X + 5.825
 ROW = 0.8
 #: Runners the board shows in full (name, rate, then a read-out line); more runners (a tuned
 #: race of every optimizer) get one line each, in the same box: :data:`BOARD_HEIGHT` high.
@@ -81,14 +85,17 @@ class Race(GDScene):
             row_height = (BOARD_HEIGHT - 0.55) / len(runs)
             top = BOARD_TOP - 0.5 - row_height / 2
             height = 0.55 + row_height * len(runs)
-            box = panel(5.85, height).move_to([BOARD_X + 2.9, BOARD_TOP - height / 2, 0])
+            width = BOARD_RIGHT - COMPACT_X
+            box = panel(width, height).move_to(
+                [(BOARD_RIGHT + COMPACT_X) / 2, BOARD_TOP - height / 2, 0]
+            )
         else:
             row_height, top = ROW, 1.52
             box = panel(5.85, 0.55 + ROW * len(runs)).move_to(
                 [BOARD_X + 2.9, 1.74 - ROW * (len(runs) - 1) / 2 - 0.2, 0]
             )
         header = label("leaderboard", 28, weight="BOLD").move_to(
-            [BOARD_X + 0.2, 2.08, 0], aligned_edge=LEFT
+            [(COMPACT_X if compact else BOARD_X) + 0.2, 2.08, 0], aligned_edge=LEFT
         )
         step_text = LiveText(12, 26, MUTED)
         step_text.place([box.get_right()[0] - 0.2 - step_text.box_width, 2.08, 0])
@@ -110,12 +117,12 @@ class Race(GDScene):
                     "t": trajectory,
                     "finish": finishes[i].step,
                     "swatch": Dot(radius=0.08 if compact else 0.11, color=col),
-                    "name": label(run.display_name, 22 if compact else 28),
-                    "lr": label(f"η {fixed(run.lr, 4)}", 22, MUTED)
+                    "name": label(run.display_name, 21 if compact else 28),
+                    "lr": label(f"η {fixed(run.lr, 4)}", 21, MUTED)
                     if compact
                     else formula(f"eta = {fixed(run.lr, 4)}", 38, MUTED),
-                    "live": LiveText(17, 19) if compact else LiveText(26, 24),
-                    "rank": LiveText(2, 22) if compact else LiveText(1, 30),
+                    "live": LiveText(17, 21) if compact else LiveText(26, 24),
+                    "rank": LiveText(2, 21) if compact else LiveText(1, 30),
                     "runner": Runner(
                         run.display_name,
                         trajectory.points,
@@ -132,11 +139,11 @@ class Race(GDScene):
         def place(row: dict, slot: int) -> None:
             y = top - slot * row_height
             if compact:  # one line: rank, name, rate, read-out in columns
-                row["rank"].place([BOARD_X + 0.15, y - 0.02, 0])
-                row["swatch"].move_to([BOARD_X + 0.65, y, 0])
-                row["name"].move_to([BOARD_X + 0.85, y, 0], aligned_edge=LEFT)
-                row["lr"].move_to([BOARD_X + 2.15, y, 0], aligned_edge=LEFT)
-                row["live"].place([BOARD_X + 3.3, y - 0.02, 0])
+                row["rank"].place([COMPACT_X + 0.12, y - 0.02, 0])
+                row["swatch"].move_to([COMPACT_X + 0.62, y, 0])
+                row["name"].move_to([COMPACT_X + 0.82, y, 0], aligned_edge=LEFT)
+                row["lr"].move_to([COMPACT_X + 2.5, y, 0], aligned_edge=LEFT)
+                row["live"].place([COMPACT_X + 4.05, y - 0.02, 0])
             else:
                 row["rank"].place([BOARD_X + 0.2, y - 0.02, 0])
                 row["swatch"].move_to([BOARD_X + 0.75, y, 0])
