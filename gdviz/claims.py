@@ -43,13 +43,17 @@ __all__ = [
     "FINISH_GAP",
     "Finish",
     "Passage",
+    "RateWindow",
     "StepState",
     "Verdict",
     "descent_facts",
     "finish",
+    "finish_steps",
+    "lowest_loss",
     "nearest_minimum",
     "optimizer_states",
     "race_order",
+    "rate_window",
     "saddle_passage",
     "same_rate",
     "stability_limit",
@@ -242,6 +246,43 @@ class Finish:
     known_minimum: bool = True
 
 
+def lowest_loss(landscape: Landscape) -> float | None:
+    """L* — the loss of the lowest known minimum, or None if none is known."""
+    lowest = [float(landscape.loss(np.asarray(m))) for m in landscape.minima]
+    return min(lowest) if lowest else None
+
+
+def finish_steps(
+    losses: np.ndarray,
+    converged: np.ndarray,
+    stop_step: np.ndarray,
+    best: float | None,
+    gap: float = FINISH_GAP,
+) -> np.ndarray:
+    """The finish step of every element of a batch (-1 where it never finished).
+
+    The rule of :func:`finish`, batched: the first step :math:`k` with
+    :math:`L(\\theta_k) - L^* <` ``gap``, else the stop step of a run that ``converged`` (by
+    its gradient norm), else -1. Without a known minimum (``best`` None) only convergence counts.
+
+    Parameters
+    ----------
+    losses : ndarray, shape ``(steps + 1, *batch)``
+        The losses along each path (padded after the stop, as :func:`~gdviz.descent.descend`
+        keeps them).
+    converged : ndarray of bool, shape ``batch``
+    stop_step : ndarray of int, shape ``batch``
+    best : float or None
+        :math:`L^*`, from :func:`lowest_loss`.
+    """
+    steps = np.where(converged, stop_step, -1).astype(np.int64)
+    if best is None:
+        return steps
+    below = (losses - best) < gap
+    crossed = below.any(axis=0)
+    return np.where(crossed, np.argmax(below, axis=0), steps)
+
+
 def finish(trajectory: Trajectory, landscape: Landscape, grad_tol: float) -> Finish:
     """The step a run crosses the finish line.
 
@@ -249,18 +290,54 @@ def finish(trajectory: Trajectory, landscape: Landscape, grad_tol: float) -> Fin
     convergence by the gradient norm; without, only convergence (``‖∇L‖ < grad_tol``) counts,
     and the rule says so.
     """
-    lowest = [float(landscape.loss(np.asarray(m))) for m in landscape.minima]
+    best = lowest_loss(landscape)
     tol_text = f"‖∇L‖ < {format_number(grad_tol, ascii=True)}" if grad_tol > 0 else ""
-    converged = trajectory.steps if trajectory.status == "converged" else None
-    if lowest:
-        best = min(lowest)
-        gaps = trajectory.losses - best
-        below = np.flatnonzero(gaps < FINISH_GAP)
-        step = int(below[0]) if len(below) else converged
+    step = int(
+        finish_steps(
+            trajectory.losses,
+            np.array(trajectory.status == "converged"),
+            np.array(trajectory.steps),
+            best,
+        )
+    )
+    reached = step if step >= 0 else None
+    if best is not None:
         rule = f"L − L* < {format_number(FINISH_GAP)}" + (f" or {tol_text}" if tol_text else "")
-        return Finish(step, rule, float(gaps[-1]), grad_tol, True)
+        return Finish(reached, rule, float(trajectory.losses[-1] - best), grad_tol, True)
     rule = (tol_text or "no finish line") + " (no known minimum)"
-    return Finish(converged, rule, math.nan, grad_tol, False)
+    return Finish(reached, rule, math.nan, grad_tol, False)
+
+
+@dataclass(frozen=True)
+class RateWindow:
+    """The learning rates from which an optimizer finishes from at least ``share`` of its starts.
+
+    Attributes
+    ----------
+    low, high : float
+        The smallest and largest such rate of the grid.
+    decades : float
+        :math:`\\log_{10}(\\text{high} / \\text{low})` — how forgiving the optimizer is.
+    count : int
+        How many rates of the grid qualify (they need not be contiguous).
+    """
+
+    low: float
+    high: float
+    decades: float
+    count: int
+
+
+def rate_window(
+    lrs: Sequence[float] | np.ndarray, success: Sequence[float] | np.ndarray, share: float = 0.5
+) -> RateWindow | None:
+    """The :class:`RateWindow` of success rates ``success`` (one per rate of ``lrs``), or None
+    if no rate reaches ``share``."""
+    rates, ok = np.asarray(lrs, dtype=float), np.asarray(success, dtype=float) >= share
+    if not ok.any():
+        return None
+    low, high = float(rates[ok].min()), float(rates[ok].max())
+    return RateWindow(low, high, math.log10(high / low), int(ok.sum()))
 
 
 def race_order(finishes: Sequence[Finish], final_losses: Sequence[float]) -> list[int]:

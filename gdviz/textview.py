@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from gdviz.landscapes import Landscape
 from gdviz.numbers import format_number as _format_number
 from gdviz.trajectory import Trajectory
 
-__all__ = ["format_table"]
+__all__ = ["aligned", "format_table"]
 
 
 def format_number(value: float) -> str:
@@ -27,6 +29,16 @@ def _rows_to_show(n_rows: int) -> list[int | None]:
     head = list(range(EDGE_ROWS))
     tail = list(range(n_rows - EDGE_ROWS, n_rows))
     return [*head, None, *tail]
+
+
+def aligned(rows: Sequence[Sequence[str]]) -> list[str]:
+    """A terminal table: the first row a header, a rule under it, columns right-aligned."""
+    header, *body = rows
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = ["  ".join(h.rjust(w) for h, w in zip(header, widths, strict=True))]
+    lines.append("  ".join("─" * w for w in widths))
+    lines.extend("  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in body)
+    return lines
 
 
 def format_table(trajectory: Trajectory, landscape: Landscape) -> str:
@@ -73,10 +85,7 @@ def format_table(trajectory: Trajectory, landscape: Landscape) -> str:
         if stochastic:
             assert trajectory.epochs is not None and trajectory.batch_losses is not None
             body[-1] += [str(trajectory.epochs[k]), format_number(trajectory.batch_losses[k])]
-    widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
-    lines.append("  ".join(h.rjust(w) for h, w in zip(header, widths, strict=True)))
-    lines.append("  ".join("─" * w for w in widths))
-    lines.extend("  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in body)
+    lines.extend(aligned([header, *body]))
     lines.append("")
 
     final = ", ".join(

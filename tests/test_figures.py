@@ -61,6 +61,8 @@ GALLERY = [
     "stability",
     "noise-fan",
     "noise-floor",
+    "tune-success",
+    "tune-sensitivity",
 ]
 
 

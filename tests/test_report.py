@@ -51,6 +51,24 @@ lr = 0.02
 """
 
 
+#: The name of the tuned experiment in the built report's --config files.
+TUNED = "tuned-small"
+
+
+def small_tuning():
+    """A tuning small enough for the report fixture: two optimizers, three rates, four starts."""
+    from gdviz.tuning import start_grid, tune
+
+    surface = get_landscape("rosenbrock")
+    return tune(
+        surface,
+        ("adam", "momentum"),
+        lrs=(1e-3, 1e-2, 1e-1),
+        starts=start_grid(surface, 2),
+        steps=80,
+    )
+
+
 @pytest.fixture(autouse=True)
 def _private_cache(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
@@ -64,6 +82,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     root = tmp_path_factory.mktemp("report")
     config = root / "user.toml"
     config.write_text(USER_TOML, encoding="utf-8")
+    tuned = root / "tuned.toml"  # what `gdviz tune -o tuned.toml` writes, from a small protocol
+    tuned.write_text(small_tuning().to_toml(TUNED), encoding="utf-8")
     mp = pytest.MonkeyPatch()
     mp.setenv("GDVIZ_CACHE_DIR", str(root / "cache"))
     try:
@@ -72,7 +92,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
                 output=root / "out",
                 title=HOSTILE_TITLE,
                 videos=False,
-                user_experiments=load_experiments(config),
+                user_experiments=load_experiments(config) | load_experiments(tuned),
             )
         )
     finally:
@@ -559,3 +579,26 @@ def test_without_manim_the_command_says_why_on_stderr(
     assert line == f"report: building without videos: {video.VideoUnavailable()}"
     assert "pip install 'gdviz[video]'" in line
     assert "rendering the videos" not in result.stderr
+
+
+def test_report_config_takes_a_tuned_experiment(built: dict[str, object]) -> None:
+    page = _parse(str(built["html"]))
+    assert f"user-{slug(TUNED)}" in page.ids
+    html = str(built["html"])
+    tuning = small_tuning()
+    section = html[html.index(f'id="user-{slug(TUNED)}"') :]
+    for winner in tuning.winners:
+        assert winner.title in section
+        assert format_number(winner.lr, 4) in section
+    assert f"figure-loss-curves-{TUNED}" in page.ids
+
+
+def test_fair_race_view_quotes_the_tuning() -> None:
+    from gdviz.report.build import fair_race_view
+
+    tuning = small_tuning()
+    view = fair_race_view(tuning)
+    assert [row["cells"] for row in view["rows"]] == tuning.table_rows(ascii=False)
+    assert view["winner"] == tuning.winners[0].title
+    assert view["starts"] == 4 and view["steps"] == 80 and view["lrs"] == 3
+    assert view["budget_bound"] + view["finishers"] == 2

@@ -10,8 +10,9 @@ draw on a given Axes and return their artists, in the modules of this package:
 :mod:`~gdviz.figures.curves` (1-D), :mod:`~gdviz.figures.regression`,
 :mod:`~gdviz.figures.contours` (2-D paths, losses, 3-D surface),
 :mod:`~gdviz.figures.sweeps` (learning-rate sweep, stability, basins),
-:mod:`~gdviz.figures.schedule_plots`, :mod:`~gdviz.figures.pitfalls` and
-:mod:`~gdviz.figures.noise` (minibatch noise).
+:mod:`~gdviz.figures.schedule_plots`, :mod:`~gdviz.figures.pitfalls`,
+:mod:`~gdviz.figures.noise` (minibatch noise) and
+:mod:`~gdviz.figures.fair_race` (the tuned race, :mod:`gdviz.tuning`).
 
 User experiments (a TOML file, :func:`gdviz.experiments.load_experiments`) get the gallery
 figures that apply to them, named ``<figure>-<experiment>`` (:func:`user_figures`).
@@ -31,7 +32,16 @@ from matplotlib.figure import Figure
 from gdviz import temporaries
 from gdviz.atomic import OutputError, atomic_path, check_writable_dir, inspect_target, output_path
 from gdviz.experiments import Experiment
-from gdviz.figures import contours, curves, noise, pitfalls, regression, schedule_plots, sweeps
+from gdviz.figures import (
+    contours,
+    curves,
+    fair_race,
+    noise,
+    pitfalls,
+    regression,
+    schedule_plots,
+    sweeps,
+)
 from gdviz.figures._base import FORMATS, check_layout, save_figure, theme_of
 from gdviz.names import did_you_mean, unknown_name_message
 
@@ -260,6 +270,18 @@ FIGURES: dict[str, FigureSpec] = dict(
             noise.make_noise_floor,
             noise.noise_floor_caption,
             noise.floor_applies,
+        ),
+        _spec(
+            "tune-success",
+            "A fair race: how many starts finish at each learning rate",
+            fair_race.make_tune_success,
+            fair_race.tune_success_caption,
+        ),
+        _spec(
+            "tune-sensitivity",
+            "A fair race: finish step against the learning rate",
+            fair_race.make_tune_sensitivity,
+            fair_race.tune_sensitivity_caption,
         ),
     ]
 )

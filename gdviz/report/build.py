@@ -277,6 +277,10 @@ def _run_experiments(user: dict[str, Experiment]) -> dict[str, ExperimentResult]
     catalogue = builtin_experiments()
     names = {name for chapter in CHAPTERS for name in chapter.experiments} | {"linear-regression"}
     results = {name: catalogue[name].run() for name in sorted(names)}
+    if any(chapter.id == "fair-race" for chapter in CHAPTERS):
+        from gdviz.tuning import builtin_tuning
+
+        results["tuned:fair-race"] = builtin_tuning().experiment().run()
     for name, experiment in user.items():
         results[f"user:{name}"] = experiment.run()
     return results
@@ -571,6 +575,19 @@ def _chapter_section(
         from gdviz.report.noise import noise_view
 
         extra["noise"] = noise_view()
+    elif chapter.id == "fair-race":
+        from gdviz.tuning import builtin_tuning
+
+        tuning = builtin_tuning()
+        extra["tune"] = fair_race_view(tuning)
+        race = results["tuned:fair-race"]
+        tables.append(
+            ResultTable(
+                f"The tuned winners from the lecture's start "
+                f"{format_point(race.experiment.starts[0])}, {race.experiment.steps} steps",
+                tuple(result_rows(race)),
+            )
+        )
     elif chapter.id == "linear-regression":
         surface = results["linear-regression"].experiment.surface
         names = ", ".join(surface.variables)
@@ -651,6 +668,41 @@ def result_rows(result: ExperimentResult) -> Iterable[ResultRow]:
             final_point=format_point(trajectory.final_point),
             status=trajectory.status,
         )
+
+
+def fair_race_view(result: Any) -> dict[str, Any]:
+    """The numbers "A fair race" quotes, all from a :class:`~gdviz.tuning.TuneResult`: the
+    protocol, the winners' table (with each optimizer's colour) and the facts the prose
+    states."""
+    protocol = result.protocol
+    winners = result.winners
+    first = winners[0]
+    budget_bound = [w.title for w in winners if w.median_steps >= protocol.steps]
+    return {
+        "header": ["", "Optimizer", "lr", "μ / β₁", "Median finish", "Finished", "Median loss"],
+        "rows": [
+            {"color": optimizer_color(w.optimizer), "cells": row}
+            for w, row in zip(winners, result.table_rows(ascii=False), strict=True)
+        ],
+        "optimizers": len(protocol.optimizers),
+        "lrs": len(protocol.lrs),
+        "lr_low": format_number(min(protocol.lrs)),
+        "lr_high": format_number(max(protocol.lrs)),
+        "momenta": ", ".join(format_number(m) for m in protocol.momenta),
+        "starts": len(protocol.starts),
+        "steps": protocol.steps,
+        "gap": format_number(protocol.gap),
+        "grad_tol": format_number(protocol.grad_tol),
+        "runs": f"{protocol.runs:,}".replace(",", " "),
+        "landscape": result.surface.title,
+        "winner": first.title,
+        "winner_lr": format_number(first.lr, 3),
+        "winner_steps": format_number(first.median_steps),
+        "winner_finished": round(first.success * len(protocol.starts)),
+        "winner_within": first.median_steps < protocol.steps,
+        "budget_bound": len(budget_bound),
+        "finishers": len(winners) - len(budget_bound),
+    }
 
 
 def describe_schedule(text: str | None) -> str:

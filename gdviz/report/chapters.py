@@ -216,4 +216,13 @@ CHAPTERS: tuple[Chapter, ...] = (
         experiments=(),
         formulas=("minibatch", "robbins-monro"),
     ),
+    Chapter(
+        "fair-race",
+        "A fair race",
+        "seed 003 · tuned by gdviz",
+        "Every optimizer tuned under one protocol: the same learning-rate grid, the same starts, "
+        "the same step budget.",
+        figures=("tune-success", "tune-sensitivity"),
+        experiments=(),
+    ),
 )
