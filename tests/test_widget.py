@@ -8,6 +8,7 @@ way the report's explorer is tested.
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from ipywidgets.widgets.tests.utils import setup_test_comm, teardown_test_comm
 
 import gdviz
 from gdviz.cli import cli
+from gdviz.descent import descend
 from gdviz.experiments import get_experiment
 from gdviz.notebook.widget import Explorer, explore, widget_module, widget_styles
 from gdviz.numbers import format_number
@@ -72,6 +74,9 @@ def test_explore_is_lazy_and_opens_the_explorers_default_view() -> None:
         for r in config["initial"]["runs"]
     ]
     assert widget.tol == "1e-06" and widget.loss_tol == "0"  # as the page writes them
+    ours, descends = (inspect.signature(f).parameters for f in (explore, descend))
+    assert ours["tol"].default == descends["grad_tol"].default
+    assert ours["loss_tol"].default == descends["loss_tol"].default
 
 
 def test_the_widget_carries_the_reports_scripts_and_configuration_inline() -> None:
