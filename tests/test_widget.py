@@ -142,7 +142,7 @@ def test_bad_views_are_refused_in_one_line() -> None:
             "optimizers": [{"optimizer": "adam", "params": {"eps": -1}}]
         },
         "formula 'x**': invalid syntax": {"formula": "x**"},
-        "grad_tol must be a finite number ≥ 0": {"tol": -1.0},
+        "tol must be a finite number ≥ 0, got -1.0": {"tol": -1.0},
         "the explorer uses one for every run": {"landscape": decayed},
         "sgd is there twice": {"landscape": get_experiment("momentum")},
     }

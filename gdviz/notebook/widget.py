@@ -140,6 +140,14 @@ def _number(where: str, value: Any) -> float:
     return number
 
 
+def _tolerance(where: str, text: Any) -> float:
+    """A tolerance field read as the page reads it: a finite number ≥ 0."""
+    value = _number(where, text)
+    if not (math.isfinite(value) and value >= 0):
+        raise ValueError(f"{where} must be a finite number ≥ 0, got {text!r}")
+    return value
+
+
 def _point(where: str, point: Any) -> list[float]:
     if (
         isinstance(point, str | bytes)
@@ -172,8 +180,8 @@ class Explorer(anywidget.AnyWidget):
     runs: traitlets.List[Any] = traitlets.List().tag(sync=True)
     schedule = traitlets.Unicode("").tag(sync=True)
     steps = traitlets.Union([traitlets.Int(), traitlets.Unicode()]).tag(sync=True)
-    tol = traitlets.Unicode("1e-06").tag(sync=True)
-    loss_tol = traitlets.Unicode("0").tag(sync=True)
+    tol = traitlets.Unicode(_tolerance_text(DEFAULT_GRAD_TOL)).tag(sync=True)
+    loss_tol = traitlets.Unicode(_tolerance_text(DEFAULT_LOSS_TOL)).tag(sync=True)
     step = traitlets.Int(0).tag(sync=True)
     speed = traitlets.Float(1.0).tag(sync=True)
 
@@ -281,12 +289,10 @@ class Explorer(anywidget.AnyWidget):
                 raise ValueError(f"steps: {steps!r} is not a whole number") from None
         if not 0 <= steps <= MAX_EXPLORER_STEPS:
             raise ValueError(f"steps must be from 0 to {MAX_EXPLORER_STEPS}, got {steps}")
-        tolerances = {}
-        for key, text in (("grad_tol", self.tol), ("loss_tol", self.loss_tol)):
-            value = _number(key, text)
-            if not (math.isfinite(value) and value >= 0):
-                raise ValueError(f"{key} must be a finite number ≥ 0, got {text!r}")
-            tolerances[key] = value
+        grad_tol, loss_tol = (
+            _tolerance("grad_tol", self.tol),
+            _tolerance("loss_tol", self.loss_tol),
+        )
         runs = []
         for r in self.runs:
             params = {k: parse_hyperparameter(r["optimizer"], k, v) for k, v in r["params"].items()}
@@ -307,7 +313,8 @@ class Explorer(anywidget.AnyWidget):
             description="The view of gdviz.explore's widget.",
             source="explorer",
             expression=formula is not None,
-            **tolerances,
+            grad_tol=grad_tol,
+            loss_tol=loss_tol,
         )
         from gdviz.optimizers import validate_lr
 
@@ -443,8 +450,8 @@ def explore(
     else:
         view["steps"] = _config()["limits"]["default_steps"] if entry is None else entry["steps"]
     view["schedule"] = schedule or ""
-    view["tol"] = _tolerance_text(_number("tol", tol))
-    view["loss_tol"] = _tolerance_text(_number("loss_tol", loss_tol))
+    view["tol"] = _tolerance_text(_tolerance("tol", tol))
+    view["loss_tol"] = _tolerance_text(_tolerance("loss_tol", loss_tol))
     view["bounds"] = bounds
     return _made(view)
 
