@@ -8,6 +8,7 @@ import sys
 from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -377,15 +378,16 @@ def test_top_level_names_are_lazy() -> None:
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "notebook.ipynb"
 
 
-def _outputs(cell: dict) -> dict[str, str]:
-    """An executed cell's outputs by MIME type (stream text under ``"stdout"``)."""
-    found: dict[str, str] = {}
+def _outputs(cell: dict) -> dict[str, Any]:
+    """An executed cell's outputs by MIME type (stream text under ``"stdout"``; a JSON type as
+    its object)."""
+    found: dict[str, Any] = {}
     for output in cell.get("outputs", []):
         if output["output_type"] == "stream":
             found[output["name"]] = found.get(output["name"], "") + output["text"]
         elif output["output_type"] in ("execute_result", "display_data"):
             for mime, data in output["data"].items():
-                found[mime] = data if isinstance(data, str) else "".join(data)
+                found[mime] = data if isinstance(data, str | dict) else "".join(data)
         elif output["output_type"] == "error":
             raise AssertionError("\n".join(output["traceback"]))
     return found
@@ -431,6 +433,23 @@ def test_the_example_notebook_runs_headless_and_shows_the_cores_numbers(tmp_path
     assert len(re.findall(r"data:image/png;base64", page)) == 12
     with Image.open(tmp_path / "race.gif") as gif:
         assert gif.n_frames == 12
+
+    # the explorer widget: its view, as the front end receives it, and its numbers
+    view = cells["explorer"]["application/vnd.jupyter.widget-view+json"]
+    widgets = notebook.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    state = widgets[view["model_id"]]["state"]
+    assert state["landscape"] == "himmelblau" and state["starts"] == [[0.5, -1.0]]
+    assert [r["optimizer"] for r in state["runs"]] == ["adam", "momentum"]
+    assert "gdvizExplorer.mount" in state["_esm"]
+    explorer = gdviz.explore("himmelblau", optimizers=["adam", "momentum"], starts=[(0.5, -1.0)])
+    lines = [
+        f"{c.optimizer} {t.status} {format_number(t.final_loss)}"
+        for c, t in explorer.run().by_run()
+    ]
+    printed = cells[
+        "    print(config.optimizer, trajectory.status, format_number(trajectory.final_loss))"
+    ]
+    assert printed["stdout"].splitlines() == lines
 
 
 def adam_run_like_the_notebook() -> Trajectory:

@@ -183,6 +183,24 @@ def test_explorer_config_is_the_python_registries() -> None:
     assert len(data["style"]["ramps"]["light"]) == len(data["style"]["ramps"]["dark"]) == 64
 
 
+def test_the_pages_theme_is_gdviz_styles_themes() -> None:
+    """theme.css (the report's and the notebook widget's custom properties) holds the colours
+    of :data:`gdviz.style.THEMES`, light first, then dark."""
+    from gdviz.style import THEMES
+
+    css = read_static("theme.css")
+    light, dark = css.split("@media (prefers-color-scheme: dark)")
+    for block, theme in ((light, THEMES["light"]), (dark, THEMES["dark"])):
+        found = dict(re.findall(r"--(bg|fg|muted|grid|panel): (#[0-9a-f]{6});", block))
+        assert found == {
+            "bg": theme.background.lower(),
+            "fg": theme.foreground.lower(),
+            "muted": theme.muted.lower(),
+            "grid": theme.grid.lower(),
+            "panel": theme.panel.lower(),
+        }
+
+
 def test_the_scalar_table_holds_the_c_librarys_powers() -> None:
     import math
     import struct

@@ -46,7 +46,7 @@ from gdviz.report.models import (
     Section,
     VideoView,
 )
-from gdviz.report.render import read_static, render_page
+from gdviz.report.render import render_page
 from gdviz.style import optimizer_color, series_color
 
 __all__ = [
@@ -134,7 +134,7 @@ def build_report(options: ReportOptions, progress: Progress | None = None) -> Bu
         with timer("running the experiments"):
             results = _run_experiments(options.user_experiments)
         with timer("preparing the live explorer"):
-            from gdviz.report.explorer import explorer_config, page_script
+            from gdviz.report.explorer import explorer_config, page_script, page_styles
 
             explorer = explorer_config()
             script = page_script()
@@ -163,7 +163,7 @@ def build_report(options: ReportOptions, progress: Progress | None = None) -> Bu
                 formulas=formulas,
                 explorer=explorer,
                 videos_note=note,
-                styles=read_static("report.css"),
+                styles=page_styles(),
                 script=script,
             )
             html = render_page(report)
