@@ -59,6 +59,7 @@ GALLERY = [
     "schedules",
     "pitfalls",
     "stability",
+    "network-slice",
 ]
 
 

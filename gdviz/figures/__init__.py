@@ -10,7 +10,8 @@ draw on a given Axes and return their artists, in the modules of this package:
 :mod:`~gdviz.figures.curves` (1-D), :mod:`~gdviz.figures.regression`,
 :mod:`~gdviz.figures.contours` (2-D paths, losses, 3-D surface),
 :mod:`~gdviz.figures.sweeps` (learning-rate sweep, stability, basins),
-:mod:`~gdviz.figures.schedule_plots` and :mod:`~gdviz.figures.pitfalls`.
+:mod:`~gdviz.figures.schedule_plots`, :mod:`~gdviz.figures.pitfalls` and
+:mod:`~gdviz.figures.network` (a network's loss on a 2-D slice of its parameters).
 
 User experiments (a TOML file, :func:`gdviz.experiments.load_experiments`) get the gallery
 figures that apply to them, named ``<figure>-<experiment>`` (:func:`user_figures`).
@@ -30,7 +31,15 @@ from matplotlib.figure import Figure
 from gdviz import temporaries
 from gdviz.atomic import OutputError, atomic_path, check_writable_dir, inspect_target, output_path
 from gdviz.experiments import Experiment
-from gdviz.figures import contours, curves, pitfalls, regression, schedule_plots, sweeps
+from gdviz.figures import (
+    contours,
+    curves,
+    network,
+    pitfalls,
+    regression,
+    schedule_plots,
+    sweeps,
+)
 from gdviz.figures._base import FORMATS, check_layout, save_figure, theme_of
 from gdviz.names import did_you_mean, unknown_name_message
 
@@ -80,6 +89,10 @@ def _two_d(experiment: Experiment) -> bool:
 
 def _sweepable(experiment: Experiment) -> bool:
     return experiment.steps * sweeps.SWEEP_COUNT <= 2_000_000
+
+
+def _network(experiment: Experiment) -> bool:
+    return bool(experiment.surface.tensors) and experiment.surface.data is not None
 
 
 def _stable_2d(experiment: Experiment) -> bool:
@@ -245,6 +258,13 @@ FIGURES: dict[str, FigureSpec] = dict(
             sweeps.make_stability,
             sweeps.stability_caption,
             _stable_2d,
+        ),
+        _spec(
+            "network-slice",
+            "A network's loss on a 2-D slice, with its paths",
+            network.make_network_slice,
+            network.network_slice_caption,
+            _network,
         ),
     ]
 )

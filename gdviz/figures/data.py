@@ -17,14 +17,17 @@ from functools import cache
 
 import numpy as np
 
+from gdviz.claims import SliceFacts
 from gdviz.descent import TrajectoryBatch, descend
 from gdviz.experiments import Experiment, ExperimentResult, RunConfig, get_experiment
 from gdviz.landscapes import REGRESSION_X, REGRESSION_Y, Landscape, from_expression
+from gdviz.slices import Plane
 from gdviz.trajectory import Trajectory
 
 __all__ = [
     "BasinMap",
     "ScalingComparison",
+    "SliceView",
     "StabilitySweep",
     "basin_map",
     "behaviour",
@@ -33,6 +36,7 @@ __all__ = [
     "feature_scaling",
     "lr_sweep",
     "nearest_minimum",
+    "network_slice",
     "resolve_experiments",
     "stability_sweep",
     "standardised_regression",
@@ -312,3 +316,53 @@ def steps_near(trajectory: Trajectory, point: tuple[float, ...], radius: float) 
     """How many of the trajectory's points lie within ``radius`` of ``point``."""
     distance = np.linalg.norm(trajectory.points - np.asarray(point), axis=-1)
     return int(np.sum(distance < radius))
+
+
+# ---------------------------------------------------------------------------- slices
+
+
+@dataclass(frozen=True, eq=False)
+class SliceView:
+    """An n-dimensional experiment drawn on the PCA plane of its runs' paths.
+
+    ``a``, ``b`` are the grid axes in plane coordinates, ``loss`` the loss on the plane over
+    them ``(len(b), len(a))`` (:func:`gdviz.slices.slice_loss`: one batched call), ``paths``
+    each run's projected path ``(steps + 1, 2)`` in run order, ``facts`` what the slice shows
+    and hides (:func:`gdviz.claims.slice_facts`).
+    """
+
+    plane: Plane
+    a: np.ndarray
+    b: np.ndarray
+    loss: np.ndarray
+    paths: tuple[np.ndarray, ...]
+    facts: SliceFacts
+
+
+_SLICES: dict[str, SliceView] = {}
+
+#: Grid points per axis of a slice.
+SLICE_RESOLUTION = 121
+
+
+def network_slice(experiment: Experiment) -> SliceView:
+    """The :class:`SliceView` of ``experiment``'s runs from its first start (cached)."""
+    from gdviz.claims import slice_facts
+    from gdviz.slices import pca_plane, plane_grid, project, slice_loss
+
+    key = experiment.fingerprint()
+    if key not in _SLICES:
+        trajectories = [t for _, t in experiment_result(experiment).by_run()]
+        plane = pca_plane(trajectories)
+        paths = tuple(project(t, plane) for t in trajectories)
+        a, b = plane_grid(list(paths), resolution=SLICE_RESOLUTION)
+        surface = experiment.surface
+        _SLICES[key] = SliceView(
+            plane,
+            a,
+            b,
+            slice_loss(surface, plane, (a, b)),
+            paths,
+            slice_facts(surface, plane, trajectories),
+        )
+    return _SLICES[key]

@@ -35,7 +35,7 @@ import numpy as np
 
 from gdviz.landscapes.landscape import Dataset, Functions, Landscape, Tensor
 
-__all__ = ["HIDDEN", "TENSORS", "logits", "network_landscape", "two_moons"]
+__all__ = ["HIDDEN", "TENSORS", "accuracy", "logits", "network_landscape", "two_moons"]
 
 #: Hidden units.
 HIDDEN = 8
@@ -103,6 +103,15 @@ def logits(theta: np.ndarray, X: np.ndarray) -> np.ndarray:
         :math:`\\sigma(z)` is the predicted probability of label 1.
     """
     return _forward(np.asarray(theta, dtype=np.float64), np.asarray(X, dtype=np.float64))[1]
+
+
+def accuracy(theta: np.ndarray, data: Dataset) -> np.ndarray:
+    """The fraction of ``data`` the network classifies right: label 1 where :math:`z > 0`.
+
+    Returns shape ``(...)`` for parameters ``(..., 33)``.
+    """
+    predicted = logits(theta, data.X) > 0
+    return np.mean(predicted == (data.y == 1), axis=-1)
 
 
 def _loss(z: np.ndarray, y: np.ndarray) -> np.ndarray:
