@@ -451,8 +451,9 @@ class ClassifierFit:
         return round((1.0 - self.accuracy) * self.samples)
 
 
-def classifier_fit(trajectory: Trajectory, landscape: Landscape) -> ClassifierFit:
-    """The final loss and training accuracy of a run of ``mlp-moons``.
+def classifier_fit(trajectory: Trajectory, landscape: Landscape, step: int = -1) -> ClassifierFit:
+    """The loss and training accuracy of a run of ``mlp-moons`` at ``step`` (default: its end;
+    0 is the untrained start).
 
     Raises
     ------
@@ -463,5 +464,5 @@ def classifier_fit(trajectory: Trajectory, landscape: Landscape) -> ClassifierFi
 
     if landscape.data is None or landscape.tensors != TENSORS:
         raise ValueError(f"{landscape.name} is not the mlp-moons classifier")
-    share = float(accuracy(trajectory.final_point, landscape.data))
-    return ClassifierFit(trajectory.final_loss, share, landscape.data.n)
+    share = float(accuracy(trajectory.points[step], landscape.data))
+    return ClassifierFit(float(trajectory.losses[step]), share, landscape.data.n)

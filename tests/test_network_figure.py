@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -110,14 +108,10 @@ def test_classifier_fit_counts_the_samples_on_the_right_side(experiment) -> None
     fit = classifier_fit(trajectory, network)
     z = logits(trajectory.final_point, network.data.X)
     assert fit.accuracy == np.mean((z > 0) == (network.data.y == 1))
-    untrained = replace(
-        trajectory,
-        points=trajectory.points[:1],
-        losses=trajectory.losses[:1],
-        grad_norms=trajectory.grad_norms[:1],
-        lrs=trajectory.lrs[:1],
-    )
-    start = classifier_fit(untrained, network)
+    start = classifier_fit(trajectory, network, step=0)
+    assert start.final_loss == trajectory.losses[0]
+    z0 = logits(trajectory.points[0], network.data.X)
+    assert start.accuracy == np.mean((z0 > 0) == (network.data.y == 1))
     assert start.misclassified == round((1 - start.accuracy) * 100) > 0
     with pytest.raises(ValueError, match="not the mlp-moons classifier"):
         classifier_fit(trajectory, get_landscape("logistic-regression"))
