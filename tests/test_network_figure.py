@@ -10,7 +10,7 @@ from gdviz.claims import classifier_fit, slice_facts
 from gdviz.experiments import get_experiment
 from gdviz.figures import FIGURES, user_figures
 from gdviz.figures.data import experiment_result, network_slice
-from gdviz.figures.network import slice_axis_label
+from gdviz.figures.network import network_slice_caption, slice_axis_label
 from gdviz.landscapes import get_landscape
 from gdviz.landscapes.network import logits
 from gdviz.numbers import format_number, format_percent
@@ -115,3 +115,20 @@ def test_classifier_fit_counts_the_samples_on_the_right_side(experiment) -> None
     assert start.misclassified == round((1 - start.accuracy) * 100) > 0
     with pytest.raises(ValueError, match="not the mlp-moons classifier"):
         classifier_fit(trajectory, get_landscape("logistic-regression"))
+
+
+def test_a_filter_normalised_slice_passes_through_the_lowest_runs_end(experiment) -> None:
+    view = network_slice(experiment, "filter-normalised", seed=3)
+    runs = experiment_result(experiment).by_run()
+    lowest = min(range(len(runs)), key=lambda i: runs[i][1].final_loss)
+    assert view.through == lowest and view.plane.kind == "filter-normalised"
+    np.testing.assert_allclose(view.paths[lowest][-1], [0.0, 0.0], atol=1e-9)
+    surface = experiment.surface
+    (value,) = slice_loss(surface, view.plane, (np.zeros(1), np.zeros(1)))[0]
+    assert value == pytest.approx(runs[lowest][1].final_loss, rel=1e-9)
+    assert view.a[0] <= -1 and view.a[-1] >= 1 and view.b[0] <= -1 and view.b[-1] >= 1
+    caption = network_slice_caption(experiment, "filter-normalised", seed=3)
+    assert "two filter-normalised random directions (seed 3)" in caption
+    assert f"through {runs[lowest][0].display_name}'s final point" in caption
+    with pytest.raises(ValueError, match="unknown plane 'tsne'"):
+        network_slice(experiment, "tsne")

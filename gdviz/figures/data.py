@@ -328,7 +328,8 @@ class SliceView:
     ``a``, ``b`` are the grid axes in plane coordinates, ``loss`` the loss on the plane over
     them ``(len(b), len(a))`` (:func:`gdviz.slices.slice_loss`: one batched call), ``paths``
     each run's projected path ``(steps + 1, 2)`` in run order, ``facts`` what the slice shows
-    and hides (:func:`gdviz.claims.slice_facts`).
+    and hides (:func:`gdviz.claims.slice_facts`), ``through`` the index of the run whose final
+    point a random plane passes through (None for a PCA plane).
     """
 
     plane: Plane
@@ -337,6 +338,7 @@ class SliceView:
     loss: np.ndarray
     paths: tuple[np.ndarray, ...]
     facts: SliceFacts
+    through: int | None = None
 
 
 _SLICES: dict[str, SliceView] = {}
@@ -345,24 +347,56 @@ _SLICES: dict[str, SliceView] = {}
 SLICE_RESOLUTION = 121
 
 
-def network_slice(experiment: Experiment) -> SliceView:
-    """The :class:`SliceView` of ``experiment``'s runs from its first start (cached)."""
-    from gdviz.claims import slice_facts
-    from gdviz.slices import pca_plane, plane_grid, project, slice_loss
+#: The planes a slice can be drawn on.
+SLICE_PLANES = ("pca", "filter-normalised", "random")
 
-    key = experiment.fingerprint()
+
+def network_slice(experiment: Experiment, plane: str = "pca", seed: int = 0) -> SliceView:
+    """The :class:`SliceView` of ``experiment``'s runs from its first start (cached).
+
+    ``plane`` is ``"pca"`` (the paths' principal plane through their mean,
+    :func:`gdviz.slices.pca_plane`), or ``"filter-normalised"`` / ``"random"``: two random
+    directions drawn from ``seed`` (:func:`gdviz.slices.random_plane`, Li et al. 2018) through
+    the final point of the run that ends lowest (:attr:`SliceView.through`). The grid covers
+    the projected paths and, for a random plane, the window ``[-1, 1]²`` of Li et al.'s
+    figures around that point.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``plane``.
+    """
+    from gdviz.claims import slice_facts
+    from gdviz.slices import pca_plane, plane_grid, project, random_plane, slice_loss
+
+    if plane not in SLICE_PLANES:
+        raise ValueError(f"unknown plane '{plane}' (choose from {', '.join(SLICE_PLANES)})")
+    key = f"{experiment.fingerprint()}|{plane}|{seed}"
     if key not in _SLICES:
         trajectories = [t for _, t in experiment_result(experiment).by_run()]
-        plane = pca_plane(trajectories)
-        paths = tuple(project(t, plane) for t in trajectories)
-        a, b = plane_grid(list(paths), resolution=SLICE_RESOLUTION)
         surface = experiment.surface
+        through = None
+        if plane == "pca":
+            chosen = pca_plane(trajectories)
+            extra: list[np.ndarray] = []
+        else:
+            through = int(np.argmin([t.final_loss for t in trajectories]))
+            chosen = random_plane(
+                surface,
+                trajectories[through].final_point,
+                seed,
+                filter_normalised=plane == "filter-normalised",
+            )
+            extra = [np.array([[-1.0, -1.0], [1.0, 1.0]])]
+        paths = tuple(project(t, chosen) for t in trajectories)
+        a, b = plane_grid([*paths, *extra], resolution=SLICE_RESOLUTION)
         _SLICES[key] = SliceView(
-            plane,
+            chosen,
             a,
             b,
-            slice_loss(surface, plane, (a, b)),
+            slice_loss(surface, chosen, (a, b)),
             paths,
-            slice_facts(surface, plane, trajectories),
+            slice_facts(surface, chosen, trajectories),
+            through,
         )
     return _SLICES[key]

@@ -60,7 +60,7 @@ _BOUNDARY_MARGIN = 0.45
 def slice_axis_label(view: SliceView, k: int) -> str:
     """``"PC 1 (49.3% of the paths' variance)"``: a direction of the slice and its share."""
     if view.plane.explained is None:
-        return f"direction {k + 1}"
+        return f"{'uv'[k]}: a {view.plane.kind} direction"
     share = format_percent(view.plane.explained[k])
     return f"PC {k + 1} ({share} of the paths' variance)"
 
@@ -223,23 +223,30 @@ def _facts(experiment: Experiment) -> list[tuple[str, Trajectory, str]]:
     return rows
 
 
-def network_slice_caption(experiment: Experiment | None = None) -> str:
+def network_slice_caption(
+    experiment: Experiment | None = None, plane: str = "pca", seed: int = 0
+) -> str:
     """Caption of ``network-slice``: it says the picture is a slice, with the runs' numbers."""
     experiment = experiment or resolve_experiments(None, ["mlp-moons"])[0]
-    view = network_slice(experiment)
+    view = network_slice(experiment, plane, seed)
     facts = view.facts
     surface = experiment.surface
     runs = experiment_result(experiment).by_run()
     finishes = [finish(t, surface, experiment.grad_tol) for _, t in runs]
     order = race_order(finishes, [t.final_loss for _, t in runs])
     lowest = optimizer_label(runs[order[0]][0].optimizer)
-    explained = (
-        f"the plane of the paths' two principal directions, which hold "
-        f"{format_percent(facts.explained[0])} and {format_percent(facts.explained[1])} of "
-        f"their variance"
-        if facts.explained is not None
-        else "a plane of two random directions"
-    )
+    if facts.explained is not None:
+        explained = (
+            f"the plane of the paths' two principal directions, which hold "
+            f"{format_percent(facts.explained[0])} and {format_percent(facts.explained[1])} "
+            f"of their variance"
+        )
+    else:
+        kind = "filter-normalised random" if facts.kind == "filter-normalised" else "random"
+        through = runs[view.through or 0][0].display_name
+        explained = (
+            f"the plane of two {kind} directions (seed {seed}) through {through}'s final point"
+        )
     ends = "; ".join(f"{label}: {ending}" for label, _, ending in _facts(experiment))
     return (
         f"{experiment.title}. The contour plot is a 2-D slice of the {facts.dim}-dimensional "
@@ -252,13 +259,22 @@ def network_slice_caption(experiment: Experiment | None = None) -> str:
 
 
 def make_network_slice(
-    theme: str = "light", experiments: Experiments = None, layout: str = "wide"
+    theme: str = "light",
+    experiments: Experiments = None,
+    layout: str = "wide",
+    plane: str = "pca",
+    seed: int = 0,
 ) -> Figure:
     """``network-slice``: the loss on the PCA slice with the projected paths, the decision
-    boundaries on the data, and the loss curves; ``layout="narrow"`` stacks the panels."""
+    boundaries on the data, and the loss curves; ``layout="narrow"`` stacks the panels.
+
+    ``plane="filter-normalised"`` (or ``"random"``) draws the slice of Li et al. 2018 instead:
+    two random directions from ``seed`` through the lowest run's final point
+    (:func:`gdviz.figures.data.network_slice`); :func:`network_slice_caption` takes the same
+    arguments."""
     experiment = resolve_experiments(experiments, ["mlp-moons"])[0]
     narrow = check_layout(layout)
-    view = network_slice(experiment)
+    view = network_slice(experiment, plane, seed)
     rows = _facts(experiment)
     trajectories = [t for _, t, _ in rows]
     with theme_context(theme) as th:
