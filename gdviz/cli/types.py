@@ -33,6 +33,7 @@ class Number(click.ParamType):
         self.nonnegative = nonnegative
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """Parse ``value`` (click calls this; a bad value fails with one line)."""
         if isinstance(value, float):
             number = value
         else:
@@ -53,6 +54,7 @@ class Point(click.ParamType):
     name = "point"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """Parse ``value`` (click calls this; a bad value fails with one line)."""
         if isinstance(value, tuple):
             return value
         try:
@@ -76,6 +78,7 @@ class HyperParameter(click.ParamType):
     name = "key=value"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """Parse ``value`` (click calls this; a bad value fails with one line)."""
         if isinstance(value, tuple):
             return value
         key, sep, text = str(value).partition("=")
@@ -90,6 +93,7 @@ class Schedule(click.ParamType):
     name = "schedule"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """Parse ``value`` (click calls this; a bad value fails with one line)."""
         from gdviz.schedules import Schedule as ScheduleValue
         from gdviz.schedules import parse_schedule
 
@@ -107,6 +111,7 @@ class Formula(click.ParamType):
     name = "formula"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """Parse ``value`` (click calls this; a bad value fails with one line)."""
         from gdviz.expression import ExpressionError
         from gdviz.landscapes import Landscape, from_expression
 
@@ -124,6 +129,7 @@ class LandscapeName(click.ParamType):
     name = "landscape"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """Parse ``value`` (click calls this; a bad value fails with one line)."""
         from gdviz.landscapes import Landscape, get_landscape
 
         if isinstance(value, Landscape):

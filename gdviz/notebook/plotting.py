@@ -270,6 +270,7 @@ class AVWriter(AbstractMovieWriter):
     """
 
     def setup(self, fig: Any, outfile: Any, dpi: float | None = None) -> None:
+        """Open the MP4 container (PyAV) for frames of ``fig``."""
         import av
 
         super().setup(fig, outfile, dpi)
@@ -283,6 +284,7 @@ class AVWriter(AbstractMovieWriter):
         self._index = 0
 
     def grab_frame(self, **savefig_kwargs: Any) -> None:
+        """Encode the figure's current frame."""
         import av
 
         buffer = io.BytesIO()
@@ -298,6 +300,7 @@ class AVWriter(AbstractMovieWriter):
             self._container.mux(packet)
 
     def finish(self) -> None:
+        """Flush the encoder and close the file."""
         for packet in self._stream.encode():
             self._container.mux(packet)
         self._container.close()
