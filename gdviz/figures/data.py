@@ -38,6 +38,7 @@ __all__ = [
     "nearest_minimum",
     "network_slice",
     "resolve_experiments",
+    "slice_view",
     "stability_sweep",
     "standardised_regression",
     "steps_near",
@@ -351,8 +352,14 @@ SLICE_RESOLUTION = 121
 SLICE_PLANES = ("pca", "filter-normalised", "random")
 
 
-def network_slice(experiment: Experiment, plane: str = "pca", seed: int = 0) -> SliceView:
-    """The :class:`SliceView` of ``experiment``'s runs from its first start (cached).
+def slice_view(
+    landscape: Landscape,
+    trajectories: Sequence[Trajectory],
+    plane: str = "pca",
+    seed: int = 0,
+    resolution: int = SLICE_RESOLUTION,
+) -> SliceView:
+    """The loss of ``landscape`` on a plane through ``trajectories``, with their projections.
 
     ``plane`` is ``"pca"`` (the paths' principal plane through their mean,
     :func:`gdviz.slices.pca_plane`), or ``"filter-normalised"`` / ``"random"``: two random
@@ -364,39 +371,44 @@ def network_slice(experiment: Experiment, plane: str = "pca", seed: int = 0) -> 
     Raises
     ------
     ValueError
-        For an unknown ``plane``.
+        For an unknown ``plane``, or paths that span no plane.
     """
     from gdviz.claims import slice_facts
     from gdviz.slices import pca_plane, plane_grid, project, random_plane, slice_loss
 
     if plane not in SLICE_PLANES:
         raise ValueError(f"unknown plane '{plane}' (choose from {', '.join(SLICE_PLANES)})")
+    through = None
+    if plane == "pca":
+        chosen = pca_plane(list(trajectories))
+        extra: list[np.ndarray] = []
+    else:
+        through = int(np.argmin([t.final_loss for t in trajectories]))
+        chosen = random_plane(
+            landscape,
+            trajectories[through].final_point,
+            seed,
+            filter_normalised=plane == "filter-normalised",
+        )
+        extra = [np.array([[-1.0, -1.0], [1.0, 1.0]])]
+    paths = tuple(project(t, chosen) for t in trajectories)
+    a, b = plane_grid([*paths, *extra], resolution=resolution)
+    return SliceView(
+        chosen,
+        a,
+        b,
+        slice_loss(landscape, chosen, (a, b)),
+        paths,
+        slice_facts(landscape, chosen, trajectories),
+        through,
+    )
+
+
+def network_slice(experiment: Experiment, plane: str = "pca", seed: int = 0) -> SliceView:
+    """:func:`slice_view` of ``experiment``'s runs from its first start, cached per process
+    (the figure, its caption and the report chapter share one computation)."""
     key = f"{experiment.fingerprint()}|{plane}|{seed}"
     if key not in _SLICES:
         trajectories = [t for _, t in experiment_result(experiment).by_run()]
-        surface = experiment.surface
-        through = None
-        if plane == "pca":
-            chosen = pca_plane(trajectories)
-            extra: list[np.ndarray] = []
-        else:
-            through = int(np.argmin([t.final_loss for t in trajectories]))
-            chosen = random_plane(
-                surface,
-                trajectories[through].final_point,
-                seed,
-                filter_normalised=plane == "filter-normalised",
-            )
-            extra = [np.array([[-1.0, -1.0], [1.0, 1.0]])]
-        paths = tuple(project(t, chosen) for t in trajectories)
-        a, b = plane_grid([*paths, *extra], resolution=SLICE_RESOLUTION)
-        _SLICES[key] = SliceView(
-            chosen,
-            a,
-            b,
-            slice_loss(surface, chosen, (a, b)),
-            paths,
-            slice_facts(surface, chosen, trajectories),
-            through,
-        )
+        _SLICES[key] = slice_view(experiment.surface, trajectories, plane, seed)
     return _SLICES[key]

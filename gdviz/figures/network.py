@@ -76,7 +76,8 @@ def plot_slice(
     """The loss on the slice (filled contours, log levels) and the projected paths on it.
 
     Returns the path lines in run order (``line.get_xydata()`` is the run's projection,
-    ``view.paths[i]``), then the other artists.
+    ``view.paths[i]``), their end markers in the same order, then the other artists (the
+    contour sets, the start).
     """
     theme = theme_of(theme)
     grid_a, grid_b = np.meshgrid(view.a, view.b, indexing="xy")
@@ -103,6 +104,7 @@ def plot_slice(
     filled.set_rasterized(True)
     contours.set_rasterized(True)
     lines: list[Artist] = []
+    ends: list[Artist] = []
     others: list[Artist] = [filled, contours]
     for i, (path, color) in enumerate(zip(view.paths, colors, strict=True)):
         (line,) = ax.plot(
@@ -117,7 +119,7 @@ def plot_slice(
             zorder=3 - 0.1 * i,
         )
         lines.append(line)
-        others.append(
+        ends.append(
             ax.scatter(
                 [path[-1, 0]],
                 [path[-1, 1]],
@@ -137,7 +139,7 @@ def plot_slice(
     for spine in ax.spines.values():
         spine.set_visible(False)
     ax.tick_params(length=3, color=theme.muted)
-    return [*lines, *others]
+    return [*lines, *ends, *others]
 
 
 def plot_decision_boundaries(
