@@ -69,8 +69,15 @@ class Plane:
     explained: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
-        for array in (self.origin, self.directions):
+        # own read-only copies: the caller's arrays are never frozen or aliased
+        for name in ("origin", "directions"):
+            array = np.array(getattr(self, name), dtype=np.float64)
             array.setflags(write=False)
+            object.__setattr__(self, name, array)
+        if self.directions.shape != (2, self.dim):
+            raise ValueError(
+                f"a plane in {self.dim} dimensions needs directions of shape (2, {self.dim})"
+            )
 
     @property
     def dim(self) -> int:

@@ -139,6 +139,11 @@ def test_bad_inputs_say_what_is_wrong(network) -> None:
         random_plane(network, np.zeros(3))
     with pytest.raises(ValueError, match="biases"):
         filter_normalise(np.ones(33), np.ones(33), network, biases="keep")
+    with pytest.raises(ValueError, match=r"shape \(2, 3\)"):
+        Plane(np.zeros(3), np.zeros((2, 4)), "random")
+    mine = np.ones(3)
+    Plane(mine, np.eye(3)[:2], "random")
+    mine[0] = 2.0  # the caller's array stays theirs: writable, not aliased
     plane = pca_plane(np.arange(12.0).reshape(4, 3) ** 2)
     with pytest.raises(ValueError, match="3 dimensions"):
         project(np.zeros((2, 5)), plane)
