@@ -418,7 +418,7 @@ def _builtins() -> list[Experiment]:
             grad_tol=1e-6,
             description="A 2→8→1 tanh network (33 parameters) from torch's initialisation "
             "under seed 0, full-batch mean binary cross-entropy on 100 points.",
-            source="issue 10",
+            source="gdviz",
         )
     )
     experiments += [race_experiment(name) for name in landscape_names() if get_landscape(name).race]
