@@ -37,6 +37,7 @@ from gdviz.numbers import format_number
 if TYPE_CHECKING:
     from gdviz.experiments import RunConfig
     from gdviz.landscapes import Landscape
+    from gdviz.slices import Plane
     from gdviz.trajectory import Trajectory
 
 __all__ = [
@@ -620,3 +621,86 @@ def meets_robbins_monro(schedule: str | None) -> bool:
     from gdviz.schedules import parse_schedule
 
     return schedule is not None and parse_schedule(schedule).kind == "inverse-time"
+
+
+# ------------------------------------------------------------------------------- slices
+
+__all__ += ["ClassifierFit", "SliceFacts", "classifier_fit", "slice_facts"]
+
+
+@dataclass(frozen=True)
+class SliceFacts:
+    """What a 2-D slice of an n-dimensional landscape shows, and how much it hides.
+
+    Attributes
+    ----------
+    dim : int
+        Parameters of the landscape (the slice shows 2 of ``dim`` dimensions).
+    kind : str
+        How the plane was chosen (:attr:`gdviz.slices.Plane.kind`).
+    explained : tuple of two floats, or None
+        A PCA plane's share of the paths' variance along each direction.
+    off_plane : tuple of float
+        Per path, the largest distance of one of its points from the plane, as a fraction of
+        the largest distance the path travels from its start (0: the path lies in the plane).
+    loss_gap : tuple of float
+        Per path, the largest :math:`|L(\\theta_k) - L(P\\theta_k)|`: how far the run's own
+        loss is from the contour value under its projected point :math:`P\\theta_k`.
+    """
+
+    dim: int
+    kind: str
+    explained: tuple[float, float] | None
+    off_plane: tuple[float, ...]
+    loss_gap: tuple[float, ...]
+
+    @property
+    def captured(self) -> float | None:
+        """The PCA plane's total share of the variance (None for a random plane)."""
+        return None if self.explained is None else self.explained[0] + self.explained[1]
+
+
+def slice_facts(landscape: Landscape, plane: Plane, paths: Sequence[Trajectory]) -> SliceFacts:
+    """The :class:`SliceFacts` of ``paths`` drawn on ``plane`` (one batched loss call per path)."""
+    from gdviz.slices import project
+
+    off, gaps = [], []
+    for path in paths:
+        coordinates = project(path, plane)
+        nearest = plane.points(coordinates[:, 0], coordinates[:, 1])
+        distance = np.linalg.norm(path.points - nearest, axis=1)
+        travel = np.linalg.norm(path.points - path.points[0], axis=1).max()
+        off.append(float(distance.max() / travel) if travel > 0 else 0.0)
+        gaps.append(float(np.max(np.abs(path.losses - landscape.loss(nearest)))))
+    return SliceFacts(landscape.dim, plane.kind, plane.explained, tuple(off), tuple(gaps))
+
+
+@dataclass(frozen=True)
+class ClassifierFit:
+    """How well a classifier's final parameters fit its data: loss and accuracy."""
+
+    final_loss: float
+    accuracy: float
+    samples: int
+
+    @property
+    def misclassified(self) -> int:
+        """Samples on the wrong side of the decision boundary."""
+        return round((1.0 - self.accuracy) * self.samples)
+
+
+def classifier_fit(trajectory: Trajectory, landscape: Landscape, step: int = -1) -> ClassifierFit:
+    """The loss and training accuracy of a run of ``mlp-moons`` at ``step`` (default: its end;
+    0 is the untrained start).
+
+    Raises
+    ------
+    ValueError
+        For a landscape that is not the network (no data or no declared tensors).
+    """
+    from gdviz.landscapes.network import TENSORS, accuracy
+
+    if landscape.data is None or landscape.tensors != TENSORS:
+        raise ValueError(f"{landscape.name} is not the mlp-moons classifier")
+    share = float(accuracy(trajectory.points[step], landscape.data))
+    return ClassifierFit(float(trajectory.losses[step]), share, landscape.data.n)

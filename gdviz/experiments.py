@@ -407,6 +407,21 @@ def _builtins() -> list[Experiment]:
         ),
         *noise_experiments(),
     ]
+    network = get_landscape("mlp-moons")
+    experiments.append(
+        Experiment(
+            name="mlp-moons",
+            title="Four optimizers train a tanh network on two moons",
+            landscape="mlp-moons",
+            starts=(network.starts[0],),
+            runs=tuple(RunConfig(name, network.lrs[name]) for name in RACE_OPTIMIZERS),
+            steps=network.steps,
+            grad_tol=1e-6,
+            description="A 2→8→1 tanh network (33 parameters) from torch's initialisation "
+            "under seed 0, full-batch mean binary cross-entropy on 100 points.",
+            source="gdviz",
+        )
+    )
     experiments += [race_experiment(name) for name in landscape_names() if get_landscape(name).race]
     return experiments
 

@@ -24,6 +24,7 @@ NARROW = (
     "noise-fan",
     "noise-floor",
     "tune-sensitivity",
+    "network-slice",
 )
 
 

@@ -63,6 +63,7 @@ GALLERY = [
     "noise-floor",
     "tune-success",
     "tune-sensitivity",
+    "network-slice",
 ]
 
 

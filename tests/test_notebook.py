@@ -281,12 +281,38 @@ def test_plot_of_an_experiment_draws_each_run_in_order() -> None:
         np.testing.assert_array_equal(artist.get_ydata(), trajectory.losses)
 
 
+def test_plot_draws_any_dimension_on_a_slice() -> None:
+    from gdviz.slices import pca_plane, project
+
+    experiment = get_experiment("least-squares")
+    (trajectory,) = experiment.run().trajectories.values()
+    artists = gdviz.plot(trajectory, kind="slice")
+    np.testing.assert_array_equal(
+        artists[0].get_xydata(), project(trajectory, pca_plane(trajectory))
+    )
+    assert "on a 2-D slice of its 3 dimensions" in artists[0].axes.get_title(loc="left")
+    network = get_experiment("mlp-moons")
+    short = replace(network, steps=40)
+    result = short.run()
+    lines = gdviz.plot(result, kind="slice")[: len(short.runs)]
+    plane = pca_plane([t for _, _, t in result.items()])
+    for line, (_, _, t) in zip(lines, result.items(), strict=True):
+        np.testing.assert_array_equal(line.get_xydata(), project(t, plane))
+    movie = gdviz.animate(result, kind="slice", frames=3, dpi=30)
+    movie._func(1)  # a frame shortens the projected paths
+    assert len(movie.ends) == len(short.runs)
+    assert all(len(line.get_xydata()) < 41 for line in movie.lines)
+    assert len(re.findall(r"data:image/png;base64", movie._repr_html_())) == 3
+    with pytest.raises(ValueError, match="at least two coordinates"):
+        gdviz.plot("descent-path", kind="slice")
+
+
 def test_plot_picks_the_loss_above_two_dimensions_and_refuses_bad_input() -> None:
     experiment = get_experiment("least-squares")
     (trajectory,) = experiment.run().trajectories.values()
     line = gdviz.plot(trajectory)[0]
     np.testing.assert_array_equal(line.get_ydata(), trajectory.losses)
-    with pytest.raises(ValueError, match="a path in 3 dimensions cannot be drawn"):
+    with pytest.raises(ValueError, match=r"a path in 3 dimensions cannot be drawn.*'slice'"):
         gdviz.plot(trajectory, kind="path")
     with pytest.raises(ValueError, match="unknown kind 'contour'"):
         gdviz.plot(trajectory, kind="contour")

@@ -620,3 +620,40 @@ def test_fair_race_view_quotes_the_tuning() -> None:
     assert view["winner"] == tuning.winners[0].title
     assert view["starts"] == 4 and view["steps"] == 80 and view["lrs"] == 3
     assert view["budget_bound"] + view["finishers"] == 2
+
+
+def test_the_network_chapter_quotes_its_runs_and_their_slice() -> None:
+    from gdviz.claims import classifier_fit
+    from gdviz.figures.data import network_slice
+    from gdviz.numbers import format_percent
+    from gdviz.report.build import network_summary
+
+    chapter = next(c for c in CHAPTERS if c.id == "network")
+    assert chapter.title == "A real network" and "network-slice" in chapter.figures
+    result = builtin_experiments()["mlp-moons"].run()
+    summary = network_summary(result)
+    facts = network_slice(result.experiment).facts
+    assert summary["explained"] == [format_percent(v) for v in facts.explained]
+    assert summary["off_plane"] == format_percent(max(facts.off_plane), 0)
+    assert summary["parameters"] == 33 and summary["steps"] == result.experiment.steps
+    for row, (run, trajectory) in zip(summary["rows"], result.by_run(), strict=True):
+        fit = classifier_fit(trajectory, result.experiment.surface)
+        assert row[:4] == [
+            run.display_name,
+            format_number(trajectory.final_loss, 3),
+            format_percent(fit.accuracy, 0),
+            str(fit.misclassified),
+        ]
+    lowest = min(result.by_run(), key=lambda pair: pair[1].final_loss)[0]
+    assert summary["lowest"] == lowest.display_name
+    # a network's final point is summarised in the results table, not spelled out
+    rows = list(result_rows(result))
+    assert rows[0].final_point.startswith("33 parameters, ‖θ‖ = ")
+
+
+def test_the_network_chapter_is_on_the_page(built: dict[str, object]) -> None:
+    html = str(built["html"])
+    page = _parse(html)
+    assert "network" in page.ids and "figure-network-slice" in page.ids
+    assert "The four trained networks, from their runs" in html
+    assert "cannot be drawn. A <em>slice</em> of it can" in html

@@ -11,8 +11,9 @@ draw on a given Axes and return their artists, in the modules of this package:
 :mod:`~gdviz.figures.contours` (2-D paths, losses, 3-D surface),
 :mod:`~gdviz.figures.sweeps` (learning-rate sweep, stability, basins),
 :mod:`~gdviz.figures.schedule_plots`, :mod:`~gdviz.figures.pitfalls`,
-:mod:`~gdviz.figures.noise` (minibatch noise) and
-:mod:`~gdviz.figures.fair_race` (the tuned race, :mod:`gdviz.tuning`).
+:mod:`~gdviz.figures.noise` (minibatch noise), :mod:`~gdviz.figures.fair_race` (the tuned
+race, :mod:`gdviz.tuning`) and :mod:`~gdviz.figures.network` (a network's loss on a 2-D
+slice of its parameters).
 
 User experiments (a TOML file, :func:`gdviz.experiments.load_experiments`) get the gallery
 figures that apply to them, named ``<figure>-<experiment>`` (:func:`user_figures`).
@@ -36,6 +37,7 @@ from gdviz.figures import (
     contours,
     curves,
     fair_race,
+    network,
     noise,
     pitfalls,
     regression,
@@ -91,6 +93,10 @@ def _two_d(experiment: Experiment) -> bool:
 
 def _sweepable(experiment: Experiment) -> bool:
     return experiment.steps * sweeps.SWEEP_COUNT <= 2_000_000
+
+
+def _network(experiment: Experiment) -> bool:
+    return bool(experiment.surface.tensors) and experiment.surface.data is not None
 
 
 def _stable_2d(experiment: Experiment) -> bool:
@@ -282,6 +288,13 @@ FIGURES: dict[str, FigureSpec] = dict(
             "A fair race: finish step against the learning rate",
             fair_race.make_tune_sensitivity,
             fair_race.tune_sensitivity_caption,
+        ),
+        _spec(
+            "network-slice",
+            "A network's loss on a 2-D slice, with its paths",
+            network.make_network_slice,
+            network.network_slice_caption,
+            _network,
         ),
     ]
 )

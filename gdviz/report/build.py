@@ -19,6 +19,7 @@ import base64
 import contextlib
 import hashlib
 import json
+import math
 import mimetypes
 import os
 import re
@@ -30,11 +31,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from gdviz import __version__
 from gdviz.atomic import atomic_directory, output_path
 from gdviz.cache import CacheError, FileDigest, copy_verified, recorded_digest
 from gdviz.experiments import Experiment, ExperimentResult, builtin_experiments
-from gdviz.numbers import format_number, format_point
+from gdviz.numbers import format_number, format_percent, format_point
 from gdviz.report.chapters import CHAPTERS, FORMULAS, Chapter
 from gdviz.report.formulas import Formula, FormulaError, compile_formula
 from gdviz.report.models import (
@@ -588,6 +591,8 @@ def _chapter_section(
                 tuple(result_rows(race)),
             )
         )
+    elif chapter.id == "network":
+        extra["network"] = network_summary(results["mlp-moons"])
     elif chapter.id == "linear-regression":
         surface = results["linear-regression"].experiment.surface
         names = ", ".join(surface.variables)
@@ -665,7 +670,7 @@ def result_rows(result: ExperimentResult) -> Iterable[ResultRow]:
             schedule=describe_schedule(run.schedule),
             steps=trajectory.steps,
             final_loss=format_number(trajectory.final_loss),
-            final_point=format_point(trajectory.final_point),
+            final_point=_point_text(trajectory.final_point),
             status=trajectory.status,
         )
 
@@ -702,6 +707,71 @@ def fair_race_view(result: Any) -> dict[str, Any]:
         "winner_within": first.median_steps < protocol.steps,
         "budget_bound": len(budget_bound),
         "finishers": len(winners) - len(budget_bound),
+    }
+
+
+def _point_text(point: np.ndarray) -> str:
+    """A final point for a table: its coordinates, or for a network its size and norm."""
+    from gdviz.textview import MAX_COLUMNS
+
+    if point.shape[0] <= MAX_COLUMNS:
+        return format_point(point)
+    return f"{point.shape[0]} parameters, ‖θ‖ = {format_number(float(np.linalg.norm(point)), 3)}"
+
+
+def network_summary(result: ExperimentResult) -> dict[str, Any]:
+    """The numbers the "A real network" chapter quotes, from its runs and their PCA slice.
+
+    The slice is :func:`gdviz.figures.data.network_slice` (the figure's own, cached), the
+    verdicts :func:`gdviz.claims.slice_facts`, :func:`~gdviz.claims.classifier_fit` and
+    :func:`~gdviz.claims.race_order`.
+    """
+    from gdviz.claims import classifier_fit, finish, race_order
+    from gdviz.figures.data import network_slice
+
+    experiment = result.experiment
+    surface = experiment.surface
+    facts = network_slice(experiment).facts
+    runs = result.by_run()
+    fits = [classifier_fit(t, surface) for _, t in runs]
+    finishes = [finish(t, surface, experiment.grad_tol) for _, t in runs]
+    order = race_order(finishes, [t.final_loss for _, t in runs])
+    start = runs[0][1]
+    untrained = classifier_fit(start, surface, step=0)
+    explained = facts.explained or (math.nan, math.nan)
+    rows = [
+        [
+            run.display_name,
+            format_number(fit.final_loss, 3),
+            format_percent(fit.accuracy, 0),
+            str(fit.misclassified),
+            format_number(float(np.linalg.norm(t.final_point - t.points[0])), 3),
+            format_percent(off, 0),
+        ]
+        for (run, t), fit, off in zip(runs, fits, facts.off_plane, strict=True)
+    ]
+    return {
+        "parameters": surface.dim,
+        "samples": fits[0].samples,
+        "steps": experiment.steps,
+        "start_loss": format_number(start.losses[0], 3),
+        "start_accuracy": format_percent(untrained.accuracy, 0),
+        "explained": [format_percent(explained[0]), format_percent(explained[1])],
+        "captured": format_percent(explained[0] + explained[1]),
+        "off_plane": format_percent(max(facts.off_plane), 0),
+        "loss_gap": format_number(max(facts.loss_gap), 2),
+        "lowest": runs[order[0]][0].display_name,
+        "highest": runs[order[-1]][0].display_name,
+        "all_separate": all(fit.misclassified == 0 for fit in fits),
+        "header": [
+            "run",
+            "final loss",
+            "accuracy",
+            "misclassified",
+            "distance from the start",
+            "off the plane",
+        ],
+        "rows": rows,
     }
 
 
