@@ -141,6 +141,12 @@ def test_decay_table_follows_the_schedule() -> None:
     step_100 = next(row for row in table["rows"] if row[0] == "100")
     assert step_100[1] == format_number(0.1 * 0.99**100)
     assert table["header"][1] == "η with decay"
+    # what the prose says: the share kept, and each run's verdict, from the run
+    assert table["gamma"] == "0.99"
+    assert table["kept"] == [(100, f"{0.99**100:.0%}"), (200, f"{0.99**200:.0%}")]
+    says = {run["lr"]: run["says"] for run in table["runs"]}
+    assert says == {"0.01": "converges", "0.5": "diverges", "0.1": "converges"}
+    assert [t.status for _, t in result.by_run()][1] == "diverged"
 
 
 def test_explorer_config_is_the_python_registries() -> None:

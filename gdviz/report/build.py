@@ -786,17 +786,41 @@ def describe_schedule(text: str | None) -> str:
 
 
 def decay_table(result: ExperimentResult, marks: tuple[int, ...] = (0, 10, 50, 100, 150, 200)):
-    """The learning rate and loss along the decayed run next to the fixed-rate runs."""
+    """The learning rate and loss along the decayed run next to the fixed-rate runs, and what
+    the prose says of them: the share of its initial rate the schedule keeps after 100 and 200
+    epochs (:meth:`gdviz.schedules.Schedule.learning_rates`) and each run's verdict
+    (:func:`gdviz.claims.verdict`)."""
+    from gdviz.claims import nearest_minimum, verdict
+
     runs = result.by_run()
     header = ["step"] + [f"loss, {run.display_name}" for run, _ in runs]
-    decayed = next((t for run, t in runs if run.schedule), runs[-1][1])
+    config, decayed = next(((r, t) for r, t in runs if r.schedule), runs[-1])
     rows = []
     for k in marks:
         cells = [str(k), format_number(float(decayed.lrs[min(k, decayed.steps)]))]
         for _, trajectory in runs:
             cells.append(format_number(float(trajectory.losses[min(k, trajectory.steps)])))
         rows.append(cells)
-    return {"header": [header[0], "η with decay", *header[1:]], "rows": rows}
+    kept = []
+    schedule = config.make_schedule()
+    if schedule is not None:
+        rates = schedule.learning_rates(config.lr, 201)
+        kept = [(k, format_percent(float(rates[k] / rates[0]), 0)) for k in (100, 200)]
+    surface = result.experiment.surface
+    verdicts = []
+    for run, trajectory in runs:
+        minimum = nearest_minimum(surface, trajectory.points[0])
+        label = verdict(trajectory, minimum).label if minimum is not None else trajectory.status
+        verdicts.append({"lr": format_number(run.lr), "decays": bool(run.schedule), "says": label})
+    return {
+        "header": [header[0], "η with decay", *header[1:]],
+        "rows": rows,
+        "gamma": format_number(schedule.params["gamma"])
+        if schedule and "gamma" in schedule.params
+        else "",
+        "kept": kept,
+        "runs": verdicts,
+    }
 
 
 def slug(text: str) -> str:
