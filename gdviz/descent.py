@@ -58,7 +58,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from functools import cache
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 
@@ -66,6 +66,8 @@ from gdviz.batches import BatchPlan, batch_plan, check_batching
 from gdviz.trajectory import RunSpec, Trajectory
 
 if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
     from gdviz.landscapes import Landscape
     from gdviz.optimizers import Optimizer
     from gdviz.schedules import Schedule
@@ -318,12 +320,66 @@ class TrajectoryBatch:
 # --------------------------------------------------------------------------------------------
 
 
+# What the type system can see of the Returns rule below: a flat sequence of coordinates is one
+# start, a float one rate and an int one seed, so that call with keep="path" is a Trajectory;
+# keep="final" is always a TrajectoryBatch; an array start or rate may be either.
+@overload
 def descend(
     landscape: Landscape,
     optimizer: Optimizer,
-    start: np.ndarray | list[float] | tuple[float, ...],
+    start: Sequence[float],
     *,
-    lr: float | np.ndarray,
+    lr: float,
+    steps: int = ...,
+    schedule: Schedule | None = ...,
+    grad_tol: float = ...,
+    loss_tol: float = ...,
+    max_loss: float | None = ...,
+    keep: Literal["path"] = ...,
+    engine: Engine | None = ...,
+    batch_size: int | None = ...,
+    seed: int = ...,
+) -> Trajectory: ...
+@overload
+def descend(
+    landscape: Landscape,
+    optimizer: Optimizer,
+    start: ArrayLike,
+    *,
+    lr: ArrayLike,
+    steps: int = ...,
+    schedule: Schedule | None = ...,
+    grad_tol: float = ...,
+    loss_tol: float = ...,
+    max_loss: float | None = ...,
+    keep: Literal["final"],
+    engine: Engine | None = ...,
+    batch_size: int | None = ...,
+    seed: int | Sequence[int] = ...,
+) -> TrajectoryBatch: ...
+@overload
+def descend(
+    landscape: Landscape,
+    optimizer: Optimizer,
+    start: ArrayLike,
+    *,
+    lr: ArrayLike,
+    steps: int = ...,
+    schedule: Schedule | None = ...,
+    grad_tol: float = ...,
+    loss_tol: float = ...,
+    max_loss: float | None = ...,
+    keep: Literal["path", "final"] = ...,
+    engine: Engine | None = ...,
+    batch_size: int | None = ...,
+    seed: int | Sequence[int] = ...,
+) -> Trajectory | TrajectoryBatch: ...
+def descend(
+    landscape: Landscape,
+    optimizer: Optimizer,
+    start: ArrayLike,
+    *,
+    lr: ArrayLike,
     steps: int = DEFAULT_STEPS,
     schedule: Schedule | None = None,
     grad_tol: float = DEFAULT_GRAD_TOL,

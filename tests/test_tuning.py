@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import invoke, one_line_error
 
 from gdviz.budget import BudgetError
 from gdviz.claims import finish, finish_steps, lowest_loss, rate_window
@@ -22,7 +23,6 @@ from gdviz.tuning import (
     start_grid,
     tune,
 )
-from tests.helpers import invoke, one_line_error
 
 #: A small protocol: three competitors (one with a momentum knob), five rates, nine starts.
 SMALL = {

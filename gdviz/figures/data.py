@@ -92,7 +92,7 @@ def lr_sweep(
     The batch has shape ``(len(lrs),)``; element ``i`` is the run from ``start`` at ``lrs[i]``
     (with ``config``'s hyperparameters and schedule), kept as final values only.
     """
-    return descend(  # type: ignore[return-value]
+    return descend(
         landscape,
         config.make_optimizer(),
         np.asarray(start, dtype=np.float64),
