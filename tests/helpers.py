@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from gdviz.cli import cli
 from gdviz.temporaries import PATTERN, process_start_time
@@ -23,7 +23,7 @@ NULL_DEVICE = (1, 3)
 FULL_DEVICE = (1, 7)
 
 
-def invoke(*args: str, **kwargs: Any):
+def invoke(*args: str | Path, **kwargs: Any) -> Result:
     """Run the CLI in-process (stdout and stderr kept apart)."""
     return CliRunner().invoke(cli, [str(a) for a in args], **kwargs)
 

@@ -34,6 +34,12 @@ def _run(name: str = "linear-regression", start=None, **options) -> Trajectory:
     return run
 
 
+def _slices(run: Trajectory) -> tuple[np.ndarray, ...]:
+    """A minibatch run's slices (asserting it recorded them)."""
+    assert run.batches is not None
+    return run.batches
+
+
 @pytest.mark.parametrize("size", [None, 5, 6, 1000])
 def test_full_batch_is_bit_for_bit_todays_run(size: int | None) -> None:
     today = descend(
@@ -52,6 +58,7 @@ def test_full_batch_is_bit_for_bit_todays_run(size: int | None) -> None:
     assert run.encode("json") == today.encode("json")
     assert run.encode("csv") == today.encode("csv")
     assert run.batch_losses is None and run.epochs is None and run.batches is None
+    assert today.spec is not None
     assert "batch_size" not in today.spec.to_dict()  # files written before minibatches: same keys
 
 
@@ -59,6 +66,7 @@ def test_each_step_is_the_contracts_sgd_step_replayed_in_numpy() -> None:
     """The contract, written out as a user would replay it: permutation per epoch, slices,
     plain SGD on the mean gradient of the slice."""
     landscape = get_landscape("linear-regression")
+    assert landscape.data is not None
     X, y = landscape.data.X[:, 0], landscape.data.y
     run = _run(batch_size=2, seed=11, steps=23, lr=0.03)
     rng, theta, k = np.random.default_rng(11), _start("linear-regression"), 0
@@ -76,6 +84,7 @@ def test_each_step_is_the_contracts_sgd_step_replayed_in_numpy() -> None:
             slices.append(rows)
             k += 1
     np.testing.assert_allclose(run.points, np.array(expected), rtol=1e-14, atol=1e-15)
+    assert run.epochs is not None and run.batches is not None
     assert run.epochs.tolist() == [k // 3 for k in range(24)]
     for got, want in zip(run.batches, slices, strict=True):
         assert got.tolist() == want.tolist()
@@ -87,6 +96,8 @@ def test_rows_carry_full_data_values_and_the_slices_loss(name: str) -> None:
     lr = {"mlp-moons": 0.5, "logistic-regression": 0.5}.get(name, 0.02)
     size = 3 if name == "linear-regression" else 7
     run = _run(name, batch_size=size, seed=2, steps=12, lr=lr)
+    assert run.spec is not None and run.batches is not None and run.batch_losses is not None
+    assert landscape.data is not None
     assert run.steps == 12 and run.spec.batch_size == size and run.spec.seed == 2
     for k in range(run.steps + 1):  # evaluated as the run does: one row of shape (1, d)
         loss, grad = landscape.loss_and_gradient(run.points[k : k + 1])
@@ -141,6 +152,7 @@ def test_each_seed_of_a_batch_is_its_own_single_run(name: str) -> None:
                 np.testing.assert_array_equal(element.points, single.points)
                 np.testing.assert_array_equal(element.batch_losses, single.batch_losses)
                 assert element.spec == single.spec and element.status == single.status
+                assert element.batches is not None and single.batches is not None
                 assert [r.tolist() for r in element.batches] == [r.tolist() for r in single.batches]
 
 
@@ -157,16 +169,18 @@ def test_seeds_are_independent() -> None:
         batch_size=2,
         seed=[1, 5, 2],
     )
+    assert isinstance(together, TrajectoryBatch)
     assert together[1].encode("json") == alone.encode("json")
     paths = [together[k].points for k in range(3)]
     assert not np.array_equal(paths[0], paths[1]) and not np.array_equal(paths[1], paths[2])
-    orders = [[rows.tolist() for rows in together[k].batches[:3]] for k in range(3)]
+    orders = [[rows.tolist() for rows in _slices(together[k])[:3]] for k in range(3)]
     assert orders[0] != orders[1] != orders[2]
 
 
 def test_a_diverging_minibatch_run_ends_at_its_last_finite_point() -> None:
     run = _run(batch_size=2, seed=0, lr=1.0, steps=200)
     assert run.status == "diverged" and run.steps < 200
+    assert run.batch_losses is not None and run.batches is not None
     assert np.all(np.isfinite(run.points)) and np.all(np.isfinite(run.batch_losses))
     assert len(run.batches) == run.steps + 1
 
@@ -205,7 +219,7 @@ def test_holding_a_stopped_element_keeps_its_slice_loss() -> None:
         batch_size=2,
         seed=3,
     )
-    assert isinstance(batch, TrajectoryBatch)
+    assert isinstance(batch, TrajectoryBatch) and batch.batch_losses is not None
     assert list(batch.status[:, 0]) == ["max_steps", "diverged"]
     stop = int(batch.stop_step[1, 0])
     assert np.all(batch.batch_losses[stop:, 1, 0] == batch.batch_losses[stop, 1, 0])
@@ -232,6 +246,7 @@ def test_bad_batching_is_one_clear_line(options: dict, message: str) -> None:
 def test_minibatch_files_round_trip(tmp_path: Path, fmt: str) -> None:
     run = _run("least-squares", batch_size=30, seed=8, steps=9)
     back = load_trajectory(run.save(tmp_path / f"run.{fmt}"))
+    assert run.batches is not None
     np.testing.assert_array_equal(back.points, run.points)
     np.testing.assert_array_equal(back.batch_losses, run.batch_losses)
     np.testing.assert_array_equal(back.epochs, run.epochs)
@@ -240,6 +255,7 @@ def test_minibatch_files_round_trip(tmp_path: Path, fmt: str) -> None:
         header = next(csv.reader(io.StringIO(run.to_csv())))
         assert header[-2:] == ["epoch", "batch_loss"]
     else:
+        assert back.spec is not None and back.batches is not None
         assert back.spec == run.spec and back.spec.seed == 8
         assert [b.tolist() for b in back.batches] == [b.tolist() for b in run.batches]
     if fmt == "json":
@@ -276,6 +292,7 @@ def test_files_from_before_minibatches_still_load(tmp_path: Path) -> None:
         )
     )
     old = load_trajectory(path)
+    assert old.spec is not None
     assert old.spec.batch_size is None and old.epochs is None and not old.stochastic
     csv_path = tmp_path / "old.csv"
     csv_path.write_text("step,x,y,loss,grad_norm,lr\n0,1.0,1.0,2.0,2.8,0.1\n")
@@ -290,6 +307,7 @@ def test_cli_run_with_batch_size_and_seed() -> None:
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     expected = _run(start=[0.0, 0.0], batch_size=2, seed=7, steps=12, grad_tol=1e-6)
+    assert expected.epochs is not None and expected.batch_losses is not None
     assert [int(r["epoch"]) for r in rows] == expected.epochs.tolist()
     assert [float(r["batch_loss"]) for r in rows] == expected.batch_losses.tolist()
     assert [float(r["loss"]) for r in rows] == expected.losses.tolist()
@@ -399,8 +417,10 @@ def test_a_runs_slices_of_one_epoch_average_to_the_full_gradient(name: str) -> N
     """The slices a run records for an epoch cover the data once; at any point their mean
     gradients, weighted by slice size, are the full-batch gradient."""
     landscape = get_landscape(name)
+    assert landscape.data is not None
     n = landscape.data.n
     run = _run(name, batch_size=max(2, n // 3), seed=6, steps=8, lr=0.001)
+    assert run.batches is not None and run.epochs is not None
     first = [rows for rows, epoch in zip(run.batches, run.epochs, strict=True) if epoch == 0]
     assert sorted(np.concatenate(first).tolist()) == list(range(n))
     point = run.points[-1]
