@@ -1,4 +1,4 @@
-"""Helpers shared by the fault tests: one-line errors, device nodes, processes, temporaries."""
+"""Helpers shared by the tests: one-line errors, device nodes, processes, temporaries, specs."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from click.testing import CliRunner, Result
 
 from gdviz.cli import cli
 from gdviz.temporaries import PATTERN, process_start_time
+from gdviz.trajectory import RunSpec, Trajectory
 
 ROOT = Path(__file__).resolve().parent.parent
 #: (major, minor) of Linux's memory devices: what our own nodes in a temporary directory are.
@@ -36,6 +37,12 @@ def one_line_error(result: Any, code: int = 2) -> str:
     assert len(lines) == 1 and lines[0].startswith("Error: "), output
     assert "Traceback" not in output and "internal error" not in output, output
     return lines[0]
+
+
+def spec_of(trajectory: Trajectory) -> RunSpec:
+    """The spec of a trajectory gdviz computed (only one read from an old file may lack it)."""
+    assert trajectory.spec is not None, trajectory
+    return trajectory.spec
 
 
 def make_device(path: Path, device: tuple[int, int], kind: int = stat.S_IFCHR) -> Path:

@@ -16,8 +16,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import spec_of
 from matplotlib.colors import to_rgba
+from matplotlib.contour import ContourSet
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from mpl_toolkits.mplot3d.art3d import Line3D
 from PIL import Image
 
 from gdviz.descent import descend
@@ -41,6 +45,7 @@ from gdviz.numbers import format_number
 from gdviz.optimizers import make_optimizer
 from gdviz.schedules import SCHEDULES
 from gdviz.style import THEMES, optimizer_color
+from gdviz.trajectory import Trajectory
 
 BASELINES = Path(__file__).parent / "baselines"
 UPDATE = os.environ.get("GDVIZ_UPDATE_BASELINES") == "1"
@@ -157,25 +162,25 @@ def test_learning_rates_show_the_four_behaviours_of_seed_001() -> None:
     runs = experiment_result("learning-rates").by_run()
     for line, (_, trajectory) in zip(main.get_lines(), runs, strict=False):
         np.testing.assert_array_equal(line.get_ydata(), trajectory.points[:, 0])
-    labels = [line.get_label() for line in main.get_lines()[: len(runs)]]
+    labels = [str(line.get_label()) for line in main.get_lines()[: len(runs)]]
     kinds = [behaviour(t, 0.0) for _, t in runs]
     assert kinds == ["too small", "converges", "zig-zags", "diverges"]
     for label, kind, (_, t) in zip(labels, kinds, runs, strict=True):
-        assert f"lr {format_number(t.spec.lr)}" in label and kind in label
+        assert f"lr {format_number(spec_of(t).lr)}" in label and kind in label
     # one small curve panel per rate, titled from the run
     assert [ax.get_title(loc="center") or ax.get_title(loc="left") for ax in figure.axes[1:5]] == [
-        f"lr {format_number(t.spec.lr)}: {k}" for (_, t), k in zip(runs, kinds, strict=True)
+        f"lr {format_number(spec_of(t).lr)}: {k}" for (_, t), k in zip(runs, kinds, strict=True)
     ]
 
 
 def test_local_minima_paths_end_in_different_valleys() -> None:
     figure = curves.make_local_minima()
     items = experiment_result("local-minima").items()
-    paths = [line for line in figure.axes[0].get_lines() if line.get_label().startswith("start")]
+    paths = [ln for ln in figure.axes[0].get_lines() if str(ln.get_label()).startswith("start")]
     assert len(paths) == 2
     for line, (_, _, trajectory) in zip(paths, items, strict=True):
         np.testing.assert_array_equal(line.get_xdata(), trajectory.points[:, 0])
-    ends = {round(float(line.get_xdata()[-1]), 2) for line in paths}
+    ends = {round(float(np.asarray(line.get_xdata())[-1]), 2) for line in paths}
     assert ends == {-0.86, 3.43}
 
 
@@ -212,6 +217,7 @@ def test_optimizer_paths_lines_are_the_race_trajectories() -> None:
         result = experiment_result(experiment)
         for r in range(len(experiment.runs)):
             line = artists[r]
+            assert isinstance(line, Line2D)  # the path lines come first
             np.testing.assert_array_equal(line.get_xydata(), result.trajectories[r, 0].points)
             assert line.get_color() == optimizer_color(experiment.runs[r].optimizer)
 
@@ -231,8 +237,8 @@ def test_the_gallery_figure_has_five_landscapes_a_summary_and_one_legend() -> No
     assert legend[:4] == ["SGD", "Momentum", "RMSprop", "Adam"]
     # Rosenbrock and Himmelblau use log-spaced levels
     rosenbrock = figure.axes[2]
-    filled = next(c for c in rosenbrock.collections if hasattr(c, "levels") and c.filled)
-    ratios = np.diff(np.log(filled.levels))
+    filled = next(c for c in rosenbrock.collections if isinstance(c, ContourSet) and c.filled)
+    ratios = np.diff(np.log(np.asarray(filled.levels)))
     np.testing.assert_allclose(ratios, ratios[0], rtol=1e-9)
 
 
@@ -252,6 +258,7 @@ def test_surface_3d_paths_lie_on_the_surface() -> None:
     result = experiment_result(experiment)
     surface = experiment.surface
     for line, (_, t) in zip(ax.get_lines(), result.by_run(), strict=True):
+        assert isinstance(line, Line3D)
         x, y, z = line.get_data_3d()
         np.testing.assert_array_equal(np.stack([x, y], -1), t.points)
         lift = z - surface.loss(t.points)
@@ -302,7 +309,7 @@ def test_lr_sweep_is_one_batched_run_per_optimizer_and_marks_divergence() -> Non
         ticks = [
             c
             for c in ax.collections
-            if len(c.get_offsets()) == diverged.sum() and c.get_offsets().size
+            if len(offsets := np.asarray(c.get_offsets())) == diverged.sum() and offsets.size
         ][-1:]
         if diverged.any():
             np.testing.assert_allclose(np.asarray(ticks[0].get_offsets())[:, 0], lrs[diverged])
@@ -329,8 +336,8 @@ def test_stability_marks_two_over_lambda_max_from_the_hessian() -> None:
     assert sweep.lr_limit == pytest.approx(0.1)
     figure = make_figure("stability")
     ax = figure.axes[0]
-    limit = next(ln for ln in ax.get_lines() if ln.get_label().startswith("2/λmax"))
-    assert limit.get_xdata()[0] == pytest.approx(0.1)
+    limit = next(ln for ln in ax.get_lines() if str(ln.get_label()).startswith("2/λmax"))
+    assert np.asarray(limit.get_xdata())[0] == pytest.approx(0.1)
     lrs, status = sweep.batch.lr0, sweep.batch.status
     assert len(lrs) >= 200
     # shown, not just stated: below the limit every rate ends finite, well above it all diverge
@@ -345,7 +352,9 @@ def test_basin_colours_match_the_minimum_each_start_reaches() -> None:
     assert basins.labels.shape[0] >= 400 and basins.labels.shape[1] >= 400
     figure = make_figure("basins")
     image = figure.axes[0].get_images()[0]
-    np.testing.assert_array_equal(np.asarray(image.get_array()), basins.labels)
+    drawn_labels = image.get_array()
+    assert drawn_labels is not None
+    np.testing.assert_array_equal(np.asarray(drawn_labels), basins.labels)
     landscape = get_landscape("himmelblau")
     minima = np.array(landscape.minima)
     colors = sweeps.basin_colors(len(minima), THEMES["light"])
@@ -361,16 +370,17 @@ def test_basin_colours_match_the_minimum_each_start_reaches() -> None:
             steps=basins.steps,
             grad_tol=1e-6,
         )
+        assert isinstance(single, Trajectory)
         distance = np.linalg.norm(minima - single.final_point, axis=1)
         expected = (
             int(np.argmin(distance))
             if distance.min() < basins.tol and single.status != "diverged"
             else -1
         )
-        drawn = image.cmap(image.norm(image.get_array()[i, j]))
+        drawn = image.cmap(image.norm(drawn_labels[i, j]))
         assert np.allclose(drawn, to_rgba(colors[expected])), (start, expected)
     # the four minima are marked
-    stars = [c for c in figure.axes[0].collections if len(c.get_offsets()) == 4]
+    stars = [c for c in figure.axes[0].collections if len(np.asarray(c.get_offsets())) == 4]
     np.testing.assert_allclose(np.asarray(stars[0].get_offsets()), minima)
     # every share adds up
     shares = sum(basins.share(k) for k in range(-1, 4))
@@ -437,12 +447,15 @@ def test_user_experiments_get_the_figures_that_apply(tmp_path: Path) -> None:
     figure = make_figure("optimizer-paths-my-race", experiments=experiments)
     result = experiment_result(experiments["my-race"])
     lines = [
-        ln for ln in figure.axes[0].get_lines() if ln.get_label().startswith(("Adam", "Momentum"))
+        ln
+        for ln in figure.axes[0].get_lines()
+        if str(ln.get_label()).startswith(("Adam", "Momentum"))
     ]
     for line, (_, t) in zip(lines, result.by_run(), strict=True):
         np.testing.assert_array_equal(line.get_xydata(), t.points)
     figure = make_figure("descent-path-bumpy", experiments=experiments)
-    assert len([ln for ln in figure.axes[0].get_lines() if ln.get_label().startswith("GD")]) == 2
+    paths = [ln for ln in figure.axes[0].get_lines() if str(ln.get_label()).startswith("GD")]
+    assert len(paths) == 2
     assert "my-race" in available_figures(experiments)["loss-curves-my-race"].name
     assert figures["lr-sweep-my-race"].caption
 

@@ -17,7 +17,7 @@ import contextlib
 import functools
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import matplotlib as mpl
 from cycler import cycler
@@ -154,9 +154,10 @@ def new_figure(width: float, height: float) -> Figure:
 
 
 def save_figure(
-    figure: Figure, path: str | Path, fmt: str, *, dpi: int, theme: str | Theme
+    figure: Figure, path: str | Path | BinaryIO, fmt: str, *, dpi: int, theme: str | Theme
 ) -> None:
-    """Write ``figure`` to ``path`` as ``fmt`` (png, svg or pdf), byte-for-byte reproducibly."""
+    """Write ``figure`` to ``path`` (or a binary file) as ``fmt`` (png, svg or pdf),
+    byte-for-byte reproducibly."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format '{fmt}' (choose from {', '.join(FORMATS)})")
     with theme_context(theme):
