@@ -80,6 +80,7 @@ class Decay(GDScene):
             label("the parameters (w, b)", 26).next_to(image, UP, buff=0.6),
             label("loss per epoch", 26).next_to(loss_axes, UP, buff=0.6),
         )
+        assert surface.data is not None  # the scene draws data landscapes only
         xs_data, ys_data = surface.data.X[:, 0], surface.data.y
         points = VGroup(
             *(
@@ -133,7 +134,7 @@ class Decay(GDScene):
             )
             fit = Line(LEFT, RIGHT, color=col, stroke_width=4)
 
-            def update(_m: Line, t=trajectory, fit=fit) -> None:
+            def update(_m: object, t=trajectory, fit=fit) -> None:
                 w, b = t.points[min(clock.step, t.steps)]
                 span = _visible_span(w, b, 0.0, 6.0)
                 if span is None:  # the line misses the window: nothing to draw
@@ -150,7 +151,7 @@ class Decay(GDScene):
             update(fit)
             keys.add(key_row(col, name, 26))
             moving.add(fit, runner, loss_runner)
-        keys.arrange(RIGHT, buff=0.8).move_to([0, -2.2, 0])
+        keys.arrange(RIGHT, buff=0.8).move_to((0, -2.2, 0))
         for i, key in enumerate(keys):
             key.remove(key[0])
             key.add_to_back(
@@ -178,7 +179,7 @@ class Decay(GDScene):
                 else:
                     lines.append(f'"diverged at epoch" {trajectory.steps}')
             rows = VGroup(*(formula(line, 38) for line in lines))
-            rows.arrange(DOWN, aligned_edge=LEFT, buff=0.16).move_to([0.3, -2.75, 0])
+            rows.arrange(DOWN, aligned_edge=LEFT, buff=0.16).move_to((0.3, -2.75, 0))
             for i, row in enumerate(rows):
                 row.add(series_dot(i, series(i, count)).next_to(row, LEFT, buff=0.2))
             rows.caption = caption_of(lines)  # type: ignore[attr-defined]
@@ -192,7 +193,7 @@ class Decay(GDScene):
         play_clock(self, clock, epochs, RUN_SECONDS, lambda u: u**1.5)
         self.end_badge(tag)
 
-        bound = formula(f"2 \\/ lambda_max = {tnum(limit)}", 40).move_to([0, -2.2, 0])
+        bound = formula(f"2 \\/ lambda_max = {tnum(limit)}", 40).move_to((0, -2.2, 0))
         self.play(FadeOut(keys), FadeIn(bound), run_time=0.5)
         self.beat(
             "A constant rate is stable only below",

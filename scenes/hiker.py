@@ -67,7 +67,7 @@ class Hiker(GDScene):
         pad = 0.12 * (y_max - y_min or 1.0)
         y_lo, y_hi = y_min - 3.6 * pad, y_max + pad
         axes = plain_axes((x_lo, x_hi, span), (y_lo, y_hi, (y_hi - y_lo) / 4), 6.4, 4.0)
-        axes.move_to([-3.05, 0.05, 0])
+        axes.move_to((-3.05, 0.05, 0))
         to_scene = to_scene_fn(axes)
         tick_xs = nice_ticks(x_lo, x_hi)
         ticks = tick_labels(
@@ -77,8 +77,8 @@ class Hiker(GDScene):
         whole = VMobject(stroke_color=MUTED, stroke_width=3).set_points_smoothly(
             to_scene(np.column_stack([gx, gl]))
         )
-        box = panel(5.9, 4.9).move_to([3.45, -0.15, 0])
-        rule = formula("x_(k+1) = x_k - eta thin L'(x_k)", 44).move_to([3.45, 1.75, 0])
+        box = panel(5.9, 4.9).move_to((3.45, -0.15, 0))
+        rule = formula("x_(k+1) = x_k - eta thin L'(x_k)", 44).move_to((3.45, 1.75, 0))
         self.add(box, rule, x_name, ticks)
 
         # ---- fog, arrows, hiker
@@ -109,7 +109,7 @@ class Hiker(GDScene):
 
         drawn: dict[str, int] = {}
 
-        def update_world(_m: VMobject) -> None:
+        def update_world(_m: object) -> None:
             c = clock.get_value()
             k = min(math.floor(c + 1e-9), n)
             x = float(runner.current()[0])
@@ -141,7 +141,7 @@ class Hiker(GDScene):
             LiveText(22, 26).place([0.85, -1.75, 0]), LiveText(22, 26).place([0.85, -2.2, 0])
         )
 
-        def read(_m: VGroup) -> None:
+        def read(_m: object) -> None:
             k = min(clock.step, n)
             readout[0].set_text(f"step {k:>3}   x = {fixed(xs[k], 3)}")
             readout[1].set_text(f"L(x) = {fixed(losses[k], 3)}")
@@ -158,7 +158,7 @@ class Hiker(GDScene):
         def card(k: int) -> VGroup:
             lines = step_lines(run.optimizer, hyper, states[k], name="x")
             group = VGroup(*(formula(line, 40) for line in lines))
-            group.arrange(DOWN, aligned_edge=LEFT, buff=0.22).move_to([3.45, 0.1, 0])
+            group.arrange(DOWN, aligned_edge=LEFT, buff=0.22).move_to((3.45, 0.1, 0))
             group.caption = caption_of(lines)  # type: ignore[attr-defined]
             return group
 

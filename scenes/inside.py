@@ -12,6 +12,8 @@ from replaying each run through the core's own ``init``/``update``
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, Ellipse, FadeIn, FadeOut, Group, Rectangle, VGroup
 
@@ -27,6 +29,10 @@ from gdviz.animation.text import LiveText, fixed, formula
 from gdviz.claims import optimizer_states
 from gdviz.numbers import format_number
 from gdviz.video import scene_catalogue
+
+if TYPE_CHECKING:
+    from gdviz.experiments import RunConfig
+    from gdviz.trajectory import Trajectory
 
 SCENE = {
     "name": "inside",
@@ -92,7 +98,7 @@ class Inside(GDScene):
     def construct(self) -> None:
         experiment = self.experiment
         allowed = scene_catalogue()["inside"].optimizers
-        chosen = []
+        chosen: list[tuple[str, RunConfig, Trajectory]] = []
         for run, trajectory in experiment.run().by_run():
             kind = family(run)
             if kind and run.optimizer in (*allowed, "sgd") and kind not in [k for k, *_ in chosen]:
@@ -120,7 +126,7 @@ class Inside(GDScene):
         goals = VGroup(*(star(to_scene(np.array([m]))[0]) for m in surface.minima))
         rules = VGroup(*(formula(rule, 40) for rule in RULES[kind]))
         rules.arrange(DOWN, aligned_edge=LEFT, buff=0.22)
-        rules.move_to([2.85, 1.85 - rules.height / 2, 0])
+        rules.move_to((2.85, 1.85 - rules.height / 2, 0))
         box = panel(6.5, rules.height + 0.4).move_to(rules)
         self.play(FadeIn(Group(image, deco, title, start, goals, box, rules)), run_time=0.8)
 
@@ -152,11 +158,11 @@ class Inside(GDScene):
             ),
         )
         for i, name in enumerate(bar_names):
-            name.move_to([0.95, -0.75 - 0.55 * i, 0])
+            name.move_to((0.95, -0.75 - 0.55 * i, 0))
         readouts = VGroup(*(LiveText(32, 26).place([-0.6, -1.95 - 0.45 * i, 0]) for i in range(2)))
         scale = _scale(states, kind, hyper)
 
-        def update(_m: VGroup) -> None:
+        def update(_m: object) -> None:
             k = min(clock.step, steps - 1)
             s = states[k]
             here = to_scene(s.point[None])[0]
@@ -187,7 +193,7 @@ class Inside(GDScene):
                             stroke_width=0,
                         )
                     )
-                    bar.move_to([1.9 + bar.width / 2, -0.75 - 0.55 * i, 0])
+                    bar.move_to((1.9 + bar.width / 2, -0.75 - 0.55 * i, 0))
                 readouts[0].set_text(f"step {k + 1:>3}  √v {_pair(root)}")
             else:
                 b = s.state["momentum_buffer"]
@@ -212,7 +218,7 @@ class Inside(GDScene):
             group.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
             back = panel(group.width + 0.4, group.height + 0.3)
             out = VGroup(back, group.move_to(back))
-            out.move_to([6.3 - out.width / 2, 2.0 - out.height / 2, 0])
+            out.move_to((6.3 - out.width / 2, 2.0 - out.height / 2, 0))
             out.caption = caption_of(lines)  # type: ignore[attr-defined]
             return out
 

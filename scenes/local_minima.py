@@ -50,7 +50,7 @@ class LocalMinima(GDScene):
                 f'L(x) = x cos x quad eta = {config.lr:g}, quad {steps} "steps, two starts"',
             )
         )
-        axes = plain_axes((*X_RANGE, 1), (*Y_RANGE, 2), 10.4, 3.4).move_to([0.4, -0.25, 0])
+        axes = plain_axes((*X_RANGE, 1), (*Y_RANGE, 2), 10.4, 3.4).move_to((0.4, -0.25, 0))
         to_scene = to_scene_fn(axes)
         gx = np.linspace(*X_RANGE, 240)
         ground = curve(axes, gx, surface.loss(gx[:, None]), FG, 4)
@@ -78,10 +78,10 @@ class LocalMinima(GDScene):
                     marker=Hiker(0.85, pack=col),
                 )
             )
-            swatch = series_dot(i, col).move_to([-4.45 + 5.55 * i, 2.0, 0])
+            swatch = series_dot(i, col).move_to((-4.45 + 5.55 * i, 2.0, 0))
             readout = LiveText(22, 26).place([-4.2 + 5.55 * i, 2.0, 0])
 
-            def read(_m: LiveText, t=trajectory, readout=readout) -> None:
+            def read(_m: object, t=trajectory, readout=readout) -> None:
                 k = min(clock.step, t.steps)
                 readout.set_text(
                     f"x = {fixed(t.points[k, 0], 3):>6}  L = {fixed(t.losses[k], 3):>6}"
@@ -106,16 +106,16 @@ class LocalMinima(GDScene):
                 " ".join(step_lines(config.optimizer, hyper, st[k], name="x")) for st in states
             ]
             rows = VGroup(*(formula(line, 38) for line in lines))
-            rows.arrange(DOWN, aligned_edge=LEFT, buff=0.2).move_to([0, -2.85, 0])
+            rows.arrange(DOWN, aligned_edge=LEFT, buff=0.2).move_to((0, -2.85, 0))
             rows.caption = caption_of(lines)  # type: ignore[attr-defined]
             return rows
 
         self.clear_beat()
         self.slow_steps(clock, card)
         rate = 6.0
-        tag = self.speed_up(f"faster: {rate:g} steps/s")
+        badge = self.speed_up(f"faster: {rate:g} steps/s")
         play_clock(self, clock, steps, (steps - 3) / rate)
-        self.end_badge(tag)
+        self.end_badge(badge)
 
         ends = [valley_reached(t, surface) for _, _, t in runs]
         stars = VGroup(

@@ -81,10 +81,10 @@ class Saddle(GDScene):
                 )
             )
             y = 1.6 - 1.25 * i
-            self.add(key_row(col, run.display_name, 28).move_to([0.9, y, 0], aligned_edge=LEFT))
+            self.add(key_row(col, run.display_name, 28).move_to((0.9, y, 0), aligned_edge=LEFT))
             line = LiveText(30, 24).place([1.0, y - 0.5, 0])
 
-            def update(_m: LiveText, t=trajectory, line=line, p=passages[i]) -> None:
+            def update(_m: object, t=trajectory, line=line, p=passages[i]) -> None:
                 c = clock.get_value()
                 k = min(int(c), t.steps)
                 if p.escaped_at is not None and c >= p.escaped_at:

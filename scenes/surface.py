@@ -11,8 +11,11 @@ the surface fades, and the floor's contours with the same paths are the 2-D cont
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 from manim import DEGREES, OUT, RIGHT, UP, Dot, FadeIn, FadeOut, Line, VGroup, VMobject
+from manim.camera.three_d_camera import ThreeDCamera
 
 from gdviz.animation.cards import summary_card
 from gdviz.animation.clock import Clock, play_clock
@@ -126,7 +129,7 @@ class Surface(GDThreeDScene):
         self.add(marks)
         self.add_fixed_orientation_mobjects(*names)
 
-        camera = self.renderer.camera
+        camera = _camera(self)
         camera.reset_rotation_matrix()
         project = camera.project_points
         clock = Clock(0)
@@ -144,7 +147,7 @@ class Surface(GDThreeDScene):
                     lambda p: p,
                     clock,
                     col,
-                    lift=lambda p, g=grid: g.lift(p, BALL),
+                    lift=lambda p: grid.lift(p, BALL),
                     trail=False,
                     marker=ball,
                 )
@@ -156,7 +159,7 @@ class Surface(GDThreeDScene):
             trails.add(shadow)
             keys.add(key_row(col, run.display_name, 26))
         keys.arrange_in_grid(rows=2, cols=2, col_alignments="ll", buff=(0.5, 0.2))
-        keys.move_to([3.45, 1.85, 0])
+        keys.move_to((3.45, 1.85, 0))
         step_text = LiveText(14, 26, MUTED).place([3.3, 1.05, 0])
         step_text.add_updater(lambda m: m.set_text(f"step {min(clock.step, steps):>4}"))
         step_text.set_text("step    0")
@@ -237,7 +240,7 @@ class Surface(GDThreeDScene):
     def _centre(self, phi: float, theta: float) -> np.ndarray:
         """The world point the camera at ``phi``, ``theta`` shows at :data:`SCREEN` (the
         landscape is built around it, left of the cards)."""
-        camera = self.renderer.camera
+        camera = _camera(self)
         keep = camera.get_phi(), camera.get_theta()
         camera.set_phi(phi)
         camera.set_theta(theta)
@@ -245,3 +248,9 @@ class Surface(GDThreeDScene):
         camera.set_phi(keep[0])
         camera.set_theta(keep[1])
         return rotation.T @ SCREEN
+
+
+def _camera(scene: GDThreeDScene) -> ThreeDCamera:
+    """The scene's camera: a ThreeDScene under the Cairo renderer holds a ``ThreeDCamera``
+    (manim's stub types ``renderer.camera`` as ``Camera | OpenGLCamera``)."""
+    return cast(ThreeDCamera, scene.renderer.camera)

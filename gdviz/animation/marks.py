@@ -16,6 +16,7 @@ from manim import (
     Square,
     Star,
     VGroup,
+    VMobject,
 )
 
 from gdviz.animation.colors import ACCENT, BG, FG, GRID, PANEL
@@ -24,7 +25,7 @@ from gdviz.animation.text import label
 __all__ = ["badge", "key_row", "panel", "ring", "series_dot", "set_arrow", "star"]
 
 
-def star(point: np.ndarray, radius: float = 0.16, col: ManimColor | None = None) -> Mobject:
+def star(point: np.ndarray, radius: float = 0.16, col: ManimColor | None = None) -> VMobject:
     """A five-pointed star marking a minimum."""
     return Star(
         5,
@@ -37,7 +38,7 @@ def star(point: np.ndarray, radius: float = 0.16, col: ManimColor | None = None)
     ).move_to(point)
 
 
-def ring(point: np.ndarray, radius: float = 0.13, col: ManimColor | None = None) -> Mobject:
+def ring(point: np.ndarray, radius: float = 0.13, col: ManimColor | None = None) -> VMobject:
     """An open circle marking a start."""
     return Circle(radius=radius, stroke_color=col or FG, stroke_width=3).move_to(point)
 
@@ -103,12 +104,12 @@ def badge(text: str, size: float = 26) -> VGroup:
     return VGroup(box, words)
 
 
-def series_dot(index: int, col: ManimColor, radius: float = 0.1) -> Mobject:
+def series_dot(index: int, col: ManimColor, radius: float = 0.1) -> VMobject:
     """The marker of the ``index``-th non-optimizer series: the shapes of
     :func:`gdviz.style.series_marker` (circle, square, triangle, diamond), in ``col``."""
     kind = index % 4
     if kind == 0:
-        mark: Mobject = Dot(radius=radius, color=col)
+        mark: VMobject = Dot(radius=radius, color=col)
     elif kind == 1:
         mark = Square(side_length=1.7 * radius, fill_color=col, fill_opacity=1)
     elif kind == 2:
