@@ -32,6 +32,7 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
+from typing import Literal
 
 import numpy as np
 
@@ -41,7 +42,7 @@ except ImportError:
     print("bench_core: torch is not installed (make bench installs it); nothing to compare")
     sys.exit(2)
 
-from gdviz.descent import Engine, descend
+from gdviz.descent import Engine, TrajectoryBatch, descend
 from gdviz.landscapes import Functions, Landscape, get_landscape
 from gdviz.optimizers import make_optimizer
 
@@ -113,13 +114,14 @@ Result = tuple[float, np.ndarray]
 Runner = Callable[[int], Result]
 
 
-def run_descend(landscape: Landscape, keep: str, engine: Engine) -> Runner:
+def run_descend(landscape: Landscape, keep: Literal["path", "final"], engine: Engine) -> Runner:
     def run(n: int) -> Result:
         s = starts(n)
         mark = CLOCK()
-        batch = descend(landscape, ADAM, s, lr=LR, steps=STEPS, keep=keep, engine=engine)  # type: ignore[arg-type]
+        batch = descend(landscape, ADAM, s, lr=LR, steps=STEPS, keep=keep, engine=engine)
         seconds = CLOCK() - mark
-        return seconds, batch.final_points  # type: ignore[union-attr]
+        assert isinstance(batch, TrajectoryBatch)
+        return seconds, batch.final_points
 
     return run
 

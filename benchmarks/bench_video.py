@@ -52,6 +52,7 @@ def encode_only(movie: Path, target: Path) -> tuple[int, float]:
     count = 0
     with av.open(str(movie)) as source, av.open(str(target), "w") as out:
         decoded = source.streams.video[0]
+        assert decoded.average_rate is not None
         rate = Fraction(decoded.average_rate)
         stream = out.add_stream("libx264", rate=rate)
         stream.width, stream.height, stream.pix_fmt = decoded.width, decoded.height, "yuv420p"

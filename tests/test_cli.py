@@ -359,6 +359,7 @@ def test_every_command_takes_quiet_and_verbose_and_outputs_are_dash_o() -> None:
 
     for name in COMMANDS:
         command = cli.get_command(None, name)  # type: ignore[arg-type]
+        assert command is not None, name
         flags = {flag for p in command.params for flag in getattr(p, "opts", [])}
         assert {"-q", "--quiet", "-v", "--verbose"} <= flags, name
         if name not in ("list", "completion", "cache"):  # they write no file

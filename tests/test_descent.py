@@ -396,7 +396,7 @@ def test_the_engine_changes_no_bit(threads: int) -> None:
                 steps=60,
                 schedule=schedule,
                 loss_tol=1e-12,
-                keep=keep,  # type: ignore[arg-type]
+                keep=keep,
                 engine=engine,
             )
             assert isinstance(batch, TrajectoryBatch)
@@ -448,7 +448,7 @@ def test_engine_validation_and_default() -> None:
     assert default_engine().threads >= 1
     for bad in ({"threads": 0}, {"threads": 1.5}, {"block_rows": 0}, {"threads": True}):
         with pytest.raises(ValueError, match="must be an integer"):
-            Engine(**bad)  # type: ignore[arg-type]
+            Engine(**bad)
     engine = Engine(threads=2, block_rows=4096)
     assert engine.rows_per_block(1000) == 1000
     assert engine.rows_per_block(10_000) == 4096

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -151,7 +152,8 @@ def test_each_scene_has_a_page_with_its_poster(site: Path) -> None:
         (image,) = content.images
         with Image.open(path.parent / image) as poster:
             assert poster.size == (960, 540)
-            darkest, brightest = poster.convert("L").getextrema()
+            # one band ("L"): (min, max), not one pair per band
+            darkest, brightest = cast(tuple[int, int], poster.convert("L").getextrema())
             assert brightest - darkest > 100  # a picture, not a blank frame
 
 

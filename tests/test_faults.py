@@ -75,7 +75,7 @@ def write(request: pytest.FixtureRequest) -> Callable[[Path, bytes], None]:
 
 
 @pytest.fixture()
-def umask() -> Iterator[Callable[[int], None]]:
+def umask() -> Iterator[Callable[[int], int]]:
     """Set the process umask for one test and restore it afterwards."""
     old = os.umask(0o022)
     os.umask(old)
@@ -126,7 +126,7 @@ def test_the_file_is_synced_before_it_is_renamed(
         events.append("fsync-dir" if stat.S_ISDIR(os.fstat(fd).st_mode) else "fsync-file")
         real_fsync(fd)
 
-    def replace(source, target) -> None:  # type: ignore[no-untyped-def]
+    def replace(source, target) -> None:
         events.append("replace")
         real_replace(source, target)
 

@@ -29,7 +29,8 @@ def test_every_problem_and_both_optimizers_are_recorded() -> None:
     assert recorded == {(name, opt) for name in problems for opt in ("sgd", "adam")}
     for case in CASES:  # long enough to mean something, every batch a real minibatch
         assert case["horizon"] >= 100
-        assert case["batch_size"] < get_landscape(case["landscape"]).data.n
+        data = get_landscape(case["landscape"]).data
+        assert data is not None and case["batch_size"] < data.n
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c['landscape']}-{c['optimizer']}")

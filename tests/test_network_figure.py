@@ -55,6 +55,7 @@ def test_the_figure_draws_the_projected_paths_and_the_boundaries(experiment, fig
     for path in view.paths:
         assert any(np.array_equal(xy, path) for xy in drawn)
     assert slice_ax.get_xlabel() == slice_axis_label(view, 0)
+    assert view.plane.explained is not None
     assert format_percent(view.plane.explained[0]) in slice_ax.get_xlabel()
     # the loss panel shows each run's own losses
     curves = [line.get_ydata() for line in loss_ax.get_lines()]
@@ -75,6 +76,7 @@ def test_the_caption_says_it_is_a_slice_with_numbers_from_the_runs(experiment) -
     facts = network_slice(experiment).facts
     assert "2-D slice of the 33-dimensional parameter space" in caption
     assert "not the whole landscape" in caption
+    assert facts.explained is not None
     assert format_percent(facts.explained[0]) in caption
     assert format_percent(facts.explained[1]) in caption
     assert format_number(max(facts.loss_gap), 2) in caption

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from helpers import spec_of
 
 from gdviz.claims import BAND, noise_floor, seed_spread
 from gdviz.descent import descend
@@ -60,6 +61,7 @@ def test_the_noise_experiments_are_minibatch_runs_over_seeds() -> None:
     assert fan_applies(fan) and floor_applies(floor)
     assert not fan_applies(get_experiment("race-bowl"))
     assert not floor_applies(fan)  # one run: nothing to compare
+    assert fan.batch_size is not None and fan.surface.data is not None
     assert fan.batch_size < fan.surface.data.n and len(fan.seeds) == 24
 
 
@@ -75,7 +77,7 @@ def test_noise_fan_draws_every_seed_and_the_full_batch_run() -> None:
         grad_tol=experiment.grad_tol,
     )
     np.testing.assert_array_equal(fan.full.points, full.points)
-    assert [t.spec.seed for t in fan.seeds] == list(experiment.seeds)
+    assert [spec_of(t).seed for t in fan.seeds] == list(experiment.seeds)
     figure = FIGURES["noise-fan"].make("light")
     try:
         paths, curves = figure.axes[:2]
@@ -111,7 +113,7 @@ def test_noise_floor_draws_the_measured_floor_and_each_recipe() -> None:
             np.testing.assert_array_equal(
                 line.get_ydata(), np.median(np.maximum(recipe.excess, 1e-12), axis=0)
             )
-        assert list(drawn[2].get_ydata()) == [facts.floor, facts.floor]
+        assert list(np.asarray(drawn[2].get_ydata())) == [facts.floor, facts.floor]
         np.testing.assert_array_equal(rates.get_lines()[1].get_ydata(), recipes[1].lrs)
     finally:
         plt.close(figure)

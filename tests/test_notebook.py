@@ -333,7 +333,8 @@ def test_animation_reveals_each_run_up_to_the_frames_step() -> None:
     result = experiment.run()
     animation = gdviz.animate(experiment, frames=6)
     assert isinstance(animation, Animation)
-    update = animation._func
+    # FuncAnimation keeps its frame function private (not in matplotlib's stub)
+    update = animation._func  # type: ignore[attr-defined]
     longest = max(t.steps for _, _, t in result.items())
     shown = np.unique(np.round(np.linspace(0, longest, 6)).astype(int))
     lines = animation.lines
@@ -362,6 +363,7 @@ def test_animation_end_markers_appear_when_each_run_ends() -> None:
 def test_animation_shows_inline_and_saves_mp4_and_gif(tmp_path: Path) -> None:
     import av
     from PIL import Image
+    from PIL.GifImagePlugin import GifImageFile
 
     animation = gdviz.animate("descent-path", frames=8, dpi=50)
     page = animation._repr_html_()
@@ -371,9 +373,11 @@ def test_animation_shows_inline_and_saves_mp4_and_gif(tmp_path: Path) -> None:
         stream = container.streams.video[0]
         frames = sum(1 for _ in container.decode(stream))
         assert (stream.codec_context.name, frames) == ("h264", 8)
+        assert stream.average_rate is not None
         assert stream.width % 2 == 0 and float(stream.average_rate) == 12
     gif = animation.save(tmp_path / "run.gif")
     with Image.open(gif) as image:
+        assert isinstance(image, GifImageFile)
         assert image.n_frames == 8
 
 
@@ -428,6 +432,7 @@ def test_the_example_notebook_runs_headless_and_shows_the_cores_numbers(tmp_path
     nbclient = pytest.importorskip("nbclient", reason="the test extra is not installed")
     nbformat = pytest.importorskip("nbformat")
     from PIL import Image
+    from PIL.GifImagePlugin import GifImageFile
 
     notebook = nbformat.read(EXAMPLE, as_version=4)
     assert all(not c.get("outputs") for c in notebook.cells if c.cell_type == "code")  # clean
@@ -458,6 +463,7 @@ def test_the_example_notebook_runs_headless_and_shows_the_cores_numbers(tmp_path
     page = cells["animation"]["text/html"]
     assert len(re.findall(r"data:image/png;base64", page)) == 12
     with Image.open(tmp_path / "race.gif") as gif:
+        assert isinstance(gif, GifImageFile)
         assert gif.n_frames == 12
 
     # the explorer widget: its view, as the front end receives it, and its numbers

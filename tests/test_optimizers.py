@@ -424,6 +424,7 @@ def test_presets() -> None:
     with pytest.raises(ValueError, match="nesterov"):
         make_optimizer("nesterov", nesterov=False)
     # what descent stores (preset + every hyperparameter) rebuilds the same optimizer
+    assert momentum.preset is not None
     assert make_optimizer(momentum.preset, **momentum.hyperparams) == momentum
     assert make_optimizer("adam", **make_optimizer("adam", betas=[0.8, 0.9]).hyperparams) == (
         make_optimizer("adam", betas=(0.8, 0.9))
@@ -600,7 +601,7 @@ def test_update_argument_checks() -> None:
     with pytest.raises(ValueError, match="learning rate"):
         opt.update(np.ones((3, 2)), state, params, 1, -1.0)
     with pytest.raises(ValueError, match="at least one axis"):
-        opt.init(np.float64(1.0))
+        opt.init(np.float64(1.0))  # type: ignore[arg-type]  # the bad input under test
 
 
 def test_state_buffers_use_torch_names() -> None:

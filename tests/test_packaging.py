@@ -71,7 +71,7 @@ def test_the_wheel_metadata_matches_pyproject(dist: dict[str, Path]) -> None:
     assert licence_text == (ROOT / "LICENSE").read_text(encoding="utf-8")
     assert metadata.get_all("Classifier") == sorted(project["classifiers"])
     assert "Typing :: Typed" in project["classifiers"]
-    assert set(metadata.get_all("Provides-Extra")) >= {"video", "notebook", "docs", "test"}
+    assert set(metadata.get_all("Provides-Extra") or ()) >= {"video", "notebook", "docs", "test"}
     assert metadata["Description-Content-Type"] == "text/markdown"  # the README
 
 

@@ -417,7 +417,7 @@ BAD_PARAM_SYNTAX = [["eps"], ["=1"], ["eps=1e-8", "amsgrad"]]
 
 
 def _bad_specs() -> list[dict[str, Any]]:
-    specs = []
+    specs: list[dict[str, Any]] = []
     for change in BAD_CHANGES:
         spec = dict(GOOD)
         for key, value in change.items():

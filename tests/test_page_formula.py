@@ -21,7 +21,7 @@ import pytest
 from page_helpers import load_core, relative_error, same_bits
 from test_expression import REJECTED
 
-from gdviz.expression import ExpressionError, parse_expression
+from gdviz.expression import Expression, ExpressionError, parse_expression
 
 pytestmark = pytest.mark.slow
 
@@ -194,7 +194,7 @@ def _random_formula(rng: random.Random, depth: int = 0) -> str:
 
 def test_accepted_formulas_compute_the_cores_numbers(core: Any) -> None:
     rng = random.Random(SEED + 1)
-    formulas = []
+    formulas: list[tuple[str, Expression]] = []
     while len(formulas) < 120:
         text = _random_formula(rng)
         with warnings.catch_warnings():

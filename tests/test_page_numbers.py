@@ -90,7 +90,7 @@ def _values() -> list[float]:
 
 def test_format_number_is_pythons(core: Any) -> None:
     values = _values()
-    cases = [[v, RNG.randint(1, 10), RNG.random() < 0.3] for v in values]
+    cases: list[list[Any]] = [[v, RNG.randint(1, 10), RNG.random() < 0.3] for v in values]
     got = core.evaluate(
         "(cases) => cases.map(([v, d, a]) => gdvizNumbers.formatNumber(v, d, a))", cases
     )
@@ -122,7 +122,9 @@ def test_both_directions_of_the_plain_scientific_switch(core: Any) -> None:
 
 def test_format_fixed_and_points_are_pythons(core: Any) -> None:
     values = _values()[:2500]
-    cases = [[v, RNG.randint(0, 6), RNG.choice([0, 8, 12]), RNG.random() < 0.3] for v in values]
+    cases: list[list[Any]] = [
+        [v, RNG.randint(0, 6), RNG.choice([0, 8, 12]), RNG.random() < 0.3] for v in values
+    ]
     got = core.evaluate(
         "(cases) => cases.map(([v, d, w, a]) => gdvizNumbers.formatFixed(v, d, w, a))", cases
     )

@@ -291,6 +291,7 @@ def test_a_tampered_cached_formula_is_typeset_again(
 def test_templates_are_found_and_autoescaped() -> None:
     assert (template_dir() / "report.html.jinja").is_file()
     env = environment()
+    assert callable(env.autoescape)
     assert env.autoescape("partials/section.jinja") is True
     assert env.autoescape("report.html.jinja") is True
     rendered = env.from_string("{{ x }}").render(x="<b>")
@@ -639,6 +640,7 @@ def test_the_network_chapter_quotes_its_runs_and_their_slice() -> None:
     result = builtin_experiments()["mlp-moons"].run()
     summary = network_summary(result)
     facts = network_slice(result.experiment).facts
+    assert facts.explained is not None and facts.off_plane is not None
     assert summary["explained"] == [format_percent(v) for v in facts.explained]
     assert summary["off_plane"] == format_percent(max(facts.off_plane), 0)
     assert summary["parameters"] == 33 and summary["steps"] == result.experiment.steps

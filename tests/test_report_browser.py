@@ -83,7 +83,12 @@ class Visit:
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.requests: list[str] = []
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+
+        def console(message: Any) -> None:
+            if message.type == "error":
+                self.errors.append(message.text)
+
+        self.page.on("console", console)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.route("**/*", self._route)
         self.page.goto(path.as_uri() + hash)

@@ -20,6 +20,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import av
 import numpy as np
@@ -27,6 +28,11 @@ import pytest
 
 from gdviz.experiments import get_experiment
 from gdviz.video import scene_catalogue
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from manim import Mobject, Scene
 
 pytestmark = pytest.mark.slow
 
@@ -58,7 +64,7 @@ class Recorder:
     def __init__(self) -> None:
         self.frames: list[np.ndarray] = []
         self.snapshots: list[Snapshot] = []
-        self.scene = None
+        self.scene: Scene | None = None
 
     def attach(self, scene) -> None:
         self.scene = scene
@@ -81,6 +87,7 @@ class Recorder:
         from gdviz.animation.text import FlatText, LiveText
 
         scene = self.scene
+        assert scene is not None
         shot = Snapshot(index / FPS, index)
         fixed = _fixed_in_frame(scene)
         three_d = hasattr(scene.renderer.camera, "fixed_in_frame_mobjects")
@@ -103,8 +110,8 @@ class Recorder:
             ]
             if not glyphs or (isinstance(mob, LiveText) and not (mob.text or "").strip()):
                 continue
-            lo = np.min([g.get_corner([-1, -1, 0]) for g in glyphs], axis=0)[:2]
-            hi = np.max([g.get_corner([1, 1, 0]) for g in glyphs], axis=0)[:2]
+            lo = np.min([g.get_corner((-1, -1, 0)) for g in glyphs], axis=0)[:2]
+            hi = np.max([g.get_corner((1, 1, 0)) for g in glyphs], axis=0)[:2]
             anchor = np.array(getattr(mob, "anchor", lo))
             shot.texts.append((getattr(mob, "text", None) or repr(mob), lo, hi, mob, anchor))
         if not three_d:
@@ -122,12 +129,14 @@ def _drawn(mob) -> list:
     """The members of ``mob`` that put ink on the frame (not value trackers, not invisible)."""
     from manim import ImageMobject, VMobject
 
-    out = []
+    out: list[Mobject] = []
     for m in mob.family_members_with_points():
-        if isinstance(m, ImageMobject):
-            out.append(m)
-        elif isinstance(m, VMobject) and (
-            m.get_fill_opacity() >= 0.05 or (m.get_stroke_opacity() >= 0.05 and m.stroke_width > 0)
+        if isinstance(m, ImageMobject) or (
+            isinstance(m, VMobject)
+            and (
+                m.get_fill_opacity() >= 0.05
+                or (m.get_stroke_opacity() >= 0.05 and m.stroke_width > 0)
+            )
         ):
             out.append(m)
     return out
@@ -135,12 +144,12 @@ def _drawn(mob) -> list:
 
 def _fixed_in_frame(scene) -> set[int]:
     camera = scene.renderer.camera
-    fixed = getattr(camera, "fixed_in_frame_mobjects", set())
+    fixed: set[Mobject] = getattr(camera, "fixed_in_frame_mobjects", set())
     return {id(m) for top in fixed for m in top.get_family()}
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., tuple[dict, Recorder]]:
     """Render scenes lazily, once per module: name -> (render_scene's result, recorder)."""
     from gdviz.animation.render import render_scene
 
@@ -239,7 +248,7 @@ def test_video_has_the_asked_size_rate_and_a_lecture_length(rendered, name):
 
 
 @pytest.mark.parametrize("name", SCENES)
-def test_runners_are_where_the_trajectory_says(rendered, name):
+def test_runners_are_where_the_trajectory_says(rendered, name) -> None:
     _, recorder = rendered(name)
     paths = expected_paths(name)
     seen: dict[str, list[float]] = {}
@@ -273,8 +282,8 @@ def assert_text_layout(name: str, recorder) -> None:
     for shot in recorder.snapshots:
         boxes = shot.texts
         for text, lo, hi, *_ in boxes:
-            assert -SAFE_X <= lo[0] and hi[0] <= SAFE_X, f"{name} t={shot.time}: {text!r} x"
-            assert -SAFE_Y <= lo[1] and hi[1] <= SAFE_Y, f"{name} t={shot.time}: {text!r} y"
+            assert lo[0] >= -SAFE_X and hi[0] <= SAFE_X, f"{name} t={shot.time}: {text!r} x"
+            assert lo[1] >= -SAFE_Y and hi[1] <= SAFE_Y, f"{name} t={shot.time}: {text!r} y"
         for (text_a, lo_a, hi_a, a, _), (text_b, lo_b, hi_b, b, _) in itertools.combinations(
             boxes, 2
         ):
@@ -396,7 +405,9 @@ def _cues(path: str) -> list[tuple[float, float, str]]:
     cues = []
     for block in text.strip().split("\n\n")[1:]:
         lines = block.splitlines()
-        start, end = re.fullmatch(r"(\S+) --> (\S+)", lines[1]).groups()
+        timing = re.fullmatch(r"(\S+) --> (\S+)", lines[1])
+        assert timing is not None, lines[1]
+        start, end = timing.groups()
         cues.append((_seconds(start), _seconds(end), "\n".join(lines[2:])))
     return cues
 

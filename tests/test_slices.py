@@ -73,6 +73,7 @@ def test_pca_plane_of_a_two_parameter_path_is_the_parameter_plane() -> None:
     plane = pca_plane(path)
     ab = project(path, plane)
     np.testing.assert_allclose(plane.points(ab[:, 0], ab[:, 1]), path.points, atol=1e-12)
+    assert plane.explained is not None
     assert sum(plane.explained) == pytest.approx(1.0)
 
 

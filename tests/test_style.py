@@ -47,7 +47,7 @@ def test_every_pair_of_optimizer_colours_stays_apart(theme, kind):
         assert style.delta_e2000(lab(colour, kind), background) >= 30, colour
 
 
-def test_each_optimizer_has_one_name_colour_and_line_style():
+def test_each_optimizer_has_one_name_colour_and_line_style() -> None:
     seen: dict[tuple, str] = {}
     for name, s in style.OPTIMIZER_STYLES.items():
         key = (s.family, s.dash)
@@ -57,7 +57,7 @@ def test_each_optimizer_has_one_name_colour_and_line_style():
         for theme in style.THEMES:
             assert style.optimizer_color(name, theme) == s.color(theme)
     assert style.optimizer_label("rmsprop") == "RMSprop"
-    labels = [s.label for s in style.OPTIMIZER_STYLES.values()]
+    labels = [style.optimizer_label(name) for name in style.OPTIMIZER_STYLES]
     assert len(labels) == len(set(labels))
 
 

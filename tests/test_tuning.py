@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -25,7 +26,7 @@ from gdviz.tuning import (
 )
 
 #: A small protocol: three competitors (one with a momentum knob), five rates, nine starts.
-SMALL = {
+SMALL: dict[str, Any] = {
     "optimizers": ("gd", "sgd", "adam"),
     "lrs": np.geomspace(1e-4, 1e-1, 5),
     "momenta": (0.0, 0.9),

@@ -129,7 +129,7 @@ def test_an_experiment_opens_as_it_is_and_runs_to_its_own_numbers() -> None:
 def test_bad_views_are_refused_in_one_line() -> None:
     race = get_experiment("race-rosenbrock")
     decayed = replace(race, runs=(race.runs[0], replace(race.runs[1], schedule="step:step_size=9")))
-    cases = {
+    cases: dict[str, dict[str, Any]] = {
         "unknown landscape 'rosenbrok' (did you mean 'rosenbrock'?)": {"landscape": "rosenbrok"},
         "unknown optimizer 'adamm' (did you mean 'adam'?)": {"optimizers": ["adamm"]},
         "adam is there twice": {"optimizers": ["adam", "adam"]},

@@ -70,6 +70,7 @@ def _model(name: str, theta: torch.Tensor) -> Any:
 def replay(name: str, opt: str, lr: float, size: int, seed: int, steps: int, start) -> np.ndarray:
     """The parameters after each step (row 0 the start), shape ``(steps + 1, d)``."""
     data = get_landscape(name).data
+    assert data is not None
     X, y = torch.tensor(data.X), torch.tensor(data.y)
     predict, params, criterion = _model(name, torch.tensor(np.asarray(start, dtype=np.float64)))
     optimizer = OPTIMIZERS[opt](params, lr=lr, foreach=False)
