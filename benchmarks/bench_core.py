@@ -32,7 +32,7 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -149,7 +149,7 @@ def run_kernel(engine: Engine) -> Runner:
     return run
 
 
-def run_torch(**options: object) -> Runner:
+def run_torch(**options: Any) -> Runner:
     def run(n: int) -> Result:
         p = torch.tensor(starts(n), dtype=torch.float64)
         p.grad = torch.empty_like(p)

@@ -64,7 +64,10 @@ def _torch_loss_and_gradient(
     logits = network(torch.tensor(data.X))[:, 0]
     loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, torch.tensor(data.y))
     loss.backward()
-    grad = [float(v) for p in network.parameters() for v in p.grad.reshape(-1)]
+    grad: list[float] = []
+    for p in network.parameters():
+        assert p.grad is not None  # backward() filled it
+        grad += [float(v) for v in p.grad.reshape(-1)]
     return float(loss.detach()), grad
 
 
