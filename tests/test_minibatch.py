@@ -392,6 +392,12 @@ def test_the_budget_counts_seeds_and_the_slice_loss() -> None:
     assert stochastic == one * 6 // 5
     with pytest.raises(ValueError, match="16 seed"):
         check_memory("x", starts=2, runs=3, steps=99, variables=2, seeds=16, budget=one)
+    # the plan's indices: 8 bytes per sample per step and seed, kept even with keep="final"
+    final = check_memory("x", starts=2, runs=3, steps=99, variables=2, keep="final")
+    slices = check_memory(
+        "x", starts=2, runs=3, steps=99, variables=2, keep="final", seeds=4, samples=10
+    )
+    assert slices == 4 * final + 8 * 4 * 100 * 10
 
 
 @pytest.mark.parametrize("name", DATA)
