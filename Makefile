@@ -86,10 +86,11 @@ $(JAX_STAMP): $(STAMP)
 	  || echo "JAX+optax not installed: bench_core runs without that peer"
 	@touch $@
 
-bench: $(TORCH_STAMP) $(JAX_STAMP) ## descend() vs torch.optim and JAX+optax, render vs encode-only, the live explorer vs one frame
+bench: $(TORCH_STAMP) $(JAX_STAMP) ## descend() vs torch.optim and JAX+optax, render vs encode-only, the live explorer vs one frame, a network slice vs a loop
 	$(BIN)/python benchmarks/bench_core.py
 	$(BIN)/python benchmarks/bench_video.py --quality high
 	$(BIN)/python benchmarks/bench_explorer.py
+	$(BIN)/python benchmarks/bench_slices.py
 
 reference: $(TORCH_STAMP) ## re-record the torch.optim reference values used by the tests (installs torch)
 	$(BIN)/python tests/reference/record_torch.py

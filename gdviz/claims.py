@@ -37,19 +37,24 @@ from gdviz.numbers import format_number
 if TYPE_CHECKING:
     from gdviz.experiments import RunConfig
     from gdviz.landscapes import Landscape
+    from gdviz.slices import Plane
     from gdviz.trajectory import Trajectory
 
 __all__ = [
     "FINISH_GAP",
     "Finish",
     "Passage",
+    "RateWindow",
     "StepState",
     "Verdict",
     "descent_facts",
     "finish",
+    "finish_steps",
+    "lowest_loss",
     "nearest_minimum",
     "optimizer_states",
     "race_order",
+    "rate_window",
     "saddle_passage",
     "same_rate",
     "stability_limit",
@@ -121,7 +126,7 @@ def _zigzags(errors: np.ndarray) -> bool:
     return False
 
 
-def verdict(trajectory: Trajectory, minimum: Sequence[float] | float) -> Verdict:
+def verdict(trajectory: Trajectory, minimum: Sequence[float] | np.ndarray | float) -> Verdict:
     """Classify a run by what it did relative to ``minimum`` (see the module's rules).
 
     Parameters
@@ -242,6 +247,43 @@ class Finish:
     known_minimum: bool = True
 
 
+def lowest_loss(landscape: Landscape) -> float | None:
+    """L* — the loss of the lowest known minimum, or None if none is known."""
+    lowest = [float(landscape.loss(np.asarray(m))) for m in landscape.minima]
+    return min(lowest) if lowest else None
+
+
+def finish_steps(
+    losses: np.ndarray,
+    converged: np.ndarray,
+    stop_step: np.ndarray,
+    best: float | None,
+    gap: float = FINISH_GAP,
+) -> np.ndarray:
+    """The finish step of every element of a batch (-1 where it never finished).
+
+    The rule of :func:`finish`, batched: the first step :math:`k` with
+    :math:`L(\\theta_k) - L^* <` ``gap``, else the stop step of a run that ``converged`` (by
+    its gradient norm), else -1. Without a known minimum (``best`` None) only convergence counts.
+
+    Parameters
+    ----------
+    losses : ndarray, shape ``(steps + 1, *batch)``
+        The losses along each path (padded after the stop, as :func:`~gdviz.descent.descend`
+        keeps them).
+    converged : ndarray of bool, shape ``batch``
+    stop_step : ndarray of int, shape ``batch``
+    best : float or None
+        :math:`L^*`, from :func:`lowest_loss`.
+    """
+    steps = np.where(converged, stop_step, -1).astype(np.int64)
+    if best is None:
+        return steps
+    below = (losses - best) < gap
+    crossed = below.any(axis=0)
+    return np.where(crossed, np.argmax(below, axis=0), steps)
+
+
 def finish(trajectory: Trajectory, landscape: Landscape, grad_tol: float) -> Finish:
     """The step a run crosses the finish line.
 
@@ -249,18 +291,54 @@ def finish(trajectory: Trajectory, landscape: Landscape, grad_tol: float) -> Fin
     convergence by the gradient norm; without, only convergence (``‖∇L‖ < grad_tol``) counts,
     and the rule says so.
     """
-    lowest = [float(landscape.loss(np.asarray(m))) for m in landscape.minima]
+    best = lowest_loss(landscape)
     tol_text = f"‖∇L‖ < {format_number(grad_tol, ascii=True)}" if grad_tol > 0 else ""
-    converged = trajectory.steps if trajectory.status == "converged" else None
-    if lowest:
-        best = min(lowest)
-        gaps = trajectory.losses - best
-        below = np.flatnonzero(gaps < FINISH_GAP)
-        step = int(below[0]) if len(below) else converged
+    step = int(
+        finish_steps(
+            trajectory.losses,
+            np.array(trajectory.status == "converged"),
+            np.array(trajectory.steps),
+            best,
+        )
+    )
+    reached = step if step >= 0 else None
+    if best is not None:
         rule = f"L − L* < {format_number(FINISH_GAP)}" + (f" or {tol_text}" if tol_text else "")
-        return Finish(step, rule, float(gaps[-1]), grad_tol, True)
+        return Finish(reached, rule, float(trajectory.losses[-1] - best), grad_tol, True)
     rule = (tol_text or "no finish line") + " (no known minimum)"
-    return Finish(converged, rule, math.nan, grad_tol, False)
+    return Finish(reached, rule, math.nan, grad_tol, False)
+
+
+@dataclass(frozen=True)
+class RateWindow:
+    """The learning rates from which an optimizer finishes from at least ``share`` of its starts.
+
+    Attributes
+    ----------
+    low, high : float
+        The smallest and largest such rate of the grid.
+    decades : float
+        :math:`\\log_{10}(\\text{high} / \\text{low})` — how forgiving the optimizer is.
+    count : int
+        How many rates of the grid qualify (they need not be contiguous).
+    """
+
+    low: float
+    high: float
+    decades: float
+    count: int
+
+
+def rate_window(
+    lrs: Sequence[float] | np.ndarray, success: Sequence[float] | np.ndarray, share: float = 0.5
+) -> RateWindow | None:
+    """The :class:`RateWindow` of success rates ``success`` (one per rate of ``lrs``), or None
+    if no rate reaches ``share``."""
+    rates, ok = np.asarray(lrs, dtype=float), np.asarray(success, dtype=float) >= share
+    if not ok.any():
+        return None
+    low, high = float(rates[ok].min()), float(rates[ok].max())
+    return RateWindow(low, high, math.log10(high / low), int(ok.sum()))
 
 
 def race_order(finishes: Sequence[Finish], final_losses: Sequence[float]) -> list[int]:
@@ -543,3 +621,86 @@ def meets_robbins_monro(schedule: str | None) -> bool:
     from gdviz.schedules import parse_schedule
 
     return schedule is not None and parse_schedule(schedule).kind == "inverse-time"
+
+
+# ------------------------------------------------------------------------------- slices
+
+__all__ += ["ClassifierFit", "SliceFacts", "classifier_fit", "slice_facts"]
+
+
+@dataclass(frozen=True)
+class SliceFacts:
+    """What a 2-D slice of an n-dimensional landscape shows, and how much it hides.
+
+    Attributes
+    ----------
+    dim : int
+        Parameters of the landscape (the slice shows 2 of ``dim`` dimensions).
+    kind : str
+        How the plane was chosen (:attr:`gdviz.slices.Plane.kind`).
+    explained : tuple of two floats, or None
+        A PCA plane's share of the paths' variance along each direction.
+    off_plane : tuple of float
+        Per path, the largest distance of one of its points from the plane, as a fraction of
+        the largest distance the path travels from its start (0: the path lies in the plane).
+    loss_gap : tuple of float
+        Per path, the largest :math:`|L(\\theta_k) - L(P\\theta_k)|`: how far the run's own
+        loss is from the contour value under its projected point :math:`P\\theta_k`.
+    """
+
+    dim: int
+    kind: str
+    explained: tuple[float, float] | None
+    off_plane: tuple[float, ...]
+    loss_gap: tuple[float, ...]
+
+    @property
+    def captured(self) -> float | None:
+        """The PCA plane's total share of the variance (None for a random plane)."""
+        return None if self.explained is None else self.explained[0] + self.explained[1]
+
+
+def slice_facts(landscape: Landscape, plane: Plane, paths: Sequence[Trajectory]) -> SliceFacts:
+    """The :class:`SliceFacts` of ``paths`` drawn on ``plane`` (one batched loss call per path)."""
+    from gdviz.slices import project
+
+    off, gaps = [], []
+    for path in paths:
+        coordinates = project(path, plane)
+        nearest = plane.points(coordinates[:, 0], coordinates[:, 1])
+        distance = np.linalg.norm(path.points - nearest, axis=1)
+        travel = np.linalg.norm(path.points - path.points[0], axis=1).max()
+        off.append(float(distance.max() / travel) if travel > 0 else 0.0)
+        gaps.append(float(np.max(np.abs(path.losses - landscape.loss(nearest)))))
+    return SliceFacts(landscape.dim, plane.kind, plane.explained, tuple(off), tuple(gaps))
+
+
+@dataclass(frozen=True)
+class ClassifierFit:
+    """How well a classifier's final parameters fit its data: loss and accuracy."""
+
+    final_loss: float
+    accuracy: float
+    samples: int
+
+    @property
+    def misclassified(self) -> int:
+        """Samples on the wrong side of the decision boundary."""
+        return round((1.0 - self.accuracy) * self.samples)
+
+
+def classifier_fit(trajectory: Trajectory, landscape: Landscape, step: int = -1) -> ClassifierFit:
+    """The loss and training accuracy of a run of ``mlp-moons`` at ``step`` (default: its end;
+    0 is the untrained start).
+
+    Raises
+    ------
+    ValueError
+        For a landscape that is not the network (no data or no declared tensors).
+    """
+    from gdviz.landscapes.network import TENSORS, accuracy
+
+    if landscape.data is None or landscape.tensors != TENSORS:
+        raise ValueError(f"{landscape.name} is not the mlp-moons classifier")
+    share = float(accuracy(trajectory.points[step], landscape.data))
+    return ClassifierFit(float(trajectory.losses[step]), share, landscape.data.n)

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
@@ -91,11 +92,13 @@ class RunConfig:
     label: str | None = None
 
     def make_optimizer(self):
+        """The run's :class:`~gdviz.optimizers.Optimizer` (its name and hyperparameters)."""
         from gdviz.optimizers import make_optimizer
 
         return make_optimizer(self.optimizer, **self.params)
 
     def make_schedule(self):
+        """The run's :class:`~gdviz.schedules.Schedule`, or ``None`` for a constant rate."""
         from gdviz.schedules import parse_schedule
 
         return parse_schedule(self.schedule) if self.schedule else None
@@ -415,6 +418,21 @@ def _builtins() -> list[Experiment]:
         ),
         *noise_experiments(),
     ]
+    network = get_landscape("mlp-moons")
+    experiments.append(
+        Experiment(
+            name="mlp-moons",
+            title="Four optimizers train a tanh network on two moons",
+            landscape="mlp-moons",
+            starts=(network.starts[0],),
+            runs=tuple(RunConfig(name, network.lrs[name]) for name in RACE_OPTIMIZERS),
+            steps=network.steps,
+            grad_tol=1e-6,
+            description="A 2→8→1 tanh network (33 parameters) from torch's initialisation "
+            "under seed 0, full-batch mean binary cross-entropy on 100 points.",
+            source="gdviz",
+        )
+    )
     experiments += [race_experiment(name) for name in landscape_names() if get_landscape(name).race]
     return experiments
 
@@ -588,6 +606,46 @@ def _parse_experiment(name: str, table: Any, locate: _Locator) -> Experiment:
     def fail(key: str | None, message: str) -> ExperimentError:
         return ExperimentError(locate(key, name, f"experiment '{name}': {message}"))
 
+    landscape = _parse_head(table, fail)
+    starts = _parse_starts(table.get("starts"), fail)
+    steps = table.get("steps", 100)
+    if not isinstance(steps, int) or isinstance(steps, bool) or not 0 <= steps <= _MAX_STEPS:
+        raise fail("steps", f"'steps' must be a whole number from 0 to {_MAX_STEPS}")
+    tolerances = {}
+    for key in ("grad_tol", "loss_tol"):
+        value = table.get(key, 0.0)
+        if not _is_number(value) or float(value) < 0:
+            raise fail(key, f"'{key}' must be a finite number ≥ 0")
+        tolerances[key] = float(value)
+    seed = table.get("seed", 0)
+    try:
+        batch_size, seeds = check_batching(table.get("batch_size"), seed)
+    except ValueError as error:
+        raise fail("batch_size" if "batch_size" in str(error) else "seed", str(error)) from None
+    runs_table = table.get("runs")
+    if not isinstance(runs_table, list) or not runs_table:
+        raise fail(None, f"needs at least one [[experiment.{name}.runs]] table")
+    return Experiment(
+        name=name,
+        title=str(table.get("title", name)),
+        landscape=landscape,
+        starts=starts,
+        runs=tuple(_parse_run(run, fail) for run in runs_table),
+        steps=steps,
+        description=str(table.get("description", "")),
+        source="user",
+        expression="expr" in table,
+        batch_size=batch_size,
+        seed=seeds if isinstance(seed, list) else seeds[0],
+        **tolerances,
+    )
+
+
+_Fail = Callable[[str | None, str], ExperimentError]
+
+
+def _parse_head(table: Any, fail: _Fail) -> str:
+    """Check an experiment table's keys and strings; return its landscape name or formula."""
     if not isinstance(table, dict):
         raise fail(None, "must be a table")
     unknown = sorted(set(table) - _EXPERIMENT_KEYS)
@@ -598,7 +656,14 @@ def _parse_experiment(name: str, table: Any, locate: _Locator) -> Experiment:
     landscape = table.get("landscape", table.get("expr"))
     if not isinstance(landscape, str):
         raise fail("landscape" if "landscape" in table else "expr", "must be a string")
-    starts = table.get("starts")
+    for key in ("title", "description"):
+        if key in table and not isinstance(table[key], str):
+            raise fail(key, f"'{key}' must be a string")
+    return landscape
+
+
+def _parse_starts(starts: Any, fail: _Fail) -> tuple[tuple[float, ...], ...]:
+    """``starts``: a non-empty list of non-empty points of finite numbers."""
     if (
         not isinstance(starts, list)
         or not starts
@@ -607,65 +672,34 @@ def _parse_experiment(name: str, table: Any, locate: _Locator) -> Experiment:
         raise fail(
             "starts", "'starts' must be a list of points of finite numbers, e.g. [[-1.5, 2.0]]"
         )
-    steps = table.get("steps", 100)
-    if not isinstance(steps, int) or isinstance(steps, bool) or not 0 <= steps <= _MAX_STEPS:
-        raise fail("steps", f"'steps' must be a whole number from 0 to {_MAX_STEPS}")
-    tolerances = {}
-    for key in ("grad_tol", "loss_tol"):
-        value = table.get(key, 0.0)
-        if not _is_number(value) or float(value) < 0:
-            raise fail(key, f"'{key}' must be a finite number ≥ 0")
-        tolerances[key] = float(value)
-    for key in ("title", "description"):
-        if key in table and not isinstance(table[key], str):
-            raise fail(key, f"'{key}' must be a string")
-    seed = table.get("seed", 0)
-    try:
-        batch_size, seeds = check_batching(table.get("batch_size"), seed)
-    except ValueError as error:
-        raise fail("batch_size" if "batch_size" in str(error) else "seed", str(error)) from None
-    runs_table = table.get("runs")
-    if not isinstance(runs_table, list) or not runs_table:
-        raise fail(None, f"needs at least one [[experiment.{name}.runs]] table")
-    runs = []
-    for run in runs_table:
-        if not isinstance(run, dict):
-            raise fail("runs", "each run must be a table")
-        unknown = sorted(set(run) - _RUN_KEYS)
-        if unknown:
-            raise fail(unknown[0], unknown_name_message("run key", unknown[0], sorted(_RUN_KEYS)))
-        if not isinstance(run.get("optimizer"), str):
-            raise fail("optimizer", 'each run needs optimizer = "NAME"')
-        if not _is_number(run.get("lr")):
-            raise fail("lr", "each run needs a finite numeric lr")
-        params = run.get("params", {})
-        if not isinstance(params, dict):
-            raise fail("params", "'params' must be a table, e.g. { momentum = 0.9 }")
-        for key, value in params.items():
-            if not _is_parameter(value):
-                raise fail(key, f"'params.{key}' must be a finite number, a boolean or a list")
-        params = {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
-        schedule = run.get("schedule")
-        if schedule is not None and not isinstance(schedule, str):
-            raise fail("schedule", "'schedule' must be a string like \"exponential:gamma=0.99\"")
-        label = run.get("label")
-        if label is not None and not isinstance(label, str):
-            raise fail("label", "'label' must be a string")
-        runs.append(RunConfig(run["optimizer"], float(run["lr"]), params, schedule, label))
-    return Experiment(
-        name=name,
-        title=str(table.get("title", name)),
-        landscape=landscape,
-        starts=tuple(tuple(float(v) for v in s) for s in starts),
-        runs=tuple(runs),
-        steps=steps,
-        description=str(table.get("description", "")),
-        source="user",
-        expression="expr" in table,
-        batch_size=batch_size,
-        seed=seeds if isinstance(seed, list) else seeds[0],
-        **tolerances,
-    )
+    return tuple(tuple(float(v) for v in s) for s in starts)
+
+
+def _parse_run(run: Any, fail: _Fail) -> RunConfig:
+    """One ``[[experiment.NAME.runs]]`` table."""
+    if not isinstance(run, dict):
+        raise fail("runs", "each run must be a table")
+    unknown = sorted(set(run) - _RUN_KEYS)
+    if unknown:
+        raise fail(unknown[0], unknown_name_message("run key", unknown[0], sorted(_RUN_KEYS)))
+    if not isinstance(run.get("optimizer"), str):
+        raise fail("optimizer", 'each run needs optimizer = "NAME"')
+    if not _is_number(run.get("lr")):
+        raise fail("lr", "each run needs a finite numeric lr")
+    params = run.get("params", {})
+    if not isinstance(params, dict):
+        raise fail("params", "'params' must be a table, e.g. { momentum = 0.9 }")
+    for key, value in params.items():
+        if not _is_parameter(value):
+            raise fail(key, f"'params.{key}' must be a finite number, a boolean or a list")
+    params = {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
+    schedule = run.get("schedule")
+    if schedule is not None and not isinstance(schedule, str):
+        raise fail("schedule", "'schedule' must be a string like \"exponential:gamma=0.99\"")
+    label = run.get("label")
+    if label is not None and not isinstance(label, str):
+        raise fail("label", "'label' must be a string")
+    return RunConfig(run["optimizer"], float(run["lr"]), params, schedule, label)
 
 
 def _is_number(value: object) -> bool:

@@ -23,6 +23,8 @@ NARROW = (
     "lr-sweep",
     "noise-fan",
     "noise-floor",
+    "tune-sensitivity",
+    "network-slice",
 )
 
 

@@ -61,6 +61,9 @@ GALLERY = [
     "stability",
     "noise-fan",
     "noise-floor",
+    "tune-success",
+    "tune-sensitivity",
+    "network-slice",
 ]
 
 

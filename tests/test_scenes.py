@@ -264,6 +264,11 @@ def test_runners_are_where_the_trajectory_says(rendered, name):
 @pytest.mark.parametrize("name", SCENES)
 def test_text_stays_in_the_safe_area_and_never_overlaps(rendered, name):
     _, recorder = rendered(name)
+    assert_text_layout(name, recorder)
+
+
+def assert_text_layout(name: str, recorder) -> None:
+    """Every text in the safe area, no two overlapping, no trail crossing one."""
     checked = 0
     for shot in recorder.snapshots:
         boxes = shot.texts
@@ -517,4 +522,18 @@ def test_a_toml_experiment_on_a_formula_renders_through_the_race(rendered, tmp_p
     assert "finish" in spoken or "did not finish" in spoken
     texts = {t for shot in recorder.snapshots for t, *_ in shot.texts}
     assert any("no known minimum" in t for t in texts)
+    assert 45 <= result["duration"] <= 120
+
+
+def test_a_tuned_race_of_every_optimizer_fits_the_board(rendered):
+    from gdviz.tuning import builtin_tuning
+
+    tuning = builtin_tuning()
+    experiment = tuning.experiment()
+    result, recorder = rendered("race", experiment, key="race-tuned")
+    assert_text_layout("race-tuned", recorder)
+    names = {r[0] for shot in recorder.snapshots for r in shot.runners}
+    assert names == {w.title for w in tuning.winners}
+    spoken = " ".join(text for _, _, text in _cues(result["captions"]))
+    assert len(tuning.winners) == 12 and "Twelve optimizers, one start" in spoken
     assert 45 <= result["duration"] <= 120

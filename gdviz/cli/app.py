@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "figures": ("figures", "Build the blog-figure gallery (SVG, PNG, PDF)."),
     "video": ("video", "Render the Manim lecture videos."),
     "report": ("report", "Build the offline HTML report."),
+    "tune": ("tune", "A fair race: tune every optimizer under one protocol, write the winners."),
     "cache": ("cache", "Show or clear the cache of rendered videos and formulas."),
     "completion": ("completion", "Print a shell-completion script (bash, zsh or fish)."),
 }

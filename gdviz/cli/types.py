@@ -17,6 +17,7 @@ __all__ = [
     "NONNEGATIVE",
     "NUMBER",
     "POINT",
+    "POSITIVE",
     "SCHEDULE",
     "HyperParameter",
     "Number",
@@ -25,12 +26,13 @@ __all__ = [
 
 
 class Number(click.ParamType):
-    """A finite float, optionally ``≥ 0``: ``1e-3``, ``0.5``."""
+    """A finite float, optionally ``≥ 0`` or ``> 0``: ``1e-3``, ``0.5``."""
 
     name = "number"
 
-    def __init__(self, *, nonnegative: bool = False) -> None:
+    def __init__(self, *, nonnegative: bool = False, positive: bool = False) -> None:
         self.nonnegative = nonnegative
+        self.positive = positive
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         """Parse ``value`` (click calls this; a bad value fails with one line)."""
@@ -41,6 +43,8 @@ class Number(click.ParamType):
                 number = float(value)
             except (TypeError, ValueError):
                 self.fail(f"'{value}' is not a number", param, ctx)
+        if self.positive and not (math.isfinite(number) and number > 0):
+            self.fail("must be a finite number > 0", param, ctx)
         if not math.isfinite(number) or (self.nonnegative and number < 0):
             self.fail(
                 "must be a finite number ≥ 0" if self.nonnegative else "must be finite", param, ctx
@@ -151,6 +155,7 @@ class LandscapeName(click.ParamType):
 
 NUMBER = Number()
 NONNEGATIVE = Number(nonnegative=True)
+POSITIVE = Number(positive=True)
 POINT = Point()
 SCHEDULE = Schedule()
 FORMULA = Formula()

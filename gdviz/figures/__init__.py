@@ -10,8 +10,10 @@ draw on a given Axes and return their artists, in the modules of this package:
 :mod:`~gdviz.figures.curves` (1-D), :mod:`~gdviz.figures.regression`,
 :mod:`~gdviz.figures.contours` (2-D paths, losses, 3-D surface),
 :mod:`~gdviz.figures.sweeps` (learning-rate sweep, stability, basins),
-:mod:`~gdviz.figures.schedule_plots`, :mod:`~gdviz.figures.pitfalls` and
-:mod:`~gdviz.figures.noise` (minibatch noise).
+:mod:`~gdviz.figures.schedule_plots`, :mod:`~gdviz.figures.pitfalls`,
+:mod:`~gdviz.figures.noise` (minibatch noise), :mod:`~gdviz.figures.fair_race` (the tuned
+race, :mod:`gdviz.tuning`) and :mod:`~gdviz.figures.network` (a network's loss on a 2-D
+slice of its parameters).
 
 User experiments (a TOML file, :func:`gdviz.experiments.load_experiments`) get the gallery
 figures that apply to them, named ``<figure>-<experiment>`` (:func:`user_figures`).
@@ -31,7 +33,17 @@ from matplotlib.figure import Figure
 from gdviz import temporaries
 from gdviz.atomic import OutputError, atomic_path, check_writable_dir, inspect_target, output_path
 from gdviz.experiments import Experiment
-from gdviz.figures import contours, curves, noise, pitfalls, regression, schedule_plots, sweeps
+from gdviz.figures import (
+    contours,
+    curves,
+    fair_race,
+    network,
+    noise,
+    pitfalls,
+    regression,
+    schedule_plots,
+    sweeps,
+)
 from gdviz.figures._base import FORMATS, check_layout, save_figure, theme_of
 from gdviz.names import did_you_mean, unknown_name_message
 
@@ -88,6 +100,10 @@ def _sweepable(experiment: Experiment) -> bool:
     return _full_batch(experiment) and experiment.steps * sweeps.SWEEP_COUNT <= 2_000_000
 
 
+def _network(experiment: Experiment) -> bool:
+    return bool(experiment.surface.tensors) and experiment.surface.data is not None
+
+
 def _stable_2d(experiment: Experiment) -> bool:
     return _full_batch(experiment) and _two_d(experiment) and bool(experiment.surface.minima)
 
@@ -141,7 +157,7 @@ class FigureSpec:
         return _CAPTIONS[key]
 
     def for_experiment(self, experiment: Experiment) -> FigureSpec:
-        """This figure drawn for one (user) experiment, named ``<figure>-<experiment>``."""
+        """The figure drawn for one (user) experiment, named ``<figure>-<experiment>``."""
         return FigureSpec(
             name=f"{self.name}-{experiment.name}",
             title=f"{self.title}: {experiment.title}",
@@ -265,6 +281,25 @@ FIGURES: dict[str, FigureSpec] = dict(
             noise.make_noise_floor,
             noise.noise_floor_caption,
             noise.floor_applies,
+        ),
+        _spec(
+            "tune-success",
+            "A fair race: how many starts finish at each learning rate",
+            fair_race.make_tune_success,
+            fair_race.tune_success_caption,
+        ),
+        _spec(
+            "tune-sensitivity",
+            "A fair race: finish step against the learning rate",
+            fair_race.make_tune_sensitivity,
+            fair_race.tune_sensitivity_caption,
+        ),
+        _spec(
+            "network-slice",
+            "A network's loss on a 2-D slice, with its paths",
+            network.make_network_slice,
+            network.network_slice_caption,
+            _network,
         ),
     ]
 )

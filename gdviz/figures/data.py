@@ -17,9 +17,11 @@ from functools import cache
 
 import numpy as np
 
+from gdviz.claims import SliceFacts
 from gdviz.descent import TrajectoryBatch, descend
 from gdviz.experiments import Experiment, ExperimentResult, RunConfig, get_experiment
 from gdviz.landscapes import REGRESSION_X, REGRESSION_Y, Landscape, from_expression
+from gdviz.slices import Plane
 from gdviz.trajectory import Trajectory
 
 __all__ = [
@@ -27,6 +29,7 @@ __all__ = [
     "NoiseFan",
     "NoiseRecipe",
     "ScalingComparison",
+    "SliceView",
     "StabilitySweep",
     "basin_map",
     "behaviour",
@@ -36,9 +39,11 @@ __all__ = [
     "lr_sweep",
     "minimum_loss",
     "nearest_minimum",
+    "network_slice",
     "noise_fan",
     "noise_recipes",
     "resolve_experiments",
+    "slice_view",
     "stability_sweep",
     "standardised_regression",
     "steps_near",
@@ -117,6 +122,8 @@ class StabilitySweep:
 
     @property
     def lam_max(self) -> float:
+        """The largest Hessian eigenvalue :math:`\\lambda_{max}` (GD is stable for
+        :math:`\\eta < 2 / \\lambda_{max}`)."""
         return float(self.eigenvalues.max())
 
     def steep_error(self, trajectory: Trajectory) -> np.ndarray:
@@ -390,3 +397,98 @@ def noise_recipes(experiment: Experiment | str = "noise-floor") -> list[NoiseRec
         band = np.stack([low, np.median(excess, axis=0), high])
         recipes.append(NoiseRecipe(config, runs, excess, band, runs[0].lrs))
     return recipes
+
+
+# ---------------------------------------------------------------------------- slices
+
+
+@dataclass(frozen=True, eq=False)
+class SliceView:
+    """An n-dimensional experiment drawn on the PCA plane of its runs' paths.
+
+    ``a``, ``b`` are the grid axes in plane coordinates, ``loss`` the loss on the plane over
+    them ``(len(b), len(a))`` (:func:`gdviz.slices.slice_loss`: one batched call), ``paths``
+    each run's projected path ``(steps + 1, 2)`` in run order, ``facts`` what the slice shows
+    and hides (:func:`gdviz.claims.slice_facts`), ``through`` the index of the run whose final
+    point a random plane passes through (None for a PCA plane).
+    """
+
+    plane: Plane
+    a: np.ndarray
+    b: np.ndarray
+    loss: np.ndarray
+    paths: tuple[np.ndarray, ...]
+    facts: SliceFacts
+    through: int | None = None
+
+
+_SLICES: dict[str, SliceView] = {}
+
+#: Grid points per axis of a slice.
+SLICE_RESOLUTION = 121
+
+
+#: The planes a slice can be drawn on.
+SLICE_PLANES = ("pca", "filter-normalised", "random")
+
+
+def slice_view(
+    landscape: Landscape,
+    trajectories: Sequence[Trajectory],
+    plane: str = "pca",
+    seed: int = 0,
+    resolution: int = SLICE_RESOLUTION,
+) -> SliceView:
+    """The loss of ``landscape`` on a plane through ``trajectories``, with their projections.
+
+    ``plane`` is ``"pca"`` (the paths' principal plane through their mean,
+    :func:`gdviz.slices.pca_plane`), or ``"filter-normalised"`` / ``"random"``: two random
+    directions drawn from ``seed`` (:func:`gdviz.slices.random_plane`, Li et al. 2018) through
+    the final point of the run that ends lowest (:attr:`SliceView.through`). The grid covers
+    the projected paths and, for a random plane, the window ``[-1, 1]²`` of Li et al.'s
+    figures around that point.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``plane``, or paths that span no plane.
+    """
+    from gdviz.claims import slice_facts
+    from gdviz.slices import pca_plane, plane_grid, project, random_plane, slice_loss
+
+    if plane not in SLICE_PLANES:
+        raise ValueError(f"unknown plane '{plane}' (choose from {', '.join(SLICE_PLANES)})")
+    through = None
+    if plane == "pca":
+        chosen = pca_plane(list(trajectories))
+        extra: list[np.ndarray] = []
+    else:
+        through = int(np.argmin([t.final_loss for t in trajectories]))
+        chosen = random_plane(
+            landscape,
+            trajectories[through].final_point,
+            seed,
+            filter_normalised=plane == "filter-normalised",
+        )
+        extra = [np.array([[-1.0, -1.0], [1.0, 1.0]])]
+    paths = tuple(project(t, chosen) for t in trajectories)
+    a, b = plane_grid([*paths, *extra], resolution=resolution)
+    return SliceView(
+        chosen,
+        a,
+        b,
+        slice_loss(landscape, chosen, (a, b)),
+        paths,
+        slice_facts(landscape, chosen, trajectories),
+        through,
+    )
+
+
+def network_slice(experiment: Experiment, plane: str = "pca", seed: int = 0) -> SliceView:
+    """:func:`slice_view` of ``experiment``'s runs from its first start, cached per process
+    (the figure, its caption and the report chapter share one computation)."""
+    key = f"{experiment.fingerprint()}|{plane}|{seed}"
+    if key not in _SLICES:
+        trajectories = [t for _, t in experiment_result(experiment).by_run()]
+        _SLICES[key] = slice_view(experiment.surface, trajectories, plane, seed)
+    return _SLICES[key]

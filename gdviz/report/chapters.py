@@ -113,6 +113,22 @@ FORMULAS: dict[str, tuple[str, str]] = {
         '\\ "e.g." eta_k = eta_0 / (1 + k slash tau)',
         "Σ eta_k = ∞,  Σ eta_k² < ∞,  e.g. eta_k = eta_0 / (1 + k/tau)",
     ),
+    "network": (
+        "z_i = W_2 tanh(W_1 x_i + b_1) + b_2",
+        "z_i = W2 tanh(W1 x_i + b1) + b2",
+    ),
+    "bce": (
+        "L(theta) = 1/n sum_(i=1)^n [log(1 + e^(z_i)) - y_i z_i]",
+        "L(theta) = (1/n) Σ [log(1 + e^(z_i)) − y_i z_i]",
+    ),
+    "slice": (
+        "theta(a, b) = theta_0 + a thin u + b thin v",
+        "theta(a, b) = theta_0 + a·u + b·v",
+    ),
+    "projection": (
+        "(a, b) = ((theta - theta_0) dot u, thin (theta - theta_0) dot v)",
+        "(a, b) = ((theta − theta_0)·u, (theta − theta_0)·v)",
+    ),
     "mse-gradient": (
         "(partial L) / (partial w) = 2/n sum_(i=1)^n (w x_i + b - y_i) x_i, quad "
         "(partial L) / (partial b) = 2/n sum_(i=1)^n (w x_i + b - y_i)",
@@ -215,5 +231,24 @@ CHAPTERS: tuple[Chapter, ...] = (
         figures=("noise-fan", "noise-floor"),
         experiments=(),
         formulas=("minibatch", "robbins-monro"),
+    ),
+    Chapter(
+        "fair-race",
+        "A fair race",
+        "seed 003 · tuned by gdviz",
+        "Every optimizer tuned under one protocol: the same learning-rate grid, the same starts, "
+        "the same step budget.",
+        figures=("tune-success", "tune-sensitivity"),
+        experiments=(),
+    ),
+    Chapter(
+        "network",
+        "A real network",
+        "seed 002",
+        "A small tanh network learns to separate two moons; its 33 parameters are drawn on a "
+        "2-D slice through the paths of four optimizers.",
+        figures=("network-slice",),
+        experiments=("mlp-moons",),
+        formulas=("network", "bce", "slice", "projection"),
     ),
 )

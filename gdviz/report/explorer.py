@@ -23,7 +23,16 @@ from typing import Any
 from gdviz.hyperparams import OPTIMIZER_WORDING, REQUIRED, SCHEDULE_WORDING, Hyperparameter, Wording
 from gdviz.report.page_scalars import pow_table
 
-__all__ = ["CORE_SCRIPTS", "EXPLORER_SCRIPTS", "PAGE_SCRIPTS", "explorer_config", "page_script"]
+__all__ = [
+    "CORE_SCRIPTS",
+    "EXPLORER_SCRIPTS",
+    "EXPLORER_STYLES",
+    "PAGE_SCRIPTS",
+    "PAGE_STYLES",
+    "explorer_config",
+    "page_script",
+    "page_styles",
+]
 
 #: The page core, in load order: the generated kernels, Python's textual conventions, the
 #: optimizers, schedules and descend(), the formula language, and the run() API.
@@ -58,19 +67,34 @@ EXPLORER_SCRIPTS: tuple[str, ...] = (
 )
 #: Everything the report page inlines, ending with the page host (window.gdviz).
 PAGE_SCRIPTS: tuple[str, ...] = (*CORE_SCRIPTS, *EXPLORER_SCRIPTS, "js/page.js")
+#: The explorer's styles: the theme's custom properties (on ``.gdviz-theme``), the component.
+EXPLORER_STYLES: tuple[str, ...] = ("theme.css", "explorer.css")
+#: The report page's styles: the theme, the page, the explorer and the tables of runs.
+PAGE_STYLES: tuple[str, ...] = ("theme.css", "report.css", "explorer.css")
 
 #: The landscape a fresh explorer opens on, and its optimizers.
 DEFAULT_LANDSCAPE = "rosenbrock"
 DEFAULT_OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
 #: The explorer's largest step budget (the run() API takes the CLI's range).
 MAX_EXPLORER_STEPS = 20_000
+#: The most starts the explorer keeps (a seventh replaces the oldest).
+MAX_EXPLORER_STARTS = 6
+
+
+def _concatenate(names: tuple[str, ...]) -> str:
+    from gdviz.report.render import read_static
+
+    return "\n".join(read_static(name) for name in names)
 
 
 def page_script(names: tuple[str, ...] = PAGE_SCRIPTS) -> str:
     """The page's script: the modules concatenated in order (each checked by ``read_static``)."""
-    from gdviz.report.render import read_static
+    return _concatenate(names)
 
-    return "\n".join(read_static(name) for name in names)
+
+def page_styles(names: tuple[str, ...] = PAGE_STYLES) -> str:
+    """The page's style sheet: the files concatenated in order (each checked by ``read_static``)."""
+    return _concatenate(names)
 
 
 def _json_number(value: float) -> float | None:
@@ -241,6 +265,7 @@ def explorer_config() -> dict[str, Any]:
             "default_steps": DEFAULT_STEPS,
             "grad_tol": DEFAULT_GRAD_TOL,
             "explorer_max_steps": MAX_EXPLORER_STEPS,
+            "explorer_max_starts": MAX_EXPLORER_STARTS,
         },
         "scalars": pow_table(),
         "style": _style(),

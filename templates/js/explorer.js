@@ -12,7 +12,6 @@
  * the CLI's own rules and messages), then redraws. */
 var gdvizExplorer = (function (core, hyper, run, formula, py, states, controls, view, exporter) {
   "use strict";
-  var MAX_STARTS = 6;
   var exactness = core.exactness;
 
   function ExpressionMessage(e) { return e && (e.name === "ExpressionError" || e.name === "ValueError") ? e.message : null; }
@@ -25,6 +24,7 @@ var gdvizExplorer = (function (core, hyper, run, formula, py, states, controls, 
     var base = states.initial(data);
     var fromHash = options.hash ? states.fromHash(window.location.hash, base, data) : null;
     E.state = fromHash || (options.state ? Object.assign(states.clone(base), states.clone(options.state)) : base);
+    E.ui.copyLink.hidden = !options.hash; // a link keeps the view only where the hash is read
     wire(E);
     apply(E, { landscape: true, controls: true });
     root.setAttribute("data-ready", "true");
@@ -87,7 +87,7 @@ var gdvizExplorer = (function (core, hyper, run, formula, py, states, controls, 
     if (!own) { var d = E.data.formula.default_bounds; own = E.land.variables.map(function () { return d.slice(); }); }
     if (s.bounds && (s.bounds.length !== E.land.dim || !s.bounds.every(function (b) { return b[0] < b[1]; }))) s.bounds = null;
     E.bounds = s.bounds || own;
-    s.starts = s.starts.filter(function (p) { return p.length === E.land.dim && p.every(isFinite); }).slice(0, MAX_STARTS);
+    s.starts = s.starts.filter(function (p) { return p.length === E.land.dim && p.every(isFinite); }).slice(0, E.data.limits.explorer_max_starts);
     if (!s.starts.length) s.starts = [defaultStart(E)];
     E.ui.window.forEach(function (input, i) {
       var axis = Math.floor(i / 2);
@@ -318,12 +318,12 @@ var gdvizExplorer = (function (core, hyper, run, formula, py, states, controls, 
       remove.disabled = E.state.starts.length === 1;
       remove.addEventListener("click", function () { removeStart(E, i); });
     });
-    E.ui.addStart.input.disabled = E.state.starts.length >= MAX_STARTS;
+    E.ui.addStart.input.disabled = E.state.starts.length >= E.data.limits.explorer_max_starts;
     E.ui.addStart.input.placeholder = E.land.dim === 2 ? "x, y" : "x";
   }
 
   function addStart(E, point) {
-    if (E.state.starts.length >= MAX_STARTS) E.state.starts.shift();
+    if (E.state.starts.length >= E.data.limits.explorer_max_starts) E.state.starts.shift();
     E.state.starts.push(point);
     E.state.step = 0;
     apply(E, { controls: true });
