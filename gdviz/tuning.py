@@ -340,12 +340,15 @@ class TuneResult:
         return rows
 
     def experiment(
-        self, name: str | None = None, start: Sequence[float] | None = None
+        self, name: str | None = None, start: Sequence[float] | None = None, top: int | None = None
     ) -> Experiment:
-        """The winners as an experiment: one run each, in rank order, from ``start`` (default
-        the landscape's first declared start, else the first of the protocol's starts), with
-        the protocol's budget and gradient-norm tolerance."""
+        """The winners as an experiment: one run each, in rank order (only the ``top`` best if
+        given), from ``start`` (default the landscape's first declared start, else the first of
+        the protocol's starts), with the protocol's budget and gradient-norm tolerance."""
         protocol, surface = self.protocol, self.surface
+        if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < 1):
+            raise ValueError(f"top must be a whole number ≥ 1, got {top!r}")
+        winners = self.winners[:top]
         name = check_name("experiment", name or f"tuned-{protocol.landscape}")
         if start is None:
             start = surface.starts[0] if surface.starts else protocol.starts[0]
@@ -355,7 +358,7 @@ class TuneResult:
             title=f"A fair race on {surface.title}: every optimizer tuned",
             landscape=protocol.landscape,
             starts=(tuple(float(v) for v in start),),
-            runs=tuple(w.run_config() for w in self.winners),
+            runs=tuple(w.run_config() for w in winners),
             steps=protocol.steps,
             grad_tol=protocol.grad_tol,
             description=(
@@ -366,12 +369,14 @@ class TuneResult:
             ),
         )
 
-    def to_toml(self, name: str | None = None, start: Sequence[float] | None = None) -> str:
+    def to_toml(
+        self, name: str | None = None, start: Sequence[float] | None = None, top: int | None = None
+    ) -> str:
         """:meth:`experiment` as the TOML text :func:`gdviz.experiments.load_experiments`
-        reads, the protocol and the score table as comments above it."""
+        reads, the protocol and the whole score table as comments above it."""
         import tomli_w
 
-        experiment = self.experiment(name, start)
+        experiment = self.experiment(name, start, top)
         table: dict[str, Any] = {
             "title": experiment.title,
             "landscape": experiment.landscape,

@@ -228,6 +228,8 @@ def test_cli_prints_the_protocol_and_winners_and_writes_the_experiment(tmp_path:
     assert f"wrote {out}" in result.stderr
     experiment = load_experiments(out)["tuned-rosenbrock"]
     assert {r.optimizer for r in experiment.runs} == {"gd", "adam"}
+    best = invoke("tune", *CLI_SMALL, "--top", "1", "-q", "-o", out)
+    assert best.exit_code == 0 and len(load_experiments(out)["tuned-rosenbrock"].runs) == 1
     piped = invoke("tune", *CLI_SMALL, "-q", "-o", "-")
     assert piped.exit_code == 0 and piped.stdout.startswith("# Written by `gdviz tune`")
     assert "Winners" in piped.stderr
@@ -244,6 +246,7 @@ def test_cli_prints_the_protocol_and_winners_and_writes_the_experiment(tmp_path:
         (["--momentum", "1"], "--momentum"),
         (["--steps", "0"], "--steps"),
         (["--name", "a b"], "is not allowed"),
+        (["--top", "0"], "--top"),
         (["--show-start", "1,2,3"], "needs 2 coordinate"),
         (["--steps", "100000", "--grid", "64", "--lr-count", "256"], "over the 2.0 GiB budget"),
     ],
@@ -334,8 +337,20 @@ def test_figures_config_takes_the_tuned_experiment(tuned_toml: Path, tmp_path: P
     assert (out / "loss-curves-tuned-small.svg").stat().st_size > 0
 
 
-def test_video_config_takes_the_tuned_experiment(small, tuned_toml: Path) -> None:
+def test_video_config_takes_the_tuned_experiment(small, tuned_toml: Path, tmp_path: Path) -> None:
     from gdviz import video
+    from gdviz.tuning import builtin_tuning
+
+    every = tmp_path / "every.toml"  # all twelve: the race draws them, the surface scene cannot
+    every.write_text(builtin_tuning().to_toml("every"), encoding="utf-8")
+    scenes = {job.scene for job in video.plan(config=every)}
+    assert "race" in scenes and "surface" not in scenes
+    with pytest.raises(ValueError, match=r"scene 'surface' draws at most 4 runs.*--top 4"):
+        video.plan(["surface"], config=every)
+    top = tmp_path / "top.toml"
+    top.write_text(builtin_tuning().to_toml("top", top=4), encoding="utf-8")
+    assert {job.scene for job in video.plan(config=top)} >= {"race", "surface"}
+    assert len(load_experiments(top)["top"].runs) == 4
 
     jobs = {(job.scene, job.stem) for job in video.plan(config=tuned_toml)}
     assert ("race", "race-tuned-small") in jobs

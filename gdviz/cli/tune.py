@@ -79,6 +79,13 @@ MAX_STEPS = 100_000
     help="Where the written experiment starts [default: the landscape's first start].",
 )
 @click.option(
+    "--top",
+    type=click.IntRange(1, None),
+    metavar="N",
+    help="Write only the N best optimizers into the experiment [default: all; the surface "
+    "scene draws at most 4 runs, the race 12].",
+)
+@click.option(
     "--name",
     default=None,
     metavar="NAME",
@@ -95,6 +102,7 @@ def command(
     momenta: tuple[float, ...],
     grid: int,
     show_start: tuple[float, ...] | None,
+    top: int | None,
     name: str | None,
     output: Path | None,
 ) -> None:
@@ -109,6 +117,7 @@ def command(
     \b
     Examples:
       gdviz tune -o tuned.toml
+      gdviz tune --top 4 -o top4.toml
       gdviz tune --landscape valley --optimizer adam --optimizer momentum --steps 300
       gdviz video race --config tuned.toml --experiment tuned-rosenbrock --quality low
     """
@@ -157,7 +166,7 @@ def command(
             steps=steps,
             progress=lambda n, s: say.detail(f"  {n:<10} {s:6.2f} s"),
         )
-        text = result.to_toml(name, show_start)
+        text = result.to_toml(name, show_start, top)
     except BudgetError as error:
         raise click.UsageError(str(error)) from None
     except ValueError as error:
