@@ -247,6 +247,8 @@ def test_cli_prints_the_protocol_and_winners_and_writes_the_experiment(tmp_path:
         (["--steps", "0"], "--steps"),
         (["--name", "a b"], "is not allowed"),
         (["--top", "0"], "--top"),
+        (["--seeds", "3"], "needs --batch-size"),
+        (["--batch-size", "4"], "rosenbrock has no data set"),
         (["--show-start", "1,2,3"], "needs 2 coordinate"),
         (["--steps", "100000", "--grid", "64", "--lr-count", "256"], "over the 2.0 GiB budget"),
     ],
@@ -284,7 +286,7 @@ def test_success_figure_draws_the_tables_success(small) -> None:
     caption = tune_success_caption(small)
     best = int(np.argmax(matrix.max(axis=1)))
     finished = round(matrix[best].max() * 9)
-    assert f"{small.winners[best].title} finishes from the most starts: {finished} of 9" in caption
+    assert f"{small.winners[best].title} finishes most often: {finished} of 9" in caption
     assert "within 150 steps" in caption
 
 
@@ -313,7 +315,7 @@ def test_sensitivity_figure_draws_the_median_finish_step(small) -> None:
         widest = max(w.decades for w in windows if w is not None)
         assert f"{format_number(widest, 2)} decades" in caption
     else:
-        assert "No optimizer finishes from half its starts" in caption
+        assert "No optimizer finishes half its starts" in caption
 
 
 # ------------------------------------------------- the tuned experiment in every medium
@@ -357,3 +359,44 @@ def test_video_config_takes_the_tuned_experiment(small, tuned_toml: Path, tmp_pa
     experiment = video.scene_experiment("race", config=tuned_toml, experiment="tuned-small")
     assert experiment is not None
     assert [r.optimizer for r in experiment.runs] == [w.optimizer for w in small.winners]
+
+
+# ------------------------------------------------------------------ minibatch seeds
+
+
+def test_seeds_are_trials_each_equal_to_its_own_minibatch_run(tmp_path: Path) -> None:
+    surface = get_landscape("logistic-regression")
+    result = tune(
+        surface,
+        ("adam", "gd"),
+        lrs=(0.1, 1.0),
+        momenta=(0.9,),
+        batch_size=5,
+        seeds=range(4),
+        steps=60,
+    )
+    protocol = result.protocol
+    assert protocol.seeds == (0, 1, 2, 3) and protocol.starts == surface.starts[:1]
+    assert protocol.trials == 4 and protocol.trial_label == "runs"
+    table = result.tables["adam"]
+    assert table.finish.shape == (1, 2, 4)
+    single = descend(
+        surface,
+        make_optimizer("adam", betas=(0.9, 0.999)),
+        surface.starts[0],
+        lr=1.0,
+        steps=60,
+        grad_tol=protocol.grad_tol,
+        batch_size=5,
+        seed=2,
+    )
+    line = finish(single, surface, protocol.grad_tol)
+    assert table.finish[0, 1, 2] == (line.step if line.step is not None else -1)
+    assert table.final_losses[0, 1, 2] == single.final_loss
+    path = tmp_path / "seeded.toml"
+    path.write_text(result.to_toml("seeded"), encoding="utf-8")
+    loaded = load_experiments(path)["seeded"]
+    assert (loaded.batch_size, loaded.seed) == (5, 0)
+    assert "minibatch   batch size 5, 4 seeds (0 to 3)" in path.read_text()
+    with pytest.raises(ValueError, match="seeds need a batch_size"):
+        tune(surface, ("gd",), seeds=(0, 1), steps=5)

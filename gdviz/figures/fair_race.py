@@ -157,17 +157,17 @@ def tune_success_caption(result: TuneResult | None = None) -> str:
     result = _result(result)
     protocol = result.protocol
     matrix = success_matrix(result)
-    count = len(protocol.starts)
+    count = protocol.trials
     best_row = int(np.argmax(matrix.max(axis=1)))
     best = result.winners[best_row]
     best_lr = int(np.argmax(matrix[best_row]))
     never = [w.title for w, row in zip(result.winners, matrix, strict=True) if not row.any()]
     text = (
-        f"Share of {count} starts (a grid over the plotting bounds) from which each optimizer "
+        f"Share of {count} {protocol.trial_label} from which each optimizer "
         f"reaches L − L* < {format_number(protocol.gap)} within {protocol.steps} steps on "
         f"{result.surface.title}, at each of {len(protocol.lrs)} learning rates, with its "
         "tuned momentum or β₁; the outlined cell is its tuned rate. "
-        f"{best.title} finishes from the most starts: {round(matrix[best_row, best_lr] * count)} "
+        f"{best.title} finishes most often: {round(matrix[best_row, best_lr] * count)} "
         f"of {count} at lr {format_number(protocol.lrs[best_lr], 3)}."
     )
     if never:
@@ -183,7 +183,7 @@ def make_tune_success(
     ``experiments`` is ignored: the figure draws a tuning, not an experiment."""
     result = _result(result)
     protocol = result.protocol
-    count = len(protocol.starts)
+    count = protocol.trials
     with theme_context(theme) as th:
         figure = new_figure(10.0, 0.42 * len(result.winners) + 2.4)
         ax = figure.subplots()
@@ -192,7 +192,7 @@ def make_tune_success(
         bar = figure.colorbar(
             mesh, ax=ax, location="bottom", pad=0.02, fraction=0.05, aspect=50, shrink=0.6
         )
-        bar.set_label("share of the starts that finish")
+        bar.set_label(f"share of the {protocol.trial_label} that finish")
         bar.ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.0%}"))
         bar.outline.set_visible(False)
         right = ax.secondary_yaxis("right")
@@ -204,11 +204,12 @@ def make_tune_success(
             ],
         )
         right.tick_params(length=0)
-        right.set_ylabel("finished starts · median finish step")
+        right.set_ylabel(f"finished {protocol.trial_label} · median finish step")
         right.spines["right"].set_visible(False)
         ax.set_xlabel("learning rate (outlined: each optimizer's tuned rate)")
         figure.suptitle(
-            f"A fair race on {result.surface.title}: how many of {count} starts finish "
+            f"A fair race on {result.surface.title}: how many of {count} {protocol.trial_label} "
+            "finish "
             f"within {protocol.steps} steps",
             x=0.01,
             ha="left",
@@ -265,15 +266,16 @@ def tune_sensitivity_caption(result: TuneResult | None = None) -> str:
     found = [(w, window) for w, window in windows if window is not None]
     text = (
         f"Finish step against the learning rate on {result.surface.title}: the median over "
-        f"{len(protocol.starts)} starts (line) and the middle 80 % of them (band), each "
+        f"{protocol.trials} {protocol.trial_label} (line) and the middle 80 % of them (band), each "
         f"optimizer at its tuned momentum or β₁; a run that never finishes counts as the "
         f"budget, {protocol.steps} steps (dashed). The ring is the tuned rate. "
     )
     if not found:
-        return text + "No optimizer finishes from half its starts at any rate."
+        return text + f"No optimizer finishes half its {protocol.trial_label} at any rate."
     widest, window = max(found, key=lambda pair: (pair[1].decades, -result.winners.index(pair[0])))
     text += (
-        f"{widest.title} finishes from at least half its starts over the widest range of rates, "
+        f"{widest.title} finishes at least half its {protocol.trial_label} over the widest "
+        "range of rates, "
         f"{format_number(window.decades, 2)} decades (lr {format_number(window.low, 3)} to "
         f"{format_number(window.high, 3)})"
     )
@@ -327,7 +329,8 @@ def make_tune_sensitivity(
             ax.set_ylabel("finish step")
         gap = "\n" if narrow else " "
         figure.supxlabel(
-            f"learning rate (median over {len(result.protocol.starts)} starts, band: middle "
+            f"learning rate (median over {result.protocol.trials} {result.protocol.trial_label}, "
+            "band: middle "
             f"80 %;{gap}dashed: the budget, {result.protocol.steps} steps)",
             fontsize=11,
         )

@@ -698,7 +698,7 @@ def fair_race_view(result: Any) -> dict[str, Any]:
         "winner": first.title,
         "winner_lr": format_number(first.lr, 3),
         "winner_steps": format_number(first.median_steps),
-        "winner_finished": round(first.success * len(protocol.starts)),
+        "winner_finished": round(first.success * protocol.trials),
         "winner_within": first.median_steps < protocol.steps,
         "budget_bound": len(budget_bound),
         "finishers": len(winners) - len(budget_bound),
