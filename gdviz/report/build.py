@@ -679,7 +679,7 @@ def fair_race_view(result: Any) -> dict[str, Any]:
     first = winners[0]
     budget_bound = [w.title for w in winners if w.median_steps >= protocol.steps]
     return {
-        "header": ["", "Optimizer", "lr", "μ / β₁", "Median finish", "Finished", "Median loss"],
+        "header": ["", "Optimizer", "lr", "Momentum", "Median finish", "Finished", "Median loss"],
         "rows": [
             {"color": optimizer_color(w.optimizer), "cells": row}
             for w, row in zip(winners, result.table_rows(ascii=False), strict=True)
