@@ -82,6 +82,12 @@ def test_rate_window_reads_the_success_rates() -> None:
     assert rate_window([1e-3], [0.2]) is None
 
 
+def test_tune_is_a_top_level_name() -> None:
+    import gdviz
+
+    assert gdviz.tune is tune and "tune" in dir(gdviz)
+
+
 def test_momentum_knobs_are_declared_by_the_optimizers() -> None:
     assert momentum_knob("sgd") == "momentum"
     assert momentum_knob("rmsprop") == "momentum"
@@ -226,6 +232,7 @@ def test_cli_prints_the_protocol_and_winners_and_writes_the_experiment(tmp_path:
     assert "Protocol" in result.stdout and "Winners" in result.stdout
     assert "budget      60 steps per run" in result.stdout
     assert f"wrote {out}" in result.stderr
+    assert "  adam " in result.stderr  # one progress line per optimizer
     experiment = load_experiments(out)["tuned-rosenbrock"]
     assert {r.optimizer for r in experiment.runs} == {"gd", "adam"}
     best = invoke("tune", *CLI_SMALL, "--top", "1", "-q", "-o", out)

@@ -191,7 +191,7 @@ def command(
             steps=steps,
             batch_size=batch_size,
             seeds=range(seeds) if seeds is not None else None,
-            progress=lambda n, s: say.detail(f"  {n:<10} {s:6.2f} s"),
+            progress=lambda n, s: say.say(f"  {n:<10} {s:6.2f} s"),
         )
         text = result.to_toml(name, show_start, top)
     except BudgetError as error:
