@@ -2,16 +2,21 @@
 
 Not a test module. ``load_core`` puts the modules of ``gdviz.report.explorer.CORE_SCRIPTS``
 into a blank page and configures them with ``explorer_config()`` — the very data the report
-embeds — so the tests drive the core exactly as the report page does.
+embeds — so the tests drive the core exactly as the report page does. ``minibatch_reference``
+is gdviz/batches.py's contract as a plain numpy loop, for the page's minibatch runs.
 """
 
 from __future__ import annotations
 
+import math
 from functools import cache
 from typing import Any
 
 import numpy as np
 
+from gdviz.batches import batch_plan
+from gdviz.landscapes import get_landscape
+from gdviz.optimizers import make_optimizer
 from gdviz.report.explorer import CORE_SCRIPTS, explorer_config
 from gdviz.report.render import read_static
 
@@ -56,3 +61,46 @@ def relative_error(a: Any, b: Any) -> float:
 def record_matrix(records: list[dict[str, Any]], keys: list[str]) -> np.ndarray:
     """The records of a run document as a float matrix (rows: steps, columns: ``keys``)."""
     return np.array([[float(r[k]) for k in keys] for r in records], dtype=np.float64)
+
+
+def minibatch_reference(
+    landscape_name: str,
+    optimizer: str,
+    params: dict[str, Any],
+    lr: float,
+    start: list[float],
+    steps: int,
+    batch_size: int,
+    seed: int,
+) -> dict[str, np.ndarray]:
+    """The contract as a plain numpy loop: update k from the mean gradient over slice k at θ_k,
+    the full data set's loss and gradient norm recorded after it."""
+    landscape = get_landscape(landscape_name)
+    assert landscape.data is not None and landscape.functions.on_rows is not None
+    opt = make_optimizer(optimizer, **params)
+    p = np.array([start], dtype=np.float64)
+    state, scratch = opt.init(p), opt.scratch(p)
+    plan = batch_plan(landscape.data.n, batch_size, (seed,), steps)
+    loss, grad = landscape.functions.loss_and_gradient(p)
+    points, losses, norms, batch_losses = (
+        [p[0].copy()],
+        [loss[0]],
+        [math.sqrt(float(np.sum(grad**2)))],
+        [math.nan],
+    )
+    for k in range(steps):
+        batch_loss, g = landscape.functions.on_rows(p, plan.rows[k])
+        opt.apply(g, state, p, k + 1, lr, scratch)
+        loss, grad = landscape.functions.loss_and_gradient(p)
+        g0, g1 = float(grad[0, 0]), float(grad[0, 1])
+        points.append(p[0].copy())
+        losses.append(loss[0])
+        norms.append(math.sqrt(g0 * g0 + g1 * g1))
+        batch_losses.append(batch_loss[0])
+    return {
+        "points": np.array(points),
+        "losses": np.array(losses),
+        "norms": np.array(norms),
+        "batch_losses": np.array(batch_losses[1:]),
+        "rows": np.array([r[0] for r in plan.rows], dtype=object),
+    }

@@ -9,17 +9,14 @@ its batch plans with :func:`gdviz.batches.batch_plan`, and minibatch runs of
 
 from __future__ import annotations
 
-import math
 import random
 from typing import Any
 
 import numpy as np
 import pytest
-from page_helpers import load_core, relative_error, same_bits
+from page_helpers import load_core, minibatch_reference, relative_error, same_bits
 
 from gdviz.batches import batch_plan
-from gdviz.landscapes import get_landscape
-from gdviz.optimizers import make_optimizer
 
 SEEDS = (
     *range(40),
@@ -104,50 +101,6 @@ def test_full_batch_draws_nothing(core: Any) -> None:
 
 # --------------------------------------------------------------------------- runs
 
-
-def reference(
-    landscape_name: str,
-    optimizer: str,
-    params: dict[str, Any],
-    lr: float,
-    start: list[float],
-    steps: int,
-    batch_size: int,
-    seed: int,
-) -> dict[str, np.ndarray]:
-    """The contract as a plain numpy loop: update k from the mean gradient over slice k at θ_k,
-    the full data set's loss and gradient norm recorded after it."""
-    landscape = get_landscape(landscape_name)
-    assert landscape.data is not None and landscape.functions.on_rows is not None
-    opt = make_optimizer(optimizer, **params)
-    p = np.array([start], dtype=np.float64)
-    state, scratch = opt.init(p), opt.scratch(p)
-    plan = batch_plan(landscape.data.n, batch_size, (seed,), steps)
-    loss, grad = landscape.functions.loss_and_gradient(p)
-    points, losses, norms, batch_losses = (
-        [p[0].copy()],
-        [loss[0]],
-        [math.sqrt(float(np.sum(grad**2)))],
-        [math.nan],
-    )
-    for k in range(steps):
-        batch_loss, g = landscape.functions.on_rows(p, plan.rows[k])
-        opt.apply(g, state, p, k + 1, lr, scratch)
-        loss, grad = landscape.functions.loss_and_gradient(p)
-        g0, g1 = float(grad[0, 0]), float(grad[0, 1])
-        points.append(p[0].copy())
-        losses.append(loss[0])
-        norms.append(math.sqrt(g0 * g0 + g1 * g1))
-        batch_losses.append(batch_loss[0])
-    return {
-        "points": np.array(points),
-        "losses": np.array(losses),
-        "norms": np.array(norms),
-        "batch_losses": np.array(batch_losses[1:]),
-        "rows": np.array([r[0] for r in plan.rows], dtype=object),
-    }
-
-
 RUN_OPTIMIZERS: tuple[tuple[str, dict[str, Any], float], ...] = (
     ("gd", {}, 0.02),
     ("momentum", {}, 0.01),
@@ -204,7 +157,7 @@ def test_minibatch_runs_equal_the_contract(core: Any) -> None:
     exact_runs = 0
     for (name, opt, params, lr, start, b, seed), result in zip(cases, results, strict=True):
         doc, where = result["doc"], f"{name} {opt} {params} b={b} seed={seed}"
-        ref = reference(name, opt, params, lr, start, steps, b, seed)
+        ref = minibatch_reference(name, opt, params, lr, start, steps, b, seed)
         assert doc["status"] == "max_steps", where
         assert [batch["rows"] for batch in doc["batches"]] == [r.tolist() for r in ref["rows"]], (
             where

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from page_helpers import minibatch_reference
 
 pytestmark = pytest.mark.slow
 
@@ -513,6 +514,70 @@ def test_the_exported_toml_gives_figures_with_the_tables_numbers(
         assert f"{phrase}, loss {row['final']}" in surface, (row, surface)
         if status != "diverged":
             assert f"loss {format_number(run['losses'][-1], 2)}" in paths
+
+
+def test_minibatch_noise_on_a_data_landscape(
+    laptop: Visit, reports: dict[str, Path], browser: Any
+) -> None:
+    page = laptop.page
+    assert page.is_hidden(".gx-batch")  # Rosenbrock has no data to slice
+    page.select_option(".gx-landscape select", "linear-regression")
+    assert page.is_visible(".gx-batch")
+    page.focus(".gx-batch input[type=checkbox]")
+    page.keyboard.press("Space")
+    state = laptop.state()
+    assert state["minibatch"] is True and state["batchSize"] == "1"
+    page.fill(".gx-batch .gx-field:has-text('batch size') input", "0")
+    page.dispatch_event(".gx-batch .gx-field:has-text('batch size') input", "change")
+    assert page.text_content(".gx-batch .gx-field:has-text('batch size') .gx-msg") == (
+        "0 is not in the range x>=1."
+    )
+    assert "needs fixing" in (page.text_content(".gx-claim") or "")
+    page.fill(".gx-batch .gx-field:has-text('batch size') input", "2")
+    page.dispatch_event(".gx-batch .gx-field:has-text('batch size') input", "change")
+    page.fill(".gx-batch .gx-field:has-text('seed') input", "41")
+    page.dispatch_event(".gx-batch .gx-field:has-text('seed') input", "change")
+    page.click(".gx-batch button:has-text('Next seed')")
+    state = laptop.state()
+    assert (state["batchSize"], state["seed"]) == ("2", "42")
+    for run in laptop.runs():
+        params = next(r for r in state["runs"] if r["optimizer"] == run["optimizer"])["params"]
+        expected = minibatch_reference(
+            "linear-regression",
+            run["optimizer"],
+            params,
+            run["lr"],
+            run["start"],
+            state["steps"],
+            2,
+            42,
+        )
+        assert run["losses"] == expected["losses"].tolist(), run["optimizer"]
+        assert run["points"] == expected["points"].reshape(-1).tolist()
+    assert page.locator(".gx-ghosts .gx-reference").count() == len(laptop.runs())
+    note = page.text_content(".gx-batch .gx-note") or ""
+    first = laptop.runs()[0]
+    quarter = first["losses"][first["steps"] * 3 // 4 :]
+    assert f"runs from {format_number(min(quarter))} to {format_number(max(quarter))}" in note
+    claim = page.text_content(".gx-claim") or ""
+    assert "numpy.random.default_rng(42).permutation(5) in slices of 2" in claim
+    page.click(".gx-actions button:has-text('Export as TOML')")
+    toml = page.input_value(".gx-export textarea")
+    assert "batch_size = 2\nseed = 42\n" in toml
+    wait_until(page, "location.hash.indexOf('mb=2%3A42') > 0")
+    again = Visit(browser, reports["single"], hash=page.evaluate("location.hash"))
+    try:
+        ours, theirs = laptop.state(), again.state()
+        ours.pop("notes", None)
+        theirs.pop("notes", None)
+        assert theirs == ours
+        assert again.readout() == laptop.readout()
+        assert again.errors == []
+    finally:
+        again.close()
+    page.select_option(".gx-landscape select", "bowl")
+    assert page.is_hidden(".gx-batch") and laptop.state()["minibatch"] is False
+    assert page.locator(".gx-ghosts .gx-reference").count() == 0
 
 
 # ----------------------------------------------------------------------------- the page as a whole
