@@ -615,6 +615,12 @@ def test_screenshots_fit_the_viewport(
         page = v.page
         wait_until(page, "Array.from(document.images).every(i => i.complete)")
         assert page.evaluate("document.documentElement.scrollWidth") <= width
+        cut = page.evaluate(
+            "Array.from(document.querySelectorAll('.equation'))"
+            ".filter((e) => e.scrollWidth > e.clientWidth + 1)"
+            ".map((e) => e.innerHTML.slice(0, 120))"
+        )
+        assert cut == [], cut  # every formula fits its column (a phone gets narrow arrangements)
         page.screenshot(path=str(shots / f"report-{device}.png"), full_page=True)
         page.locator("#explore").screenshot(path=str(shots / f"explorer-{device}.png"))
         assert (shots / f"report-{device}.png").stat().st_size > 50_000
