@@ -2,21 +2,19 @@
 
 Not a test module. ``load_core`` puts the modules of ``gdviz.report.explorer.CORE_SCRIPTS``
 into a blank page and configures them with ``explorer_config()`` — the very data the report
-embeds — so the tests drive the core exactly as the report page does. ``minibatch_reference``
-is gdviz/batches.py's contract as a plain numpy loop, for the page's minibatch runs.
+embeds — so the tests drive the core exactly as the report page does. ``run_cli`` runs a page
+spec through `gdviz run --format json` in the same process, the page's peer.
 """
 
 from __future__ import annotations
 
-import math
 from functools import cache
 from typing import Any
 
 import numpy as np
+from click.testing import CliRunner
 
-from gdviz.batches import batch_plan
-from gdviz.landscapes import get_landscape
-from gdviz.optimizers import make_optimizer
+from gdviz.cli import cli
 from gdviz.report.explorer import CORE_SCRIPTS, explorer_config
 from gdviz.report.render import read_static
 
@@ -63,44 +61,52 @@ def record_matrix(records: list[dict[str, Any]], keys: list[str]) -> np.ndarray:
     return np.array([[float(r[k]) for k in keys] for r in records], dtype=np.float64)
 
 
-def minibatch_reference(
-    landscape_name: str,
-    optimizer: str,
-    params: dict[str, Any],
-    lr: float,
-    start: list[float],
-    steps: int,
-    batch_size: int,
-    seed: int,
-) -> dict[str, np.ndarray]:
-    """The contract as a plain numpy loop: update k from the mean gradient over slice k at θ_k,
-    the full data set's loss and gradient norm recorded after it."""
-    landscape = get_landscape(landscape_name)
-    assert landscape.data is not None and landscape.functions.on_rows is not None
-    opt = make_optimizer(optimizer, **params)
-    p = np.array([start], dtype=np.float64)
-    state, scratch = opt.init(p), opt.scratch(p)
-    plan = batch_plan(landscape.data.n, batch_size, (seed,), steps)
-    loss, grad = landscape.functions.loss_and_gradient(p)
-    points, losses, norms, batch_losses = (
-        [p[0].copy()],
-        [loss[0]],
-        [math.sqrt(float(np.sum(grad**2)))],
-        [math.nan],
-    )
-    for k in range(steps):
-        batch_loss, g = landscape.functions.on_rows(p, plan.rows[k])
-        opt.apply(g, state, p, k + 1, lr, scratch)
-        loss, grad = landscape.functions.loss_and_gradient(p)
-        g0, g1 = float(grad[0, 0]), float(grad[0, 1])
-        points.append(p[0].copy())
-        losses.append(loss[0])
-        norms.append(math.sqrt(g0 * g0 + g1 * g1))
-        batch_losses.append(batch_loss[0])
-    return {
-        "points": np.array(points),
-        "losses": np.array(losses),
-        "norms": np.array(norms),
-        "batch_losses": np.array(batch_losses[1:]),
-        "rows": np.array([r[0] for r in plan.rows], dtype=object),
-    }
+def cli_text(value: Any) -> str:
+    """A JSON value of a page spec as the text the CLI receives."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ",".join(cli_text(v) for v in value)
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def cli_args(spec: dict[str, Any]) -> list[str]:
+    """The `gdviz run` command line of a spec, options in the page API's order."""
+    args = ["run"]
+    for key, flag in (
+        ("landscape", "--landscape"),
+        ("expr", "--expr"),
+        ("optimizer", "--optimizer"),
+        ("start", "--start"),
+        ("steps", "--steps"),
+        ("lr", "--lr"),
+    ):
+        if key in spec:
+            args.append(f"{flag}={cli_text(spec[key])}")
+    for key, value in spec.get("params", {}).items():
+        args.append(f"--param={key}={cli_text(value)}")
+    for key, flag in (
+        ("schedule", "--schedule"),
+        ("tol", "--tol"),
+        ("loss_tol", "--loss-tol"),
+        ("batch_size", "--batch-size"),
+        ("seed", "--seed"),
+    ):
+        if key in spec:
+            args.append(f"{flag}={cli_text(spec[key])}")
+    return [*args, "--format", "json"]
+
+
+def run_cli(spec: dict[str, Any]) -> tuple[int, str]:
+    """The exit code and output of `gdviz run` on a page spec (click's runner, in-process)."""
+    result = CliRunner().invoke(cli, cli_args(spec))
+    return result.exit_code, result.output
+
+
+def cli_message(output: str) -> str:
+    """The one-line message of a failed command (click prints usage lines before it)."""
+    last = output.strip().splitlines()[-1]
+    assert last.startswith("Error: "), output
+    return last[len("Error: ") :]

@@ -9,14 +9,25 @@ its batch plans with :func:`gdviz.batches.batch_plan`, and minibatch runs of
 
 from __future__ import annotations
 
+import json
 import random
 from typing import Any
 
 import numpy as np
 import pytest
-from page_helpers import load_core, minibatch_reference, relative_error, same_bits
+from click.testing import CliRunner
+from page_helpers import (
+    cli_args,
+    cli_message,
+    load_core,
+    record_matrix,
+    relative_error,
+    run_cli,
+    same_bits,
+)
 
 from gdviz.batches import batch_plan
+from gdviz.cli import cli
 
 SEEDS = (
     *range(40),
@@ -133,9 +144,12 @@ def _cases() -> list[tuple[str, str, dict[str, Any], float, list[float], int, in
     return cases
 
 
-def test_minibatch_runs_equal_the_contract(core: Any) -> None:
+def test_minibatch_runs_are_gdviz_runs(core: Any) -> None:
+    """Every optimizer on both 2-D data landscapes: the page's document is `gdviz run
+    --batch-size B --seed S --format json`'s — records (full-data loss and gradient norm, epoch,
+    the slice's loss) and slices — bit for bit on linear regression, to 1e-12 over 50 steps on
+    logistic regression (exp, log and tanh round differently in the browser)."""
     cases = _cases()
-    steps = 60
     specs = [
         {
             "landscape": name,
@@ -143,7 +157,7 @@ def test_minibatch_runs_equal_the_contract(core: Any) -> None:
             "params": params,
             "lr": lr,
             "start": start,
-            "steps": steps,
+            "steps": 60,
             "tol": 0,
             "batch_size": b,
             "seed": seed,
@@ -155,39 +169,35 @@ def test_minibatch_runs_equal_the_contract(core: Any) -> None:
         specs,
     )
     exact_runs = 0
-    for (name, opt, params, lr, start, b, seed), result in zip(cases, results, strict=True):
-        doc, where = result["doc"], f"{name} {opt} {params} b={b} seed={seed}"
-        ref = minibatch_reference(name, opt, params, lr, start, steps, b, seed)
-        assert doc["status"] == "max_steps", where
-        assert [batch["rows"] for batch in doc["batches"]] == [r.tolist() for r in ref["rows"]], (
-            where
-        )
-        assert doc["spec"]["batch_size"] == b and doc["spec"]["seed"] == seed
-        page = {
-            "points": np.array([[r["w"], r["b"]] for r in doc["records"]]),
-            "losses": np.array([r["loss"] for r in doc["records"]]),
-            "norms": np.array([r["grad_norm"] for r in doc["records"]]),
-            "batch_losses": np.array([r["batch_loss"] for r in doc["records"][1:]]),
-        }
-        assert doc["records"][0]["batch_loss"] is None
-        for key, values in page.items():
-            if result["exact"] == "bit":
-                assert same_bits(values, ref[key]), (where, key)
-            else:
-                assert relative_error(values[:51], ref[key][:51]) <= 1e-12, (where, key)
-        exact_runs += result["exact"] == "bit"
+    for spec, result in zip(specs, results, strict=True):
+        code, output = run_cli(spec)
+        assert code == 0, (spec, output)
+        expected, doc = json.loads(output), result["doc"]
+        assert doc["spec"] == expected["spec"], spec
+        assert doc["batches"] == expected["batches"], spec
+        assert (doc["status"], doc["steps"]) == (expected["status"], expected["steps"]), spec
+        keys = list(expected["records"][0])
+        assert list(doc["records"][0]) == keys
+        ours, theirs = record_matrix(doc["records"], keys), record_matrix(expected["records"], keys)
+        if result["exact"] == "bit":
+            assert same_bits(ours, theirs), spec
+            exact_runs += 1
+        else:
+            assert relative_error(ours[:51], theirs[:51]) <= 1e-12, spec
     assert exact_runs >= len(RUN_OPTIMIZERS) - 5  # linear regression: bit for bit where IEEE allows
 
 
 def test_epochs_and_slices_in_the_document(core: Any) -> None:
+    """One slice per record (row k: the slice of update k + 1), in the contract's order."""
     doc = core.evaluate(
         """() => gdvizCore.run({landscape: "linear-regression", optimizer: "sgd", start: [0, 0],
                                steps: 7, lr: 0.01, tol: 0, batch_size: 2, seed: 42})"""
     )
     rng = np.random.default_rng(42)
     first, second, third = rng.permutation(5), rng.permutation(5), rng.permutation(5)
-    assert [b["epoch"] for b in doc["batches"]] == [0, 0, 0, 1, 1, 1, 2]
-    assert [b["rows"] for b in doc["batches"]] == [
+    assert [b["epoch"] for b in doc["batches"]] == [0, 0, 0, 1, 1, 1, 2, 2]
+    assert [r["epoch"] for r in doc["records"]] == [0, 0, 0, 1, 1, 1, 2, 2]
+    assert [b["indices"] for b in doc["batches"]] == [
         first[:2].tolist(),
         first[2:4].tolist(),
         first[4:].tolist(),
@@ -195,36 +205,50 @@ def test_epochs_and_slices_in_the_document(core: Any) -> None:
         second[2:4].tolist(),
         second[4:].tolist(),
         third[:2].tolist(),
+        third[2:4].tolist(),
     ]
-    assert [b["step"] for b in doc["batches"]] == list(range(1, 8))
 
 
-@pytest.mark.parametrize(
-    ("extra", "message"),
-    [
-        ({"batch_size": 0}, "Invalid value for '--batch-size': 0 is not in the range x>=1."),
-        ({"batch_size": "two"}, "Invalid value for '--batch-size': 'two' is not a valid integer."),
-        ({"batch_size": 2.5}, "Invalid value for '--batch-size': '2.5' is not a valid integer."),
-        ({"batch_size": 2, "seed": -1}, "Invalid value for '--seed': -1 is not in the range x>=0."),
-        (
-            {"batch_size": 2, "seed": 2**60},
-            "Invalid value for '--seed': 1152921504606846976 is beyond the page's",
-        ),
-        (
-            {"batch_size": 2, "landscape": "bowl"},
-            "Invalid value for '--batch-size': bowl is not a data landscape",
-        ),
-    ],
+BAD_BATCHES: tuple[dict[str, Any], ...] = (
+    {"batch_size": 0},
+    {"batch_size": "two"},
+    {"batch_size": 2.5},
+    {"batch_size": -3},
+    {"batch_size": 2, "seed": -1},
+    {"batch_size": 2, "seed": "x"},
+    {"batch_size": 2, "landscape": "bowl"},
+    {"batch_size": 2, "landscape": None, "expr": "x**2 + y**2"},
+    {"batch_sze": 2},
+    {"sed": 2},
 )
-def test_bad_minibatch_specs(core: Any, extra: dict[str, Any], message: str) -> None:
-    spec: dict[str, Any] = {
-        "landscape": "linear-regression",
-        "optimizer": "sgd",
-        "start": [0, 0],
-    } | extra
-    if "seed" in extra and isinstance(extra["seed"], int) and extra["seed"] > 2**53:
-        spec["seed"] = str(extra["seed"])
+
+
+@pytest.mark.parametrize("change", BAD_BATCHES)
+def test_bad_minibatch_specs_get_the_clis_message(core: Any, change: dict[str, Any]) -> None:
+    spec: dict[str, Any] = {"landscape": "linear-regression", "optimizer": "sgd", "start": [0, 0]}
+    for key, value in change.items():
+        if value is None:
+            spec.pop(key)
+        else:
+            spec[key] = value
     error = core.evaluate(
         "(s) => { try { gdvizCore.run(s); return null; } catch (e) { return e.message; } }", spec
     )
-    assert error is not None and error.startswith(message), error
+    typo = {k: v for k, v in spec.items() if k in ("batch_sze", "sed")}
+    args = cli_args({k: v for k, v in spec.items() if k not in typo})
+    args[1:1] = [f"--{key.replace('_', '-')}={value}" for key, value in typo.items()]
+    outcome = CliRunner().invoke(cli, args)
+    assert outcome.exit_code == 2, outcome.output
+    assert error == cli_message(outcome.output)
+
+
+def test_seeds_beyond_the_pages_integers_are_refused(core: Any) -> None:
+    spec = {"landscape": "linear-regression", "optimizer": "sgd", "start": [0, 0]}
+    error = core.evaluate(
+        "(s) => { try { gdvizCore.run(s); return null; } catch (e) { return e.message; } }",
+        {**spec, "batch_size": 2, "seed": str(2**60)},
+    )
+    assert error == (
+        "Invalid value for '--seed': 1152921504606846976 is beyond the page's whole numbers"
+        " (at most 2**53 - 1)"
+    )

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from page_helpers import minibatch_reference
+from page_helpers import run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -517,7 +517,7 @@ def test_the_exported_toml_gives_figures_with_the_tables_numbers(
 
 
 def test_minibatch_noise_on_a_data_landscape(
-    laptop: Visit, reports: dict[str, Path], browser: Any
+    laptop: Visit, reports: dict[str, Path], browser: Any, tmp_path: Path
 ) -> None:
     page = laptop.page
     assert page.is_hidden(".gx-batch")  # Rosenbrock has no data to slice
@@ -542,18 +542,23 @@ def test_minibatch_noise_on_a_data_landscape(
     assert (state["batchSize"], state["seed"]) == ("2", "42")
     for run in laptop.runs():
         params = next(r for r in state["runs"] if r["optimizer"] == run["optimizer"])["params"]
-        expected = minibatch_reference(
-            "linear-regression",
-            run["optimizer"],
-            params,
-            run["lr"],
-            run["start"],
-            state["steps"],
-            2,
-            42,
+        code, output = run_cli(
+            {
+                "landscape": "linear-regression",
+                "optimizer": run["optimizer"],
+                "params": params,
+                "lr": run["lr"],
+                "start": run["start"],
+                "steps": state["steps"],
+                "tol": state["tol"],
+                "batch_size": 2,
+                "seed": 42,
+            }
         )
-        assert run["losses"] == expected["losses"].tolist(), run["optimizer"]
-        assert run["points"] == expected["points"].reshape(-1).tolist()
+        assert code == 0, output
+        records = json.loads(output)["records"]
+        assert run["losses"] == [r["loss"] for r in records], run["optimizer"]
+        assert run["points"] == [v for r in records for v in (r["w"], r["b"])]
     assert page.locator(".gx-ghosts .gx-reference").count() == len(laptop.runs())
     note = page.text_content(".gx-batch .gx-note") or ""
     first = laptop.runs()[0]
@@ -564,6 +569,13 @@ def test_minibatch_noise_on_a_data_landscape(
     page.click(".gx-actions button:has-text('Export as TOML')")
     toml = page.input_value(".gx-export textarea")
     assert "batch_size = 2\nseed = 42\n" in toml
+    path = tmp_path / "noise.toml"
+    path.write_text(toml, encoding="utf-8")
+    (experiment,) = load_experiments(path).values()
+    assert (experiment.batch_size, experiment.seed) == (2, 42)
+    table = {row["optimizer"]: row["final"] for row in laptop.readout()}
+    for config, trajectory in experiment.run().by_run():
+        assert table[config.optimizer] == format_number(float(trajectory.losses[-1]))
     wait_until(page, "location.hash.indexOf('mb=2%3A42') > 0")
     again = Visit(browser, reports["single"], hash=page.evaluate("location.hash"))
     try:

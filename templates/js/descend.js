@@ -9,11 +9,12 @@
  * A landscape here is {dim, variables, evaluate(point, out[, rows])} writing [L, ∂L/∂θ₁, …]
  * into out; a data landscape averages over the samples ``rows`` when given (all otherwise).
  *
- * Minibatches (options.plan, a gdvizRandom.batchPlan; gdviz/batches.py's contract): update k
- * uses the gradient averaged over the plan's slice k at θ_k instead of the full gradient;
- * everything else — the recorded loss and gradient norm, the stopping rules, divergence — is
- * the full data set's, so a noisy run is judged by the loss it is meant to lower. The slice's
- * own loss at θ_k (what a torch training loop prints) is kept as batchLosses[k + 1]. */
+ * Minibatches (options.plan, a gdvizRandom.batchPlan of steps + 1 slices; gdviz/batches.py's
+ * contract, descent.py's rows): update k + 1 uses the gradient averaged over slice k at θ_k
+ * instead of the full gradient; everything else — the recorded loss and gradient norm, the
+ * stopping rules, divergence — is the full data set's, so a noisy run is judged by the loss it
+ * is meant to lower. Row k keeps slice k's own loss at θ_k as batchLosses[k] (the slice of the
+ * next update; what a torch training loop prints). */
 var gdvizDescent = (function (optimizers, schedules, py) {
   "use strict";
   var FACTOR = 1e8;
@@ -68,8 +69,8 @@ var gdvizDescent = (function (optimizers, schedules, py) {
 
   /* One run. ``optimizer`` is a gdvizHyper.makeOptimizer result, ``schedule`` a made schedule
      or null; ``options.plan`` a minibatch plan or null. Returns {points, losses, gradNorms,
-     lrs, status, steps, dim} (typed arrays of steps + 1 rows), with batchLosses (row 0 NaN)
-     and the plan when minibatched. */
+     lrs, status, steps, dim} (typed arrays of steps + 1 rows), with batchLosses and the plan
+     when minibatched. */
   function descend(landscape, optimizer, start, options) {
     var d = landscape.dim, steps = options.steps, lr0 = options.lr;
     var gradTol = options.gradTol || 0, lossTol = options.lossTol || 0;
@@ -81,19 +82,21 @@ var gdvizDescent = (function (optimizers, schedules, py) {
     landscape.evaluate(p, out);
     var loss = out[0], gnorm = norm(out, d);
     checkStart(out, d, gnorm);
+    if (plan) landscape.evaluate(p, slice, plan.rows(0));
     var limit = options.maxLoss !== undefined && options.maxLoss !== null ? options.maxLoss : FACTOR * Math.max(1.0, Math.abs(loss));
     var records = new Records(d, steps + 1);
-    records.push(p, loss, gnorm, rate(0), NaN);
+    records.push(p, loss, gnorm, rate(0), plan ? slice[0] : NaN);
     var state = rule.init(d), status = "max_steps", stop = steps;
     for (var k = 0; k < steps; k++) {
       if (gradTol > 0 && gnorm < gradTol) { status = "converged"; stop = k; break; }
       previous.set(p);
-      var previousLoss = loss, lr = rate(k), batchLoss = NaN, source = out;
-      if (plan) { landscape.evaluate(p, slice, plan.rows(k)); batchLoss = slice[0]; source = slice; }
+      var previousLoss = loss, lr = rate(k), source = plan ? slice : out;
       for (var i = 0; i < d; i++) g[i] = source[i + 1];
       rule.update(g, state, p, k + 1, lr, d);
       landscape.evaluate(p, out);
       loss = out[0]; gnorm = norm(out, d);
+      if (plan) landscape.evaluate(p, slice, plan.rows(k + 1));
+      var batchLoss = plan ? slice[0] : NaN;
       var pointFinite = true;
       for (var j = 0; j < d; j++) if (!isFinite(p[j])) pointFinite = false;
       if (!pointFinite || !isFinite(loss) || !isFinite(gnorm) || !(loss <= limit)) {

@@ -136,7 +136,7 @@ var gdvizExplorer = (function (core, hyper, run, formula, py, states, controls, 
   /* click's IntRange(min=low) wording (the page's seeds stop at 2⁵³ − 1). */
   function wholeOf(text, low) {
     var n = py.parseInt(text);
-    if (n === null) throw hyper.ValueError(py.strRepr(text) + " is not a valid integer.");
+    if (n === null) throw hyper.ValueError(py.strRepr(text) + " is not a valid integer range.");
     if (n < low) throw hyper.ValueError(n + " is not in the range x>=" + low + ".");
     if (!Number.isSafeInteger(n)) throw hyper.ValueError(text + " is beyond the page's whole numbers (at most 2**53 - 1)");
     return n;
@@ -249,10 +249,9 @@ var gdvizExplorer = (function (core, hyper, run, formula, py, states, controls, 
     }
     var bit = E.runs.filter(function (r) { return r.exact === "bit"; }).length, close = E.runs.length - bit;
     var batched = E.runs.filter(function (r) { return r.result.plan; })[0];
-    var peer = batched ? "gdviz's numpy core" : "gdviz run";
     var parts = [];
-    if (bit) parts.push(bit === E.runs.length ? "every number is what " + peer + " computes, bit for bit" : bit + " run" + (bit > 1 ? "s are" : " is") + " bit for bit what " + peer + " computes");
-    if (close) parts.push((close === E.runs.length ? "every run agrees" : close + " run" + (close > 1 ? "s agree" : " agrees")) + " with " + peer + " to 10⁻¹² (sin, cos, exp, log or a formula's derivative: the browser's maths library rounds differently)");
+    if (bit) parts.push(bit === E.runs.length ? "every number is what gdviz run computes, bit for bit" : bit + " run" + (bit > 1 ? "s are" : " is") + " bit for bit what gdviz run computes");
+    if (close) parts.push((close === E.runs.length ? "every run agrees" : close + " run" + (close > 1 ? "s agree" : " agrees")) + " with gdviz run to 10⁻¹² (sin, cos, exp, log or a formula's derivative: the browser's maths library rounds differently)");
     var text = E.runs.length ? "Computed live in your browser by gdviz's optimizer core: " + parts.join("; ") + "." : "Choose an optimizer to start.";
     batchNote(E, batched);
     if (batched) {

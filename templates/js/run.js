@@ -9,9 +9,10 @@
  *   batch_size, seed   minibatches on a data landscape (as --batch-size, --seed; gdviz/batches.py):
  *                      each epoch walks default_rng(seed).permutation(n) in slices of batch_size
  * Returns the document `gdviz run --format json` prints: {spec, variables, status, steps,
- * final, records: [{step, x, y, loss, grad_norm, lr}, …]}; a minibatch run adds batch_loss to
- * each record (null at step 0: the slice's loss before its update) and batches: [{step, epoch,
- * rows}, …] (the samples update ``step`` averaged over). A bad spec throws an Error whose
+ * final, records: [{step, x, y, loss, grad_norm, lr}, …]}; a minibatch run adds epoch and
+ * batch_loss to each record (the loss at that step's point on the slice of the next update),
+ * batch_size and seed to the spec, and batches: [{epoch, indices}, …], one slice per record.
+ * A bad spec throws an Error whose
  * message is the CLI's one-line message without "Error: " (e.g. "Invalid value for '--param':
  * invalid eps for adam: -1.0 (must be ≥ 0)"). Each value is read as the text the CLI would get
  * (String(number), arrays joined by commas) and checked in the CLI's order. */
@@ -88,7 +89,7 @@ var gdvizRun = (function (py, hyper, descent, formula) {
   function whole(key, raw, low) {
     return convert(key, function () {
       var n = py.parseInt(raw);
-      if (n === null) throw valueError(py.strRepr(raw) + " is not a valid integer.");
+      if (n === null) throw valueError(py.strRepr(raw) + " is not a valid integer range.");
       if (n < low) throw valueError(n + " is not in the range x>=" + low + ".");
       if (!Number.isSafeInteger(n)) throw valueError(raw + " is beyond the page's whole numbers (at most 2**53 - 1)");
       return n;
@@ -102,7 +103,7 @@ var gdvizRun = (function (py, hyper, descent, formula) {
     if (job.batchSize === null || job.batchSize === undefined) return null;
     var key = [job.landscape.samples, job.batchSize, job.seed, job.steps].join("|");
     for (var i = 0; i < PLANS.length; i++) if (PLANS[i].key === key) return PLANS[i].plan;
-    var plan = gdvizRandom.batchPlan(job.landscape.samples, job.batchSize, job.seed, job.steps);
+    var plan = gdvizRandom.batchPlan(job.landscape.samples, job.batchSize, job.seed, job.steps + 1);
     PLANS.unshift({ key: key, plan: plan });
     PLANS.length = Math.min(PLANS.length, 4);
     return plan;
@@ -192,8 +193,7 @@ var gdvizRun = (function (py, hyper, descent, formula) {
       throw bad(Object.keys(values).length && names.indexOf(name) >= 0 ? "'--param'" : "'--optimizer'", e.message);
     }
     if (args.batchSize !== undefined && !land.samples) {
-      var data = Object.keys(LANDSCAPES).filter(function (k) { return LANDSCAPES[k].samples; });
-      throw bad("'--batch-size'", land.name + " is not a data landscape (minibatches need one of: " + data.join(", ") + ")");
+      throw bad("'--batch-size'", land.name + " has no data set: minibatches need a data landscape (see `gdviz list landscapes`)");
     }
     var lr = args.lr === undefined ? hyper.defaultLr(name) : args.lr;
     try { hyper.validateLr(lr); } catch (e) { throw bad("'--lr'", e.message); }
@@ -213,7 +213,7 @@ var gdvizRun = (function (py, hyper, descent, formula) {
       var row = { step: k };
       for (var i = 0; i < d; i++) row[variables[i]] = run.points[k * d + i];
       row.loss = run.losses[k]; row.grad_norm = run.gradNorms[k]; row.lr = run.lrs[k];
-      if (run.plan) row.batch_loss = k === 0 ? null : run.batchLosses[k];
+      if (run.plan) { row.epoch = run.plan.epochs[k]; row.batch_loss = run.batchLosses[k]; }
       rows.push(row);
     }
     return rows;
@@ -236,12 +236,10 @@ var gdvizRun = (function (py, hyper, descent, formula) {
       variables: job.landscape.variables.slice(), status: run.status, steps: run.steps,
       final: Object.assign({}, rows[rows.length - 1]), records: rows
     };
-    if (job.batchSize !== null) { out.spec.batch_size = job.batchSize; out.spec.seed = job.seed; }
     if (run.plan) {
+      out.spec.batch_size = run.plan.size; out.spec.seed = run.plan.seed;
       out.batches = [];
-      for (var k = 0; k < run.steps; k++) {
-        out.batches.push({ step: k + 1, epoch: run.plan.epochs[k], rows: Array.from(run.plan.rows(k)) });
-      }
+      for (var k = 0; k < rows.length; k++) out.batches.push({ epoch: run.plan.epochs[k], indices: Array.from(run.plan.rows(k)) });
     }
     return out;
   }
