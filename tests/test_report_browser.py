@@ -633,6 +633,16 @@ def test_screenshots_fit_the_viewport(
             ".map((e) => e.innerHTML.slice(0, 120))"
         )
         assert cut == [], cut  # every formula fits its column (a phone gets narrow arrangements)
+        readout = page.evaluate(
+            "(() => { const box = document.querySelector('.gx-readout-box');"
+            " const heads = Array.from(box.querySelectorAll('thead th')).map((t) => t.textContent);"
+            " const labels = Array.from(box.querySelector('tbody tr').cells).slice(1)"
+            ".map((c) => c.dataset.label);"
+            " return {scrolls: box.scrollWidth > box.clientWidth + 1, heads, labels}; })()"
+        )
+        assert readout["labels"] == readout["heads"][1:]
+        if width <= 640:  # a phone reads each run as a card: no column scrolled out of sight
+            assert not readout["scrolls"]
         page.screenshot(path=str(shots / f"report-{device}.png"), full_page=True)
         page.locator("#explore").screenshot(path=str(shots / f"explorer-{device}.png"))
         assert (shots / f"report-{device}.png").stat().st_size > 50_000

@@ -245,6 +245,7 @@ var gdvizView = (function (draw, numbers) {
     var body = E.ui.readout;
     if (E.readoutFor !== E.runs) {
       clear(body);
+      var heads = body.parentNode.tHead.rows[0].cells;  // each cell's label, for the phone's cards
       E.runs.forEach(function (run) {
         var style = E.data.style.optimizers[run.optimizer], tr = document.createElement("tr");
         tr.setAttribute("data-opt", run.optimizer); tr.setAttribute("data-start", run.startIndex);
@@ -252,9 +253,10 @@ var gdvizView = (function (draw, numbers) {
         th.scope = "row"; sw.className = "swatch"; sw.style.background = style.color;
         th.appendChild(sw); th.appendChild(document.createTextNode(style.label));
         tr.appendChild(th);
-        COLUMNS.forEach(function (c) {
+        COLUMNS.forEach(function (c, i) {
           var td = document.createElement("td");
           td.setAttribute("data-col", c[0]);
+          td.setAttribute("data-label", heads[i + 1].textContent);
           if (c[1]) td.className = c[1];
           if (c[0] === "status") td.appendChild(document.createElement("span"));
           tr.appendChild(td);
