@@ -151,7 +151,12 @@ def build_report(options: ReportOptions, progress: Progress | None = None) -> Bu
             with timer("rendering the videos"):
                 videos, note = _render_videos(assets, options, say)
         with timer("typesetting the formulas"):
-            formulas = {key: compile_formula(src, alt) for key, (src, alt) in FORMULAS.items()}
+            formulas = {
+                key: compile_formula(
+                    entry[0], entry[1], narrow=entry[2] if len(entry) > 2 else None
+                )
+                for key, entry in FORMULAS.items()
+            }
             sections = _sections(results, figures, videos, formulas, options.user_experiments)
         with timer("writing the page"):
             report = Report(
