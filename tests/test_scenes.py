@@ -124,11 +124,9 @@ def _drawn(mob) -> list:
 
     out = []
     for m in mob.family_members_with_points():
-        if isinstance(m, ImageMobject):
-            out.append(m)
-        elif isinstance(m, VMobject) and (
+        if isinstance(m, ImageMobject) or (isinstance(m, VMobject) and (
             m.get_fill_opacity() >= 0.05 or (m.get_stroke_opacity() >= 0.05 and m.stroke_width > 0)
-        ):
+        )):
             out.append(m)
     return out
 
@@ -273,8 +271,8 @@ def assert_text_layout(name: str, recorder) -> None:
     for shot in recorder.snapshots:
         boxes = shot.texts
         for text, lo, hi, *_ in boxes:
-            assert -SAFE_X <= lo[0] and hi[0] <= SAFE_X, f"{name} t={shot.time}: {text!r} x"
-            assert -SAFE_Y <= lo[1] and hi[1] <= SAFE_Y, f"{name} t={shot.time}: {text!r} y"
+            assert lo[0] >= -SAFE_X and hi[0] <= SAFE_X, f"{name} t={shot.time}: {text!r} x"
+            assert lo[1] >= -SAFE_Y and hi[1] <= SAFE_Y, f"{name} t={shot.time}: {text!r} y"
         for (text_a, lo_a, hi_a, a, _), (text_b, lo_b, hi_b, b, _) in itertools.combinations(
             boxes, 2
         ):
