@@ -126,7 +126,7 @@ def _zigzags(errors: np.ndarray) -> bool:
     return False
 
 
-def verdict(trajectory: Trajectory, minimum: Sequence[float] | float) -> Verdict:
+def verdict(trajectory: Trajectory, minimum: Sequence[float] | np.ndarray | float) -> Verdict:
     """Classify a run by what it did relative to ``minimum`` (see the module's rules).
 
     Parameters

@@ -92,11 +92,13 @@ class RunConfig:
     label: str | None = None
 
     def make_optimizer(self):
+        """The run's :class:`~gdviz.optimizers.Optimizer` (its name and hyperparameters)."""
         from gdviz.optimizers import make_optimizer
 
         return make_optimizer(self.optimizer, **self.params)
 
     def make_schedule(self):
+        """The run's :class:`~gdviz.schedules.Schedule`, or ``None`` for a constant rate."""
         from gdviz.schedules import parse_schedule
 
         return parse_schedule(self.schedule) if self.schedule else None

@@ -302,7 +302,7 @@ class Winner:
         return None
 
     def run_config(self) -> RunConfig:
-        """This configuration as an experiment's run."""
+        """The configuration as an experiment's run."""
         return RunConfig(self.optimizer, self.lr, dict(self.params))
 
 
@@ -317,6 +317,7 @@ class TuneResult:
 
     @property
     def surface(self) -> Landscape:
+        """The tuned landscape."""
         return get_landscape(self.protocol.landscape)
 
     def table_rows(self, *, ascii: bool = True) -> list[tuple[str, ...]]:

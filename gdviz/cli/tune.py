@@ -115,30 +115,11 @@ def command(
     import numpy as np
 
     from gdviz.budget import BudgetError
-    from gdviz.optimizers import make_optimizer
     from gdviz.tuning import DEFAULT_MOMENTA, start_grid, tune
 
     say = console()
     low, high = lr_range
-    if not low < high and lr_count > 1:
-        raise click.BadParameter("LO must be below HI", param_hint="'--lr-range'")
-    for optimizer in optimizers:
-        try:
-            make_optimizer(optimizer)
-        except ValueError as error:
-            raise click.BadParameter(str(error), param_hint="'--optimizer'") from None
-    if name is not None:
-        from gdviz.names import check_name
-
-        try:
-            check_name("experiment", name)
-        except ValueError as error:
-            raise click.BadParameter(str(error), param_hint="'--name'") from None
-    if show_start is not None and len(show_start) != surface.dim:
-        raise click.BadParameter(
-            f"{surface.name} needs {surface.dim} coordinate(s), got {len(show_start)}",
-            param_hint="'--show-start'",
-        )
+    _check_arguments(surface, optimizers, lr_range, lr_count, name, show_start)
     try:
         starts = start_grid(surface, grid)
     except ValueError as error:
@@ -205,3 +186,34 @@ def _write(path: Path, text: str) -> None:
         raise click.BadParameter(
             str(OutputError.wrap(error, path)), param_hint="'--output'"
         ) from None
+
+
+def _check_arguments(
+    surface: Any,
+    optimizers: tuple[str, ...],
+    lr_range: tuple[float, float],
+    lr_count: int,
+    name: str | None,
+    show_start: tuple[float, ...] | None,
+) -> None:
+    """The checks click's types cannot make alone, each a one-line usage error."""
+    from gdviz.names import check_name
+    from gdviz.optimizers import make_optimizer
+
+    if not lr_range[0] < lr_range[1] and lr_count > 1:
+        raise click.BadParameter("LO must be below HI", param_hint="'--lr-range'")
+    for optimizer in optimizers:
+        try:
+            make_optimizer(optimizer)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="'--optimizer'") from None
+    if name is not None:
+        try:
+            check_name("experiment", name)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="'--name'") from None
+    if show_start is not None and len(show_start) != surface.dim:
+        raise click.BadParameter(
+            f"{surface.name} needs {surface.dim} coordinate(s), got {len(show_start)}",
+            param_hint="'--show-start'",
+        )

@@ -152,7 +152,7 @@ class FigureSpec:
         return _CAPTIONS[key]
 
     def for_experiment(self, experiment: Experiment) -> FigureSpec:
-        """This figure drawn for one (user) experiment, named ``<figure>-<experiment>``."""
+        """The figure drawn for one (user) experiment, named ``<figure>-<experiment>``."""
         return FigureSpec(
             name=f"{self.name}-{experiment.name}",
             title=f"{self.title}: {experiment.title}",

@@ -122,6 +122,8 @@ class StabilitySweep:
 
     @property
     def lam_max(self) -> float:
+        """The largest Hessian eigenvalue :math:`\\lambda_{max}` (GD is stable for
+        :math:`\\eta < 2 / \\lambda_{max}`)."""
         return float(self.eigenvalues.max())
 
     def steep_error(self, trajectory: Trajectory) -> np.ndarray:
