@@ -124,9 +124,13 @@ def _drawn(mob) -> list:
 
     out = []
     for m in mob.family_members_with_points():
-        if isinstance(m, ImageMobject) or (isinstance(m, VMobject) and (
-            m.get_fill_opacity() >= 0.05 or (m.get_stroke_opacity() >= 0.05 and m.stroke_width > 0)
-        )):
+        if isinstance(m, ImageMobject) or (
+            isinstance(m, VMobject)
+            and (
+                m.get_fill_opacity() >= 0.05
+                or (m.get_stroke_opacity() >= 0.05 and m.stroke_width > 0)
+            )
+        ):
             out.append(m)
     return out
 

@@ -407,3 +407,38 @@ def test_seeds_are_trials_each_equal_to_its_own_minibatch_run(tmp_path: Path) ->
     assert "minibatch   batch size 5, 4 seeds (0 to 3)" in path.read_text()
     with pytest.raises(ValueError, match="seeds need a batch_size"):
         tune(surface, ("gd",), seeds=(0, 1), steps=5)
+
+
+def test_the_clis_defaults_are_tunes() -> None:
+    """`gdviz tune`'s options default to tune()'s constants, and its help states the ones it
+    has no option for (the finish line and the gradient tolerance)."""
+    import inspect
+    import re
+
+    from gdviz.claims import FINISH_GAP
+    from gdviz.cli.tune import command
+    from gdviz.tuning import (
+        BUILTIN_LANDSCAPE,
+        DEFAULT_GRAD_TOL,
+        DEFAULT_GRID,
+        DEFAULT_LRS,
+        DEFAULT_STEPS,
+    )
+
+    received = command.make_context("tune", []).params
+    parameters = inspect.signature(tune).parameters
+    assert received["steps"] == parameters["steps"].default == DEFAULT_STEPS
+    low, high = received["lr_range"]
+    grid = tuple(float(v) for v in np.geomspace(low, high, received["lr_count"]))
+    assert grid == parameters["lrs"].default == DEFAULT_LRS
+    assert received["momenta"] == () and parameters["momenta"].default == DEFAULT_MOMENTA
+    (momentum,) = (p for p in command.params if p.name == "momenta")
+    listed = re.search(r"\[default: ([^\]]+)\]", momentum.help or "")
+    assert listed and tuple(float(v) for v in listed.group(1).split(",")) == DEFAULT_MOMENTA
+    assert received["grid"] == inspect.signature(start_grid).parameters["per_side"].default
+    assert received["grid"] == DEFAULT_GRID and parameters["starts"].default is None
+    assert received["surface"].name == BUILTIN_LANDSCAPE
+    text = " ".join((command.help or "").split())
+    stated = re.search(r"L - L\* < (\S+), or a gradient norm below (\S+)\)", text)
+    assert stated and float(stated.group(1)) == parameters["gap"].default == FINISH_GAP
+    assert float(stated.group(2)) == parameters["grad_tol"].default == DEFAULT_GRAD_TOL

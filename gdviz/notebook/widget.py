@@ -52,21 +52,17 @@ from gdviz.descent import DEFAULT_GRAD_TOL, DEFAULT_LOSS_TOL
 from gdviz.experiments import Experiment, ExperimentResult, RunConfig
 from gdviz.names import unknown_name_message
 from gdviz.report.explorer import (
-    CORE_SCRIPTS,
     DEFAULT_OPTIMIZERS,
-    EXPLORER_SCRIPTS,
     EXPLORER_STYLES,
     MAX_EXPLORER_STARTS,
     MAX_EXPLORER_STEPS,
+    WIDGET_SCRIPTS,
     explorer_config,
     page_script,
     page_styles,
 )
 
-__all__ = ["WIDGET_SCRIPTS", "Explorer", "explore", "widget_module", "widget_styles"]
-
-#: The widget's ES module: the page core, the explorer and the widget host (``render``).
-WIDGET_SCRIPTS: tuple[str, ...] = (*CORE_SCRIPTS, *EXPLORER_SCRIPTS, "js/widget.js")
+__all__ = ["Explorer", "explore", "widget_module", "widget_styles"]
 
 #: A run as :func:`explore` takes it: a name, ``{"optimizer", "lr", "params"}`` or a RunConfig.
 RunLike = str | Mapping[str, Any] | RunConfig

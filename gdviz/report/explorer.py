@@ -30,6 +30,7 @@ __all__ = [
     "EXPLORER_STYLES",
     "PAGE_SCRIPTS",
     "PAGE_STYLES",
+    "WIDGET_SCRIPTS",
     "explorer_config",
     "page_script",
     "page_styles",
@@ -69,6 +70,8 @@ EXPLORER_SCRIPTS: tuple[str, ...] = (
 )
 #: Everything the report page inlines, ending with the page host (window.gdviz).
 PAGE_SCRIPTS: tuple[str, ...] = (*CORE_SCRIPTS, *EXPLORER_SCRIPTS, "js/page.js")
+#: The notebook widget's ES module (gdviz.explore), ending with its host (``export default``).
+WIDGET_SCRIPTS: tuple[str, ...] = (*CORE_SCRIPTS, *EXPLORER_SCRIPTS, "js/widget.js")
 #: The explorer's styles: the theme's custom properties (on ``.gdviz-theme``), the component.
 EXPLORER_STYLES: tuple[str, ...] = ("theme.css", "explorer.css")
 #: The report page's styles: the theme, the page, the explorer and the tables of runs.
