@@ -434,6 +434,7 @@ def test_bad_specs_throw_the_clis_message(core: Any) -> None:
     for spec, result in zip(specs, results, strict=True):
         outcome = CliRunner().invoke(cli, _cli_args_for_bad(spec))
         if outcome.exit_code == 0:
+            assert "doc" in result, (spec, result)
             assert result["doc"] == json.loads(outcome.output), spec
             continue
         assert outcome.exit_code == 2, (spec, outcome.output)

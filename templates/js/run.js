@@ -3,7 +3,7 @@
  * spec fields (the CLI's options; values as JSON — numbers, strings, booleans, arrays):
  *   landscape | expr   a built-in landscape name, or a formula in x (and y)
  *   optimizer          "sgd", "adam", … or a preset "gd", "momentum", "nesterov"   (required)
- *   start              [x] or [x, y] (or the CLI's text "x,y")                     (required)
+ *   start              [x] or [x, y] (or the CLI's text "x,y"); default the landscape's own
  *   params             {torch name: value}, e.g. {momentum: 0.9, betas: [0.9, 0.99]}
  *   lr, schedule, steps, tol, loss_tol                 as --lr, --schedule, --steps, --tol, --loss-tol
  *   batch_size, seed   minibatches on a data landscape (as --batch-size, --seed; gdviz/batches.py):
@@ -169,7 +169,6 @@ var gdvizRun = (function (py, hyper, descent, formula) {
       }
     });
     if (args.optimizer === undefined) throw usage("Missing option '--optimizer'.");
-    if (args.start === undefined) throw usage("Missing option '--start' / '-s'.");
     return args;
   }
 
@@ -177,6 +176,13 @@ var gdvizRun = (function (py, hyper, descent, formula) {
     var args = parseArgs(spec);
     if ((args.surface === undefined) === (args.formula === undefined)) throw usage("give exactly one of --landscape NAME or --expr FORMULA");
     var land = args.surface || args.formula;
+    if (args.start === undefined) {  // gdviz run starts at the landscape's declared start
+      var declared = land.entry && land.entry.starts;
+      if (!declared || !declared.length) {
+        throw usage("give a starting point: --start, one number per variable (" + land.variables.join(", ") + ")");
+      }
+      args.start = declared[0].slice();
+    }
     if (args.start.length !== land.dim) {
       throw bad("'--start'", land.name + " has " + land.dim + " variable(s) (" + land.variables.join(", ") + "), got " + args.start.length + " coordinate(s)");
     }
