@@ -86,8 +86,9 @@ $(JAX_STAMP): $(STAMP)
 	  || echo "JAX+optax not installed: bench_core runs without that peer"
 	@touch $@
 
-bench: $(TORCH_STAMP) $(JAX_STAMP) ## descend() vs torch.optim and JAX+optax, render vs encode-only, the live explorer vs one frame, a network slice vs a loop
+bench: $(TORCH_STAMP) $(JAX_STAMP) ## descend() vs torch.optim and JAX+optax, tune vs a loop and torch, render vs encode-only, the live explorer vs one frame, a network slice vs a loop
 	$(BIN)/python benchmarks/bench_core.py
+	$(BIN)/python benchmarks/bench_tune.py
 	$(BIN)/python benchmarks/bench_video.py --quality high
 	$(BIN)/python benchmarks/bench_explorer.py
 	$(BIN)/python benchmarks/bench_slices.py

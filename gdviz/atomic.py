@@ -24,8 +24,6 @@ leave the directory (``/``, ``..``, NUL).
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import errno
 import functools
 import os
@@ -452,12 +450,17 @@ def exchange_paths(first: str | Path, second: str | Path) -> None:
         _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
     )
     if result != 0:
+        import ctypes
+
         code = ctypes.get_errno()
         raise OSError(code, os.strerror(code), str(first), None, str(second))
 
 
 @functools.cache
 def _renameat2():  # -> the C function, or None
+    import ctypes  # here, not at import: ctypes.util costs a snappy CLI tens of milliseconds
+    import ctypes.util
+
     name = ctypes.util.find_library("c")
     if name is None:
         return None

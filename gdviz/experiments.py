@@ -189,10 +189,18 @@ class Experiment:
             variables=self.surface.dim,
             seeds=len(self.seeds),
             stochastic=self.batch_size is not None,
+            samples=self._samples_per_step(),
             remedy="use fewer steps, starts, runs or seeds"
             if len(self.seeds) > 1
             else "use fewer steps, starts or runs",
         )
+
+    def _samples_per_step(self) -> int:
+        """A minibatch run's samples per step (0 for full batch or a landscape without data)."""
+        data = self.surface.data
+        if self.batch_size is None or data is None or self.batch_size >= data.n:
+            return 0
+        return self.batch_size
 
     def run(self) -> ExperimentResult:
         """Descend once per (run, start); all starts of a run go through one batched call.

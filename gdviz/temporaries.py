@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import secrets
 import shutil
 import string
 from pathlib import Path
@@ -64,7 +63,9 @@ def temporary_name(
 
     ``name`` is shortened (by whole characters) so that the result fits in ``limit`` bytes.
     """
-    token = "".join(secrets.choice(_ALPHABET) for _ in range(8))
+    # os.urandom, not secrets: the token only keeps concurrent builds apart, and importing
+    # secrets (hashlib, random) costs the CLI's start-up ~50 ms
+    token = "".join(_ALPHABET[byte % len(_ALPHABET)] for byte in os.urandom(8))
     tail = f".gdviz-{os.getpid()}-{token}.{kind}{suffix}"
     room = limit - 1 - len(tail.encode())
     while len(name.encode()) > room:

@@ -143,6 +143,11 @@ class Protocol:
         minimum).
     grad_tol : float
         Gradient-norm tolerance: a run that meets it has finished.
+    batch_size : int or None
+        Minibatch size on a data landscape (None: full batch).
+    seeds : tuple of int
+        The minibatch seeds every configuration runs under, from every start (empty: one
+        stream, seed 0, or full batch); the finish line is on the full-data loss.
     """
 
     landscape: str
@@ -153,14 +158,26 @@ class Protocol:
     steps: int
     gap: float = FINISH_GAP
     grad_tol: float = DEFAULT_GRAD_TOL
+    batch_size: int | None = None
+    seeds: tuple[int, ...] = ()
+
+    @property
+    def trials(self) -> int:
+        """Runs per configuration: every start, under every minibatch seed."""
+        return len(self.starts) * max(1, len(self.seeds))
+
+    @property
+    def trial_label(self) -> str:
+        """What a configuration's runs are in words: ``starts``, or ``runs`` (starts × seeds)."""
+        return "runs" if self.seeds else "starts"
 
     @property
     def runs(self) -> int:
-        """Descents in all: every configuration from every start."""
+        """Descents in all: every configuration from every start (and seed)."""
         configurations = sum(
             len(self.momenta) if momentum_knob(name) else 1 for name in self.optimizers
         )
-        return configurations * len(self.lrs) * len(self.starts)
+        return configurations * len(self.lrs) * self.trials
 
     def lines(self) -> list[str]:
         """The protocol in words, one line each (numbers by :mod:`gdviz.numbers`)."""
@@ -179,9 +196,23 @@ class Protocol:
             + ", ".join(format_number(m, ascii=True) for m in self.momenta)
             + " (momentum or beta1, where the optimizer has one)",
             f"starts      {len(self.starts)}, the same for every run",
+            *(
+                [
+                    f"minibatch   batch size {self.batch_size}, "
+                    + (
+                        f"{len(self.seeds)} seeds ({self.seeds[0]} to {self.seeds[-1]}), "
+                        "the same for every run"
+                        if self.seeds
+                        else "seed 0"
+                    )
+                ]
+                if self.batch_size is not None
+                else []
+            ),
             f"budget      {self.steps} steps per run",
             f"finish      {finish}",
-            f"score       median finish step over the starts (never finished = {self.steps}),"
+            f"score       median finish step over the {'runs' if self.seeds else 'starts'}"
+            f" (never finished = {self.steps}),"
             " ties by median final loss",
         ]
 
@@ -324,7 +355,7 @@ class TuneResult:
         """The winners as text rows (rank, optimizer, lr, momentum/β₁, median steps, finished,
         median final loss), numbers by :mod:`gdviz.numbers` (ASCII for terminals and files,
         ``ascii=False`` for pages)."""
-        starts = len(self.protocol.starts)
+        starts = self.protocol.trials
         rows: list[tuple[str, ...]] = []
         for rank, w in enumerate(self.winners, 1):
             rows.append(
@@ -341,12 +372,15 @@ class TuneResult:
         return rows
 
     def experiment(
-        self, name: str | None = None, start: Sequence[float] | None = None
+        self, name: str | None = None, start: Sequence[float] | None = None, top: int | None = None
     ) -> Experiment:
-        """The winners as an experiment: one run each, in rank order, from ``start`` (default
-        the landscape's first declared start, else the first of the protocol's starts), with
-        the protocol's budget and gradient-norm tolerance."""
+        """The winners as an experiment: one run each, in rank order (only the ``top`` best if
+        given), from ``start`` (default the landscape's first declared start, else the first of
+        the protocol's starts), with the protocol's budget and gradient-norm tolerance."""
         protocol, surface = self.protocol, self.surface
+        if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < 1):
+            raise ValueError(f"top must be a whole number ≥ 1, got {top!r}")
+        winners = self.winners[:top]
         name = check_name("experiment", name or f"tuned-{protocol.landscape}")
         if start is None:
             start = surface.starts[0] if surface.starts else protocol.starts[0]
@@ -356,29 +390,37 @@ class TuneResult:
             title=f"A fair race on {surface.title}: every optimizer tuned",
             landscape=protocol.landscape,
             starts=(tuple(float(v) for v in start),),
-            runs=tuple(w.run_config() for w in self.winners),
+            runs=tuple(w.run_config() for w in winners),
             steps=protocol.steps,
             grad_tol=protocol.grad_tol,
+            batch_size=protocol.batch_size,
+            seed=protocol.seeds[0] if protocol.seeds else 0,
             description=(
                 f"Each optimizer at its best of {len(protocol.lrs)} learning rates "
                 f"({format_number(lo)} to {format_number(hi)}) and, where it has one, of "
                 f"{len(protocol.momenta)} momentum or β₁ values: the fewest median steps to "
-                f"the finish over {len(protocol.starts)} starts, {protocol.steps} steps each."
+                f"the finish over {len(protocol.starts)} starts"
+                + (f" × {len(protocol.seeds)} minibatch seeds" if protocol.seeds else "")
+                + f", {protocol.steps} steps each."
             ),
         )
 
-    def to_toml(self, name: str | None = None, start: Sequence[float] | None = None) -> str:
+    def to_toml(
+        self, name: str | None = None, start: Sequence[float] | None = None, top: int | None = None
+    ) -> str:
         """:meth:`experiment` as the TOML text :func:`gdviz.experiments.load_experiments`
-        reads, the protocol and the score table as comments above it."""
+        reads, the protocol and the whole score table as comments above it."""
         import tomli_w
 
-        experiment = self.experiment(name, start)
+        experiment = self.experiment(name, start, top)
         table: dict[str, Any] = {
             "title": experiment.title,
             "landscape": experiment.landscape,
             "starts": [list(s) for s in experiment.starts],
             "steps": experiment.steps,
             "grad_tol": experiment.grad_tol,
+            **({"batch_size": experiment.batch_size} if experiment.batch_size is not None else {}),
+            **({"seed": experiment.seed} if experiment.batch_size is not None else {}),
             "description": experiment.description,
             "runs": [
                 {"optimizer": r.optimizer, "lr": r.lr}
@@ -414,6 +456,23 @@ def _toml_value(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
+def _check_grids(
+    lrs: Sequence[float] | np.ndarray, momenta: Sequence[float], steps: int, gap: float
+) -> tuple[np.ndarray, tuple[float, ...]]:
+    """The learning-rate and momentum grids of :func:`tune`, checked; also its budget and gap."""
+    rates = np.asarray(lrs, dtype=np.float64).ravel()
+    if rates.size == 0 or not np.all(np.isfinite(rates)) or np.any(rates <= 0):
+        raise ValueError("learning rates must be finite numbers > 0 (give at least one)")
+    grid = tuple(float(m) for m in momenta)
+    if not grid or not all(0.0 <= m < 1.0 for m in grid):
+        raise ValueError("momentum values must be numbers in [0, 1) (give at least one)")
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"steps must be a whole number ≥ 1, got {steps!r}")
+    if not (math.isfinite(gap) and gap > 0):
+        raise ValueError(f"gap must be a finite number > 0, got {gap!r}")
+    return rates, grid
+
+
 def tune(
     landscape: str | Landscape,
     optimizers: Sequence[str] | None = None,
@@ -424,6 +483,8 @@ def tune(
     steps: int = DEFAULT_STEPS,
     gap: float = FINISH_GAP,
     grad_tol: float = DEFAULT_GRAD_TOL,
+    batch_size: int | None = None,
+    seeds: Sequence[int] | None = None,
     engine: Engine | None = None,
     progress: Callable[[str, float], None] | None = None,
 ) -> TuneResult:
@@ -447,6 +508,12 @@ def tune(
         The finish line :math:`L - L^* <` ``gap`` (> 0).
     grad_tol : float
         Gradient-norm tolerance (≥ 0) that also counts as finished.
+    batch_size : int, optional
+        Minibatch SGD on a data landscape (:mod:`gdviz.batches`); None is full batch.
+    seeds : sequence of int, optional
+        With ``batch_size``: every configuration runs from every start under each seed (a
+        leading seed axis of the same batched call); the score is the median over them all.
+        Default starts then: the landscape's first declared start.
     progress : callable, optional
         ``progress(optimizer, seconds)`` after each optimizer.
 
@@ -471,16 +538,12 @@ def tune(
         raise ValueError("give at least one optimizer")
     for name in names:
         make_optimizer(name)  # unknown names fail here, with a suggestion
-    rates = np.asarray(lrs, dtype=np.float64).ravel()
-    if rates.size == 0 or not np.all(np.isfinite(rates)) or np.any(rates <= 0):
-        raise ValueError("learning rates must be finite numbers > 0 (give at least one)")
-    grid = tuple(float(m) for m in momenta)
-    if not grid or not all(0.0 <= m < 1.0 for m in grid):
-        raise ValueError("momentum values must be numbers in [0, 1) (give at least one)")
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps must be a whole number ≥ 1, got {steps!r}")
-    if not (math.isfinite(gap) and gap > 0):
-        raise ValueError(f"gap must be a finite number > 0, got {gap!r}")
+    rates, grid = _check_grids(lrs, momenta, steps, gap)
+    seed_list = tuple(int(v) for v in seeds) if seeds is not None else ()
+    if seeds is not None and (not seed_list or batch_size is None):
+        raise ValueError("seeds need a batch_size (minibatches on a data landscape)")
+    if starts is None and seed_list and surface.starts:
+        starts = surface.starts[:1]
     points = start_grid(surface) if starts is None else np.asarray(starts, dtype=np.float64)
     if points.ndim != 2 or len(points) == 0 or points.shape[1] != surface.dim:
         raise ValueError(
@@ -488,7 +551,7 @@ def tune(
         )
     check_memory(
         "tune",
-        starts=len(points),
+        starts=len(points) * max(1, len(seed_list)),
         runs=len(rates),
         steps=steps,
         variables=surface.dim,
@@ -504,6 +567,8 @@ def tune(
         steps=steps,
         gap=float(gap),
         grad_tol=float(grad_tol),
+        batch_size=batch_size,
+        seeds=seed_list,
     )
     best = lowest_loss(surface)
     began = time.perf_counter()
@@ -558,16 +623,17 @@ def _tune_one(
             lr=rates[:, np.newaxis],
             steps=protocol.steps,
             grad_tol=protocol.grad_tol,
+            batch_size=protocol.batch_size,
+            seed=list(protocol.seeds) if protocol.seeds else 0,
             engine=engine,
         )
         assert isinstance(batch, TrajectoryBatch) and batch.losses is not None
-        finish.append(
-            finish_steps(
-                batch.losses, batch.status == "converged", batch.stop_step, best, protocol.gap
-            )
+        steps = finish_steps(
+            batch.losses, batch.status == "converged", batch.stop_step, best, protocol.gap
         )
-        losses.append(batch.final_losses)
-        diverged.append(batch.status == "diverged")
+        finish.append(_trials_last(steps, protocol))
+        losses.append(_trials_last(batch.final_losses, protocol))
+        diverged.append(_trials_last(batch.status == "diverged", protocol))
         del batch  # only the finish steps and final losses outlive the call
     return Table(
         optimizer=name,
@@ -578,6 +644,13 @@ def _tune_one(
         diverged=np.stack(diverged),
         budget=protocol.steps,
     )
+
+
+def _trials_last(values: np.ndarray, protocol: Protocol) -> np.ndarray:
+    """``(L, S)``, or ``(K seeds, L, S)`` with a seed axis, as ``(L, trials)``: seed-major."""
+    if not protocol.seeds:
+        return values
+    return np.moveaxis(values, 0, 1).reshape(values.shape[1], -1)
 
 
 @cache

@@ -37,6 +37,7 @@ SCENE = {
     "experiment": "race-rosenbrock",
     "draws": ["2-D", "data"],
     "chapter": "optimizers",
+    "max_runs": 12,
 }
 
 #: seconds of racing after the slow start; playback accelerates (steps ∝ u²)

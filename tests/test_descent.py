@@ -247,7 +247,8 @@ def test_defaults_are_the_clis() -> None:
     """`gdviz run`'s options default to descend()'s: every option named like a parameter of
     descend() (steps, loss_tol, schedule, batch_size, seed...), and --tol to grad_tol. A
     parameter descend() requires is required on the command line too, except the learning
-    rate, whose help says what the CLI takes instead (torch's default)."""
+    rate and the start, whose help says what the CLI takes instead (torch's default rate, the
+    landscape's own start)."""
     import click
 
     from gdviz.cli.run import command as run_command
@@ -263,7 +264,8 @@ def test_defaults_are_the_clis() -> None:
     ).params
     shared = set(options) & set(parameters)
     assert {"steps", "loss_tol", "schedule", "batch_size", "seed", "start", "lr"} <= shared
-    for name in sorted(shared - {"lr"}):
+    stated = {"lr": "torch.optim's default", "start": "the landscape's own start"}
+    for name in sorted(shared - set(stated)):
         option, parameter = options[name], parameters[name]
         if parameter.default is inspect.Parameter.empty:
             assert option.required, name
@@ -271,8 +273,9 @@ def test_defaults_are_the_clis() -> None:
         assert received[name] == parameter.default, name
         assert type(received[name]) is type(parameter.default), name
     assert received["tol"] == DEFAULT_GRAD_TOL
-    assert parameters["lr"].default is inspect.Parameter.empty and not options["lr"].required
-    assert "torch.optim's default" in (options["lr"].help or "")
+    for name, text in stated.items():
+        assert parameters[name].default is inspect.Parameter.empty and not options[name].required
+        assert f"[default: {text}" in (options[name].help or ""), name
 
 
 def test_the_default_gradient_tolerance_stops_a_converged_run() -> None:

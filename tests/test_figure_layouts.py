@@ -23,6 +23,7 @@ NARROW = (
     "lr-sweep",
     "noise-fan",
     "noise-floor",
+    "tune-success",
     "tune-sensitivity",
     "network-slice",
 )

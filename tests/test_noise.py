@@ -160,3 +160,30 @@ def test_the_noise_chapter_quotes_the_runs() -> None:
     for row, recipe in zip(view["table"]["rows"], recipes, strict=True):
         assert row["cells"][-1] == format_number(float(recipe.lrs[-1]))
         assert format_number(float(np.median(recipe.excess[:, -1]))) == row["cells"][-2]
+
+
+def test_optimizer_states_replays_a_minibatch_run_with_its_slices() -> None:
+    from gdviz.claims import optimizer_states
+    from gdviz.experiments import RunConfig
+
+    landscape = get_experiment("noise-fan").surface
+    config = RunConfig("adam", 0.1)
+    run = descend(
+        landscape, config.make_optimizer(), [-2.0, 3.0], lr=0.1, steps=30, batch_size=3, seed=4
+    )
+    states = optimizer_states(config, run, landscape)
+    assert len(states) == run.steps
+    np.testing.assert_array_equal(states[-1].new_point, run.points[-1])
+
+
+def test_a_minibatch_experiment_gets_the_noise_figures_not_the_full_batch_sweeps() -> None:
+    from dataclasses import replace
+
+    from gdviz.figures import user_figures
+
+    noisy = replace(get_experiment("noise-floor"), name="mine")
+    names = set(user_figures([noisy]))
+    assert {"noise-floor-mine", "loss-curves-mine"} <= names
+    assert not {"lr-sweep-mine", "stability-mine"} & names
+    full = replace(get_experiment("race-bowl"), name="mine")
+    assert "lr-sweep-mine" in user_figures([full]) and "noise-fan-mine" not in user_figures([full])

@@ -118,4 +118,8 @@ def test_installed_wheel_finds_its_templates_and_scenes(
     assert scenes == target / "gdviz" / "_data" / "scenes"
     assert templates == target / "gdviz" / "_data" / "templates"
     assert (scenes / "race.py").is_file() and (templates / "report.html.jinja").is_file()
+    from gdviz.report.explorer import EXPLORER_STYLES, PAGE_SCRIPTS, PAGE_STYLES, WIDGET_SCRIPTS
+
+    for name in {*PAGE_SCRIPTS, *PAGE_STYLES, *WIDGET_SCRIPTS, *EXPLORER_STYLES}:
+        assert (templates / name).is_file(), name  # the report's and the widget's
     assert (target / "gdviz" / "py.typed").is_file()

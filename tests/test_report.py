@@ -248,6 +248,24 @@ def test_formulas_compile_offline_to_svg() -> None:
         compile_formula("frac(", "broken")
 
 
+#: A phone's text column (390 px less the page's margins) and a display formula's size there.
+PHONE_COLUMN_PX, FORMULA_EM_PX = 350, 1.3 * 16
+
+
+def test_formulas_too_wide_for_a_phone_have_an_arrangement_that_fits() -> None:
+    wide = []
+    for key, entry in FORMULAS.items():
+        formula = compile_formula(entry[0], entry[1], narrow=entry[2] if len(entry) > 2 else None)
+        if formula.width * FORMULA_EM_PX <= PHONE_COLUMN_PX:
+            assert formula.narrow is None, f"{key} fits a phone: it needs no second arrangement"
+            continue
+        wide.append(key)
+        assert formula.narrow is not None, f"{key} is {formula.width} em wide: give it a narrow one"
+        assert formula.narrow.width * FORMULA_EM_PX <= PHONE_COLUMN_PX, key
+        assert formula.narrow.alt == formula.alt
+    assert "criteria" in wide  # the stopping rules (issue 8: they ran off a phone's edge)
+
+
 def test_formula_cache_is_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from gdviz.report import formulas
 
@@ -409,6 +427,9 @@ def test_multi_panel_figures_come_in_a_narrow_arrangement_for_phones(
         assert (root / "assets" / "figures-narrow" / f"{name}.png").is_file()
     for name in shown - set(narrow):
         assert f"figures-narrow/{name}.png" not in html
+    # formulas: both arrangements in the page, the narrow one shown below 640 px by the CSS
+    assert html.count('class="math math-wide"') == html.count('class="math math-narrow"') >= 5
+    assert "img.math-wide { display: none; }" in html
 
 
 def test_tables_show_the_cores_values(built: dict[str, object]) -> None:

@@ -83,6 +83,12 @@ def test_rate_window_reads_the_success_rates() -> None:
     assert rate_window([1e-3], [0.2]) is None
 
 
+def test_tune_is_a_top_level_name() -> None:
+    import gdviz
+
+    assert gdviz.tune is tune and "tune" in dir(gdviz)
+
+
 def test_momentum_knobs_are_declared_by_the_optimizers() -> None:
     assert momentum_knob("sgd") == "momentum"
     assert momentum_knob("rmsprop") == "momentum"
@@ -227,8 +233,11 @@ def test_cli_prints_the_protocol_and_winners_and_writes_the_experiment(tmp_path:
     assert "Protocol" in result.stdout and "Winners" in result.stdout
     assert "budget      60 steps per run" in result.stdout
     assert f"wrote {out}" in result.stderr
+    assert "  adam " in result.stderr  # one progress line per optimizer
     experiment = load_experiments(out)["tuned-rosenbrock"]
     assert {r.optimizer for r in experiment.runs} == {"gd", "adam"}
+    best = invoke("tune", *CLI_SMALL, "--top", "1", "-q", "-o", out)
+    assert best.exit_code == 0 and len(load_experiments(out)["tuned-rosenbrock"].runs) == 1
     piped = invoke("tune", *CLI_SMALL, "-q", "-o", "-")
     assert piped.exit_code == 0 and piped.stdout.startswith("# Written by `gdviz tune`")
     assert "Winners" in piped.stderr
@@ -245,6 +254,9 @@ def test_cli_prints_the_protocol_and_winners_and_writes_the_experiment(tmp_path:
         (["--momentum", "1"], "--momentum"),
         (["--steps", "0"], "--steps"),
         (["--name", "a b"], "is not allowed"),
+        (["--top", "0"], "--top"),
+        (["--seeds", "3"], "needs --batch-size"),
+        (["--batch-size", "4"], "rosenbrock has no data set"),
         (["--show-start", "1,2,3"], "needs 2 coordinate"),
         (["--steps", "100000", "--grid", "64", "--lr-count", "256"], "over the 2.0 GiB budget"),
     ],
@@ -282,7 +294,7 @@ def test_success_figure_draws_the_tables_success(small) -> None:
     caption = tune_success_caption(small)
     best = int(np.argmax(matrix.max(axis=1)))
     finished = round(matrix[best].max() * 9)
-    assert f"{small.winners[best].title} finishes from the most starts: {finished} of 9" in caption
+    assert f"{small.winners[best].title} finishes most often: {finished} of 9" in caption
     assert "within 150 steps" in caption
 
 
@@ -311,7 +323,7 @@ def test_sensitivity_figure_draws_the_median_finish_step(small) -> None:
         widest = max(w.decades for w in windows if w is not None)
         assert f"{format_number(widest, 2)} decades" in caption
     else:
-        assert "No optimizer finishes from half its starts" in caption
+        assert "No optimizer finishes half its starts" in caption
 
 
 # ------------------------------------------------- the tuned experiment in every medium
@@ -335,11 +347,99 @@ def test_figures_config_takes_the_tuned_experiment(tuned_toml: Path, tmp_path: P
     assert (out / "loss-curves-tuned-small.svg").stat().st_size > 0
 
 
-def test_video_config_takes_the_tuned_experiment(small, tuned_toml: Path) -> None:
+def test_video_config_takes_the_tuned_experiment(small, tuned_toml: Path, tmp_path: Path) -> None:
     from gdviz import video
+    from gdviz.tuning import builtin_tuning
+
+    every = tmp_path / "every.toml"  # all twelve: the race draws them, the surface scene cannot
+    every.write_text(builtin_tuning().to_toml("every"), encoding="utf-8")
+    scenes = {job.scene for job in video.plan(config=every)}
+    assert "race" in scenes and "surface" not in scenes
+    with pytest.raises(ValueError, match=r"scene 'surface' draws at most 4 runs.*--top 4"):
+        video.plan(["surface"], config=every)
+    top = tmp_path / "top.toml"
+    top.write_text(builtin_tuning().to_toml("top", top=4), encoding="utf-8")
+    assert {job.scene for job in video.plan(config=top)} >= {"race", "surface"}
+    assert len(load_experiments(top)["top"].runs) == 4
 
     jobs = {(job.scene, job.stem) for job in video.plan(config=tuned_toml)}
     assert ("race", "race-tuned-small") in jobs
     experiment = video.scene_experiment("race", config=tuned_toml, experiment="tuned-small")
     assert experiment is not None
     assert [r.optimizer for r in experiment.runs] == [w.optimizer for w in small.winners]
+
+
+# ------------------------------------------------------------------ minibatch seeds
+
+
+def test_seeds_are_trials_each_equal_to_its_own_minibatch_run(tmp_path: Path) -> None:
+    surface = get_landscape("logistic-regression")
+    result = tune(
+        surface,
+        ("adam", "gd"),
+        lrs=(0.1, 1.0),
+        momenta=(0.9,),
+        batch_size=5,
+        seeds=range(4),
+        steps=60,
+    )
+    protocol = result.protocol
+    assert protocol.seeds == (0, 1, 2, 3) and protocol.starts == surface.starts[:1]
+    assert protocol.trials == 4 and protocol.trial_label == "runs"
+    table = result.tables["adam"]
+    assert table.finish.shape == (1, 2, 4)
+    single = descend(
+        surface,
+        make_optimizer("adam", betas=(0.9, 0.999)),
+        surface.starts[0],
+        lr=1.0,
+        steps=60,
+        grad_tol=protocol.grad_tol,
+        batch_size=5,
+        seed=2,
+    )
+    line = finish(single, surface, protocol.grad_tol)
+    assert table.finish[0, 1, 2] == (line.step if line.step is not None else -1)
+    assert table.final_losses[0, 1, 2] == single.final_loss
+    path = tmp_path / "seeded.toml"
+    path.write_text(result.to_toml("seeded"), encoding="utf-8")
+    loaded = load_experiments(path)["seeded"]
+    assert (loaded.batch_size, loaded.seed) == (5, 0)
+    assert "minibatch   batch size 5, 4 seeds (0 to 3)" in path.read_text()
+    with pytest.raises(ValueError, match="seeds need a batch_size"):
+        tune(surface, ("gd",), seeds=(0, 1), steps=5)
+
+
+def test_the_clis_defaults_are_tunes() -> None:
+    """`gdviz tune`'s options default to tune()'s constants, and its help states the ones it
+    has no option for (the finish line and the gradient tolerance)."""
+    import inspect
+    import re
+
+    from gdviz.claims import FINISH_GAP
+    from gdviz.cli.tune import command
+    from gdviz.tuning import (
+        BUILTIN_LANDSCAPE,
+        DEFAULT_GRAD_TOL,
+        DEFAULT_GRID,
+        DEFAULT_LRS,
+        DEFAULT_STEPS,
+    )
+
+    received = command.make_context("tune", []).params
+    parameters = inspect.signature(tune).parameters
+    assert received["steps"] == parameters["steps"].default == DEFAULT_STEPS
+    low, high = received["lr_range"]
+    grid = tuple(float(v) for v in np.geomspace(low, high, received["lr_count"]))
+    assert grid == parameters["lrs"].default == DEFAULT_LRS
+    assert received["momenta"] == () and parameters["momenta"].default == DEFAULT_MOMENTA
+    (momentum,) = (p for p in command.params if p.name == "momenta")
+    listed = re.search(r"\[default: ([^\]]+)\]", momentum.help or "")
+    assert listed and tuple(float(v) for v in listed.group(1).split(",")) == DEFAULT_MOMENTA
+    assert received["grid"] == inspect.signature(start_grid).parameters["per_side"].default
+    assert received["grid"] == DEFAULT_GRID and parameters["starts"].default is None
+    assert received["surface"].name == BUILTIN_LANDSCAPE
+    text = " ".join((command.help or "").split())
+    stated = re.search(r"L - L\* < (\S+), or a gradient norm below (\S+)\)", text)
+    assert stated and float(stated.group(1)) == parameters["gap"].default == FINISH_GAP
+    assert float(stated.group(2)) == parameters["grad_tol"].default == DEFAULT_GRAD_TOL

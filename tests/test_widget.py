@@ -126,6 +126,38 @@ def test_an_experiment_opens_as_it_is_and_runs_to_its_own_numbers() -> None:
         assert s == t and (a.points == b.points).all() and a.status == b.status
 
 
+def test_minibatch_noise_is_the_pages_and_gdviz_runs() -> None:
+    """A minibatch view (the page's Minibatch noise panel) runs descend's minibatch contract:
+    its numbers are a single `descend(..., batch_size, seed)` call's, and an experiment with a
+    batch size opens with the panel on."""
+    from gdviz.descent import descend
+    from gdviz.landscapes import get_landscape
+
+    widget = explore("linear-regression", optimizers=["sgd"], batch_size=2, seed=7, steps=30)
+    assert (widget.minibatch, widget.batch_size, widget.seed) == (True, "2", "7")
+    (_, _, mine), *_ = widget.run().items()
+    run, start = widget.experiment().runs[0], widget.experiment().starts[0]
+    single = descend(
+        get_landscape("linear-regression"),
+        run.make_optimizer(),
+        start,
+        lr=run.lr,
+        steps=30,
+        grad_tol=widget.experiment().grad_tol,
+        batch_size=2,
+        seed=7,
+    )
+    assert (mine.points == single.points).all() and mine.epochs is not None
+    widget.seed = "8"
+    (_, _, other), *_ = widget.run().items()
+    assert not (other.points == mine.points).all()
+    again = explore(widget.experiment())
+    assert (again.minibatch, again.batch_size, again.seed) == (True, "2", "8")
+    widget.seed = "x"
+    with pytest.raises(ValueError, match="seed: 'x' is not a whole number"):
+        widget.experiment()
+
+
 def test_bad_views_are_refused_in_one_line() -> None:
     race = get_experiment("race-rosenbrock")
     decayed = replace(race, runs=(race.runs[0], replace(race.runs[1], schedule="step:step_size=9")))

@@ -157,7 +157,7 @@ def command(
             "(see `gdviz list landscapes`)",
             param_hint="'--batch-size'",
         )
-    _check_budget(landscape, steps, stochastic=batch_size is not None)
+    _check_budget(landscape, steps, batch_size)
     opt, rate = _optimizer(optimizer, params, lr)
     fmt = output_format(fmt, output)
     try:
@@ -209,8 +209,10 @@ def _start(landscape: Any, start: tuple[float, ...] | None) -> tuple[float, ...]
     return start
 
 
-def _check_budget(landscape: Any, steps: int, *, stochastic: bool = False) -> None:
+def _check_budget(landscape: Any, steps: int, batch_size: int | None) -> None:
     from gdviz.budget import BudgetError, check_memory
+
+    samples = batch_size if batch_size is not None and batch_size < landscape.data.n else 0
 
     try:
         check_memory(
@@ -219,7 +221,8 @@ def _check_budget(landscape: Any, steps: int, *, stochastic: bool = False) -> No
             runs=1,
             steps=steps,
             variables=landscape.dim,
-            stochastic=stochastic,
+            stochastic=samples > 0,
+            samples=samples,
             remedy="use fewer --steps",
         )
     except BudgetError as error:

@@ -73,10 +73,30 @@ MAX_STEPS = 100_000
     help="Starts per side: a GRID × GRID grid over the landscape's plotting bounds.",
 )
 @click.option(
+    "--batch-size",
+    type=click.IntRange(1, None),
+    metavar="B",
+    help="Minibatch SGD on a data landscape: B samples per step (gdviz.batches).",
+)
+@click.option(
+    "--seeds",
+    type=click.IntRange(1, 1024),
+    metavar="N",
+    help="With --batch-size: every configuration runs under seeds 0 … N-1 from every start "
+    "(default then: the landscape's first start instead of a grid).",
+)
+@click.option(
     "--show-start",
     type=POINT,
     metavar="X,Y",
     help="Where the written experiment starts [default: the landscape's first start].",
+)
+@click.option(
+    "--top",
+    type=click.IntRange(1, None),
+    metavar="N",
+    help="Write only the N best optimizers into the experiment [default: all; the surface "
+    "scene draws at most 4 runs, the race 12].",
 )
 @click.option(
     "--name",
@@ -94,7 +114,10 @@ def command(
     lr_count: int,
     momenta: tuple[float, ...],
     grid: int,
+    batch_size: int | None,
+    seeds: int | None,
     show_start: tuple[float, ...] | None,
+    top: int | None,
     name: str | None,
     output: Path | None,
 ) -> None:
@@ -109,6 +132,8 @@ def command(
     \b
     Examples:
       gdviz tune -o tuned.toml
+      gdviz tune --top 4 -o top4.toml
+      gdviz tune -l logistic-regression --batch-size 5 --seeds 16 --steps 300
       gdviz tune --landscape valley --optimizer adam --optimizer momentum --steps 300
       gdviz video race --config tuned.toml --experiment tuned-rosenbrock --quality low
     """
@@ -120,10 +145,19 @@ def command(
     say = console()
     low, high = lr_range
     _check_arguments(surface, optimizers, lr_range, lr_count, name, show_start)
-    try:
-        starts = start_grid(surface, grid)
-    except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="'--landscape'") from None
+    if seeds is not None and batch_size is None:
+        raise click.BadParameter("needs --batch-size (minibatch seeds)", param_hint="'--seeds'")
+    if batch_size is not None and surface.data is None:
+        raise click.BadParameter(
+            f"{surface.name} has no data set: --batch-size needs a data landscape",
+            param_hint="'--batch-size'",
+        )
+    starts = None
+    if seeds is None or not surface.starts:
+        try:
+            starts = start_grid(surface, grid)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="'--landscape'") from None
     to_stdout = output is not None and str(output) == "-"
     if output is not None and not to_stdout:
         _check_output(output)
@@ -136,9 +170,11 @@ def command(
             momenta=momenta or DEFAULT_MOMENTA,
             starts=starts,
             steps=steps,
-            progress=lambda n, s: say.detail(f"  {n:<10} {s:6.2f} s"),
+            batch_size=batch_size,
+            seeds=range(seeds) if seeds is not None else None,
+            progress=lambda n, s: say.say(f"  {n:<10} {s:6.2f} s"),
         )
-        text = result.to_toml(name, show_start)
+        text = result.to_toml(name, show_start, top)
     except BudgetError as error:
         raise click.UsageError(str(error)) from None
     except ValueError as error:

@@ -91,8 +91,13 @@ def _two_d(experiment: Experiment) -> bool:
     return experiment.surface.dim == 2
 
 
+def _full_batch(experiment: Experiment) -> bool:
+    """The sweeps run full batch: they do not stand for a minibatch experiment."""
+    return experiment.batch_size is None
+
+
 def _sweepable(experiment: Experiment) -> bool:
-    return experiment.steps * sweeps.SWEEP_COUNT <= 2_000_000
+    return _full_batch(experiment) and experiment.steps * sweeps.SWEEP_COUNT <= 2_000_000
 
 
 def _network(experiment: Experiment) -> bool:
@@ -100,7 +105,7 @@ def _network(experiment: Experiment) -> bool:
 
 
 def _stable_2d(experiment: Experiment) -> bool:
-    return _two_d(experiment) and bool(experiment.surface.minima)
+    return _full_batch(experiment) and _two_d(experiment) and bool(experiment.surface.minima)
 
 
 @dataclass(frozen=True)

@@ -104,16 +104,25 @@ def success_cmap(theme: str | Theme = "light") -> ListedColormap:
     return ListedColormap(lab_to_srgb((1 - t) * low + t * high), name=f"gdviz-success-{th.name}")
 
 
-def plot_success(ax: Axes, result: TuneResult, *, theme: str | Theme = "light") -> list[Artist]:
+def plot_success(
+    ax: Axes,
+    result: TuneResult,
+    *,
+    theme: str | Theme = "light",
+    ranks: range | None = None,
+) -> list[Artist]:
     """The success heat map: rows the optimizers (rank order), columns the learning rates.
 
-    Returns ``[mesh, *outlines]``; the mesh's array is :func:`success_matrix`, one outline per
-    winner at its tuned rate.
+    ``ranks`` draws only those rows (0-based ranks; default all). Returns
+    ``[mesh, *outlines]``; the mesh's array is those rows of :func:`success_matrix`, one
+    outline per winner at its tuned rate.
     """
     th = theme_of(theme)
     lrs = np.array(result.protocol.lrs)
-    matrix = success_matrix(result)
-    rows = np.arange(len(result.winners) + 1) - 0.5
+    chosen = ranks if ranks is not None else range(len(result.winners))
+    winners = [result.winners[i] for i in chosen]
+    matrix = success_matrix(result)[list(chosen)]
+    rows = np.arange(len(winners) + 1) - 0.5
     mesh = ax.pcolormesh(
         lr_edges(lrs),
         rows,
@@ -125,11 +134,11 @@ def plot_success(ax: Axes, result: TuneResult, *, theme: str | Theme = "light") 
         linewidth=0.5,
     )
     ax.set_xscale("log")
-    ax.set_ylim(len(result.winners) - 0.5, -0.5)
-    ax.set_yticks(range(len(result.winners)), [w.title for w in result.winners])
+    ax.set_ylim(len(winners) - 0.5, -0.5)
+    ax.set_yticks(range(len(winners)), [w.title for w in winners])
     edges = lr_edges(lrs)
     outlines: list[Artist] = []
-    for row, winner in enumerate(result.winners):
+    for row, winner in enumerate(winners):
         i = winner.lr_index
         outlines.append(
             ax.add_patch(
@@ -157,17 +166,17 @@ def tune_success_caption(result: TuneResult | None = None) -> str:
     result = _result(result)
     protocol = result.protocol
     matrix = success_matrix(result)
-    count = len(protocol.starts)
+    count = protocol.trials
     best_row = int(np.argmax(matrix.max(axis=1)))
     best = result.winners[best_row]
     best_lr = int(np.argmax(matrix[best_row]))
     never = [w.title for w, row in zip(result.winners, matrix, strict=True) if not row.any()]
     text = (
-        f"Share of {count} starts (a grid over the plotting bounds) from which each optimizer "
+        f"Share of {count} {protocol.trial_label} from which each optimizer "
         f"reaches L − L* < {format_number(protocol.gap)} within {protocol.steps} steps on "
         f"{result.surface.title}, at each of {len(protocol.lrs)} learning rates, with its "
         "tuned momentum or β₁; the outlined cell is its tuned rate. "
-        f"{best.title} finishes from the most starts: {round(matrix[best_row, best_lr] * count)} "
+        f"{best.title} finishes most often: {round(matrix[best_row, best_lr] * count)} "
         f"of {count} at lr {format_number(protocol.lrs[best_lr], 3)}."
     )
     if never:
@@ -176,40 +185,66 @@ def tune_success_caption(result: TuneResult | None = None) -> str:
 
 
 def make_tune_success(
-    theme: str = "light", experiments: object = None, result: TuneResult | None = None
+    theme: str = "light",
+    experiments: object = None,
+    layout: str = "wide",
+    result: TuneResult | None = None,
 ) -> Figure:
     """``tune-success``: the success heat map of the built-in tuning (or ``result``), with a
-    colour bar and, beside each row, the winner's share of starts and median finish step.
-    ``experiments`` is ignored: the figure draws a tuning, not an experiment."""
+    colour bar and, beside each row, the winner's share of starts and median finish step;
+    ``layout="narrow"`` splits the rows into two stacked panels for phones. ``experiments`` is
+    ignored: the figure draws a tuning, not an experiment."""
     result = _result(result)
     protocol = result.protocol
-    count = len(protocol.starts)
+    count = protocol.trials
+    narrow = check_layout(layout)
+    total = len(result.winners)
+    parts = [range(0, -(-total // 2)), range(-(-total // 2), total)] if narrow else [range(total)]
+    parts = [part for part in parts if len(part)]
     with theme_context(theme) as th:
-        figure = new_figure(10.0, 0.42 * len(result.winners) + 2.4)
-        ax = figure.subplots()
-        mesh = plot_success(ax, result, theme=th)[0]
+        width = NARROW_WIDTH if narrow else 10.0
+        figure = new_figure(width, (0.36 if narrow else 0.42) * total + (3.2 if narrow else 2.4))
+        axes = figure.subplots(len(parts), 1, sharex=True, squeeze=False).ravel()
+        mesh = None
+        for ax, part in zip(axes, parts, strict=True):
+            mesh = plot_success(ax, result, theme=th, ranks=part)[0]
+            right = ax.secondary_yaxis("right")
+            right.set_yticks(
+                range(len(part)),
+                [
+                    f"{round(w.success * count)}/{count} · {format_number(w.median_steps, 4)}"
+                    for w in (result.winners[i] for i in part)
+                ],
+            )
+            right.tick_params(length=0)
+            right.spines["right"].set_visible(False)
+            if not narrow:
+                right.set_ylabel(f"finished {protocol.trial_label} · median finish step")
         assert isinstance(mesh, QuadMesh)
         bar = figure.colorbar(
-            mesh, ax=ax, location="bottom", pad=0.02, fraction=0.05, aspect=50, shrink=0.6
+            mesh,
+            ax=list(axes),
+            location="bottom",
+            pad=0.02,
+            fraction=0.05,
+            aspect=30 if narrow else 50,
+            shrink=0.9 if narrow else 0.6,
         )
-        bar.set_label("share of the starts that finish")
+        bar.set_label(f"share of the {protocol.trial_label} that finish")
         bar.ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.0%}"))
         bar.outline.set_visible(False)
-        right = ax.secondary_yaxis("right")
-        right.set_yticks(
-            range(len(result.winners)),
-            [
-                f"{round(w.success * count)}/{count} · {format_number(w.median_steps, 4)}"
-                for w in result.winners
-            ],
+        gap = "\n" if narrow else " "
+        axes[-1].set_xlabel(
+            f"learning rate{gap}(outlined: each optimizer's tuned rate"
+            + (
+                f";{gap}at right: finished {protocol.trial_label} · median finish step)"
+                if narrow
+                else ")"
+            )
         )
-        right.tick_params(length=0)
-        right.set_ylabel("finished starts · median finish step")
-        right.spines["right"].set_visible(False)
-        ax.set_xlabel("learning rate (outlined: each optimizer's tuned rate)")
         figure.suptitle(
-            f"A fair race on {result.surface.title}: how many of {count} starts finish "
-            f"within {protocol.steps} steps",
+            f"A fair race on {result.surface.title}:{gap}how many of {count} "
+            f"{protocol.trial_label} finish{gap}within {protocol.steps} steps",
             x=0.01,
             ha="left",
         )
@@ -265,15 +300,16 @@ def tune_sensitivity_caption(result: TuneResult | None = None) -> str:
     found = [(w, window) for w, window in windows if window is not None]
     text = (
         f"Finish step against the learning rate on {result.surface.title}: the median over "
-        f"{len(protocol.starts)} starts (line) and the middle 80 % of them (band), each "
+        f"{protocol.trials} {protocol.trial_label} (line) and the middle 80 % of them (band), each "
         f"optimizer at its tuned momentum or β₁; a run that never finishes counts as the "
         f"budget, {protocol.steps} steps (dashed). The ring is the tuned rate. "
     )
     if not found:
-        return text + "No optimizer finishes from half its starts at any rate."
+        return text + f"No optimizer finishes half its {protocol.trial_label} at any rate."
     widest, window = max(found, key=lambda pair: (pair[1].decades, -result.winners.index(pair[0])))
     text += (
-        f"{widest.title} finishes from at least half its starts over the widest range of rates, "
+        f"{widest.title} finishes at least half its {protocol.trial_label} over the widest "
+        "range of rates, "
         f"{format_number(window.decades, 2)} decades (lr {format_number(window.low, 3)} to "
         f"{format_number(window.high, 3)})"
     )
@@ -327,7 +363,8 @@ def make_tune_sensitivity(
             ax.set_ylabel("finish step")
         gap = "\n" if narrow else " "
         figure.supxlabel(
-            f"learning rate (median over {len(result.protocol.starts)} starts, band: middle "
+            f"learning rate (median over {result.protocol.trials} {result.protocol.trial_label}, "
+            "band: middle "
             f"80 %;{gap}dashed: the budget, {result.protocol.steps} steps)",
             fontsize=11,
         )

@@ -21,6 +21,7 @@ runs          one per optimizer: ``{"optimizer", "lr", "params"}``, each paramet
 schedule      one schedule for every run, as ``--schedule`` writes it (``""``: constant)
 steps         the step budget (text while the field holds something else than a number)
 tol           the gradient-norm tolerance, as text (``"1e-06"``); ``loss_tol`` likewise
+minibatch     minibatch noise on a data landscape; ``batch_size`` and ``seed`` as text (``"5"``)
 step, speed   the step shown and the playback speed
 ============  ==============================================================================
 
@@ -52,21 +53,17 @@ from gdviz.descent import DEFAULT_GRAD_TOL, DEFAULT_LOSS_TOL
 from gdviz.experiments import Experiment, ExperimentResult, RunConfig
 from gdviz.names import unknown_name_message
 from gdviz.report.explorer import (
-    CORE_SCRIPTS,
     DEFAULT_OPTIMIZERS,
-    EXPLORER_SCRIPTS,
     EXPLORER_STYLES,
     MAX_EXPLORER_STARTS,
     MAX_EXPLORER_STEPS,
+    WIDGET_SCRIPTS,
     explorer_config,
     page_script,
     page_styles,
 )
 
-__all__ = ["WIDGET_SCRIPTS", "Explorer", "explore", "widget_module", "widget_styles"]
-
-#: The widget's ES module: the page core, the explorer and the widget host (``render``).
-WIDGET_SCRIPTS: tuple[str, ...] = (*CORE_SCRIPTS, *EXPLORER_SCRIPTS, "js/widget.js")
+__all__ = ["Explorer", "explore", "widget_module", "widget_styles"]
 
 #: A run as :func:`explore` takes it: a name, ``{"optimizer", "lr", "params"}`` or a RunConfig.
 RunLike = str | Mapping[str, Any] | RunConfig
@@ -182,6 +179,9 @@ class Explorer(anywidget.AnyWidget):
     steps = traitlets.Union([traitlets.Int(), traitlets.Unicode()]).tag(sync=True)
     tol = traitlets.Unicode(_tolerance_text(DEFAULT_GRAD_TOL)).tag(sync=True)
     loss_tol = traitlets.Unicode(_tolerance_text(DEFAULT_LOSS_TOL)).tag(sync=True)
+    minibatch = traitlets.Bool(False).tag(sync=True)
+    batch_size = traitlets.Unicode("1").tag(sync=True)
+    seed = traitlets.Unicode("0").tag(sync=True)
     step = traitlets.Int(0).tag(sync=True)
     speed = traitlets.Float(1.0).tag(sync=True)
 
@@ -303,6 +303,7 @@ class Explorer(anywidget.AnyWidget):
             title = _entry(self.landscape or "")["title"]
         else:
             title = _formula(formula).pretty
+        batch_size, seed = self._batching()
         experiment = Experiment(
             name="explorer",
             title=f"Explorer view: {title}",
@@ -315,6 +316,8 @@ class Explorer(anywidget.AnyWidget):
             expression=formula is not None,
             grad_tol=grad_tol,
             loss_tol=loss_tol,
+            batch_size=batch_size,
+            seed=seed,
         )
         from gdviz.optimizers import validate_lr
 
@@ -324,6 +327,22 @@ class Explorer(anywidget.AnyWidget):
             except ValueError as error:
                 raise ValueError(f"the learning rate of {run.optimizer}: {error}") from None
         return experiment.validate()
+
+    def _batching(self) -> tuple[int | None, int]:
+        """``(batch_size, seed)`` of the view: ``(None, 0)`` unless minibatch noise is on, when
+        the two texts are read as ``gdviz run --batch-size --seed`` reads them."""
+        if not self.minibatch:
+            return None, 0
+        from gdviz.batches import check_batching
+
+        values = []
+        for name, text in (("batch size", self.batch_size), ("seed", self.seed)):
+            try:
+                values.append(int(text))
+            except ValueError:
+                raise ValueError(f"{name}: {text!r} is not a whole number") from None
+        batch_size, seeds = check_batching(values[0], values[1])
+        return batch_size, seeds[0]
 
     def run(self) -> ExperimentResult:
         """Run the current view through :func:`~gdviz.descent.descend` (one batched call per
@@ -386,6 +405,8 @@ def explore(
     tol: float = DEFAULT_GRAD_TOL,
     loss_tol: float = DEFAULT_LOSS_TOL,
     bounds: Sequence[Sequence[float]] | None = None,
+    batch_size: int | None = None,
+    seed: int = 0,
 ) -> Explorer:
     """The live explorer as a notebook widget, opened on the view the arguments describe.
 
@@ -413,6 +434,9 @@ def explore(
         ``--tol`` and ``--loss-tol``: 10⁻⁶ and 0).
     bounds : sequence of (low, high), optional
         The view window (default: the landscape's own).
+    batch_size, seed : int, optional
+        Minibatch noise on a data landscape (:mod:`gdviz.batches`: the page's *Minibatch
+        noise* panel, ``gdviz run --batch-size --seed``); default full batch.
 
     Returns
     -------
@@ -453,7 +477,17 @@ def explore(
     view["tol"] = _tolerance_text(_tolerance("tol", tol))
     view["loss_tol"] = _tolerance_text(_tolerance("loss_tol", loss_tol))
     view["bounds"] = bounds
+    view |= _batch_view(batch_size, seed)
     return _made(view)
+
+
+def _batch_view(batch_size: int | None, seed: int | Sequence[int]) -> dict[str, Any]:
+    """The minibatch traits of ``batch_size`` and one ``seed`` (the page runs one seed)."""
+    if batch_size is None:
+        return {}
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise ValueError("the explorer runs one seed at a time; give seed as one whole number")
+    return {"minibatch": True, "batch_size": str(batch_size), "seed": str(seed)}
 
 
 def _made(view: dict[str, Any]) -> Explorer:
@@ -500,4 +534,5 @@ def _from_experiment(experiment: Experiment, bounds: Any) -> Explorer:
             "loss_tol": _tolerance_text(experiment.loss_tol),
             "bounds": bounds,
         }
+        | _batch_view(experiment.batch_size, experiment.seed)
     )

@@ -151,7 +151,12 @@ def build_report(options: ReportOptions, progress: Progress | None = None) -> Bu
             with timer("rendering the videos"):
                 videos, note = _render_videos(assets, options, say)
         with timer("typesetting the formulas"):
-            formulas = {key: compile_formula(src, alt) for key, (src, alt) in FORMULAS.items()}
+            formulas = {
+                key: compile_formula(
+                    entry[0], entry[1], narrow=entry[2] if len(entry) > 2 else None
+                )
+                for key, entry in FORMULAS.items()
+            }
             sections = _sections(results, figures, videos, formulas, options.user_experiments)
         with timer("writing the page"):
             report = Report(
@@ -684,7 +689,7 @@ def fair_race_view(result: Any) -> dict[str, Any]:
     first = winners[0]
     budget_bound = [w.title for w in winners if w.median_steps >= protocol.steps]
     return {
-        "header": ["", "Optimizer", "lr", "μ / β₁", "Median finish", "Finished", "Median loss"],
+        "header": ["", "Optimizer", "lr", "Momentum", "Median finish", "Finished", "Median loss"],
         "rows": [
             {"color": optimizer_color(w.optimizer), "cells": row}
             for w, row in zip(winners, result.table_rows(ascii=False), strict=True)
@@ -703,7 +708,7 @@ def fair_race_view(result: Any) -> dict[str, Any]:
         "winner": first.title,
         "winner_lr": format_number(first.lr, 3),
         "winner_steps": format_number(first.median_steps),
-        "winner_finished": round(first.success * len(protocol.starts)),
+        "winner_finished": round(first.success * protocol.trials),
         "winner_within": first.median_steps < protocol.steps,
         "budget_bound": len(budget_bound),
         "finishers": len(winners) - len(budget_bound),

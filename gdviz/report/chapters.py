@@ -52,8 +52,9 @@ def chapter_videos() -> dict[str, str]:
     return found
 
 
-#: key: (Typst math source, plain-text reading)
-FORMULAS: dict[str, tuple[str, str]] = {
+#: key: (Typst math source, plain-text reading[, the source arranged for a phone: a formula
+#: wider than a 390 px column, its parts one per line (Typst's ``\`` breaks the line)])
+FORMULAS: dict[str, tuple[str, str] | tuple[str, str, str]] = {
     "update": (
         "theta_(k+1) = theta_k - eta thin nabla L(theta_k)",
         "theta_{k+1} = theta_k − eta · grad L(theta_k)",
@@ -83,21 +84,28 @@ FORMULAS: dict[str, tuple[str, str]] = {
         "theta_t = theta_(t-1) - gamma g_t / (sqrt(v_t) + epsilon)",
         "v_t = alpha v_{t−1} + (1 − alpha) g_t²;  "
         "theta_t = theta_{t−1} − gamma g_t / (sqrt(v_t) + eps)",
+        "v_t &= alpha thin v_(t-1) + (1 - alpha) g_t^2 \\ "
+        "theta_t &= theta_(t-1) - gamma g_t / (sqrt(v_t) + epsilon)",
     ),
     "adam-moments": (
         "m_t = beta_1 m_(t-1) + (1 - beta_1) g_t, quad v_t = beta_2 v_(t-1) + (1 - beta_2) g_t^2",
         "m_t = beta1 m_{t−1} + (1 − beta1) g_t;  v_t = beta2 v_{t−1} + (1 − beta2) g_t²",
+        "m_t &= beta_1 m_(t-1) + (1 - beta_1) g_t \\ v_t &= beta_2 v_(t-1) + (1 - beta_2) g_t^2",
     ),
     "adam-step": (
         "hat(m)_t = m_t / (1 - beta_1^t), quad hat(v)_t = v_t / (1 - beta_2^t), quad "
         "theta_t = theta_(t-1) - gamma hat(m)_t / (sqrt(hat(v)_t) + epsilon)",
         "m̂_t = m_t / (1 − beta1^t);  v̂_t = v_t / (1 − beta2^t);  "
         "theta_t = theta_{t−1} − gamma m̂_t / (sqrt(v̂_t) + eps)",
+        "hat(m)_t = m_t / (1 - beta_1^t), quad hat(v)_t = v_t / (1 - beta_2^t) \\ "
+        "theta_t = theta_(t-1) - gamma hat(m)_t / (sqrt(hat(v)_t) + epsilon)",
     ),
     "criteria": (
         "norm(nabla L(theta_k)) < epsilon_g quad or quad "
         "abs(L(theta_(k+1)) - L(theta_k)) < epsilon_L quad or quad k = K",
         "‖grad L(theta_k)‖ < eps_g  or  |L(theta_{k+1}) − L(theta_k)| < eps_L  or  k = K",
+        "norm(nabla L(theta_k)) < epsilon_g \\ "
+        "or quad abs(L(theta_(k+1)) - L(theta_k)) < epsilon_L \\ or quad k = K",
     ),
     "mse": (
         "L(w, b) = 1/n sum_(i=1)^n (w x_i + b - y_i)^2",
@@ -133,6 +141,8 @@ FORMULAS: dict[str, tuple[str, str]] = {
         "(partial L) / (partial w) = 2/n sum_(i=1)^n (w x_i + b - y_i) x_i, quad "
         "(partial L) / (partial b) = 2/n sum_(i=1)^n (w x_i + b - y_i)",
         "dL/dw = (2/n) Σ (w x_i + b − y_i) x_i;  dL/db = (2/n) Σ (w x_i + b − y_i)",
+        "(partial L) / (partial w) &= 2/n sum_(i=1)^n (w x_i + b - y_i) x_i \\ "
+        "(partial L) / (partial b) &= 2/n sum_(i=1)^n (w x_i + b - y_i)",
     ),
 }
 

@@ -7,7 +7,8 @@ Python registries — one source for every name, default, range, colour and land
 * the optimizers, presets and schedules with their hyperparameter specifications (names,
   defaults, kinds, ranges and the range texts of the validation messages);
 * every built-in landscape the page can draw (1-D and 2-D) with its catalogue data (bounds,
-  minima, starts, steps and a suggested learning rate per optimizer);
+  minima, starts, steps, a suggested learning rate per optimizer and, for a data problem, its
+  number of samples, which minibatches slice);
 * the shared style (one label and colour per optimizer, the landscape ramps of both themes);
 * the formula language's limits and the scalar table of :mod:`gdviz.report.page_scalars`.
 
@@ -29,6 +30,7 @@ __all__ = [
     "EXPLORER_STYLES",
     "PAGE_SCRIPTS",
     "PAGE_STYLES",
+    "WIDGET_SCRIPTS",
     "explorer_config",
     "page_script",
     "page_styles",
@@ -45,6 +47,7 @@ CORE_SCRIPTS: tuple[str, ...] = (
     "js/optimizers.js",
     "js/schedules.js",
     "js/hyperparams.js",
+    "js/random.js",
     "js/descend.js",
     "js/formula-tokens.js",
     "js/formula-parse.js",
@@ -67,6 +70,8 @@ EXPLORER_SCRIPTS: tuple[str, ...] = (
 )
 #: Everything the report page inlines, ending with the page host (window.gdviz).
 PAGE_SCRIPTS: tuple[str, ...] = (*CORE_SCRIPTS, *EXPLORER_SCRIPTS, "js/page.js")
+#: The notebook widget's ES module (gdviz.explore), ending with its host (``export default``).
+WIDGET_SCRIPTS: tuple[str, ...] = (*CORE_SCRIPTS, *EXPLORER_SCRIPTS, "js/widget.js")
 #: The explorer's styles: the theme's custom properties (on ``.gdviz-theme``), the component.
 EXPLORER_STYLES: tuple[str, ...] = ("theme.css", "explorer.css")
 #: The report page's styles: the theme, the page, the explorer and the tables of runs.
@@ -188,6 +193,7 @@ def _landscapes() -> list[dict[str, Any]]:
                 "steps": min(surface.steps, MAX_EXPLORER_STEPS),
                 "log_levels": surface.log_levels,
                 "data": surface.data is not None,
+                "samples": 0 if surface.data is None else surface.data.n,
                 "lrs": {
                     opt: suggested_lr(surface, opt) or default_lr(opt) for opt in optimizer_names()
                 },
@@ -216,6 +222,15 @@ def _style() -> dict[str, Any]:
     }
 
 
+def _long_options(command: Any) -> list[str]:
+    """The long option names of ``gdviz run`` (with ``--help``), the list click suggests from
+    when an option is misspelt; the page's ``run()`` suggests from the same list."""
+    import click
+
+    params = command.get_params(click.Context(command))
+    return [o for p in params for o in (*p.opts, *p.secondary_opts) if o.startswith("--")]
+
+
 def explorer_config() -> dict[str, Any]:
     """The JSON-ready document the page core and the explorer are configured with.
 
@@ -226,7 +241,9 @@ def explorer_config() -> dict[str, Any]:
          "schedules": [{"kind", "torch", "summary", "params": [spec]}],
          "wording": {"optimizer": {"suffix", "as_float"}, "schedule": {...}},
          "names": [every built-in landscape], "landscapes": [drawable entries],
-         "formula": {limits, "functions"}, "limits": {...}, "scalars": page_scalars table,
+         "formula": {limits, "functions"}, "limits": {...},
+         "cli_options": [gdviz run's long options],
+         "scalars": page_scalars table,
          "style": {"optimizers": {name: {"label", "color"}}, "ramps": {"light", "dark"}},
          "initial": {"landscape", "runs": [{"optimizer", "lr"}]}}
 
@@ -234,7 +251,7 @@ def explorer_config() -> dict[str, Any]:
     "high" (null: ∞), "low_open", "high_open", "range" (the messages' text), "doc"}``.
     """
     from gdviz import expression
-    from gdviz.cli.run import MAX_STEPS
+    from gdviz.cli.run import MAX_STEPS, command
     from gdviz.descent import DEFAULT_GRAD_TOL, DEFAULT_STEPS, DIVERGENCE_FACTOR
     from gdviz.landscapes import LANDSCAPES, get_landscape, suggested_lr
 
@@ -267,6 +284,7 @@ def explorer_config() -> dict[str, Any]:
             "explorer_max_steps": MAX_EXPLORER_STEPS,
             "explorer_max_starts": MAX_EXPLORER_STARTS,
         },
+        "cli_options": _long_options(command),
         "scalars": pow_table(),
         "style": _style(),
         "initial": {

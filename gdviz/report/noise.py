@@ -76,7 +76,7 @@ def noise_view() -> dict[str, Any]:
     }
     marks = checkpoints(floor_experiment.steps)
     colors = recipe_colors(len(recipes))
-    header = ["Recipe", *(f"step {k}" for k in marks), "learning rate at the end"]
+    header = ["Recipe", *(f"step {k}" for k in marks), "final rate"]
     rows = []
     for i, recipe in enumerate(recipes):
         median = np.median(recipe.excess, axis=0)

@@ -16,7 +16,8 @@ var gdvizWidget = (function (explorerComponent) {
   /* trait name -> the explorer state's key */
   var FIELDS = {
     landscape: "landscape", formula: "formula", bounds: "bounds", starts: "starts", runs: "runs",
-    schedule: "schedule", steps: "steps", tol: "tol", loss_tol: "lossTol", step: "step", speed: "speed"
+    schedule: "schedule", steps: "steps", tol: "tol", loss_tol: "lossTol", step: "step", speed: "speed",
+    minibatch: "minibatch", batch_size: "batchSize", seed: "seed"
   };
   var TRAITS = Object.keys(FIELDS);
 
