@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -440,7 +441,13 @@ def test_blocks_and_threads_do_not_change_a_minibatch_batch() -> None:
 
     landscape = get_landscape("logistic-regression")
     starts = np.array([[-2.0, 3.0], [0.0, 0.0], [6.0, -4.0]])
-    options = {"lr": 0.5, "steps": 40, "grad_tol": 0.0, "batch_size": 4, "seed": range(5)}
+    options: dict[str, Any] = {
+        "lr": 0.5,
+        "steps": 40,
+        "grad_tol": 0.0,
+        "batch_size": 4,
+        "seed": range(5),
+    }
     reference = descend(landscape, make_optimizer("adam"), starts, **options)
     with Engine(threads=2, block_rows=7) as engine:
         blocked = descend(landscape, make_optimizer("adam"), starts, engine=engine, **options)
