@@ -20,7 +20,14 @@ from gdviz.animation.marks import ring, series_dot, star
 from gdviz.animation.runner import Runner
 from gdviz.animation.scene import GDScene
 from gdviz.animation.text import LiveText, fixed, formula, label
-from gdviz.claims import coordinate_rates, optimizer_states, reached, same_rate, verdict
+from gdviz.claims import (
+    coordinate_rates,
+    curvature_ratio,
+    optimizer_states,
+    reached,
+    same_rate,
+    verdict,
+)
 from gdviz.experiments import get_experiment
 
 SCENE = {
@@ -87,7 +94,7 @@ class Overshoot(GDScene):
             )
             readout = LiveText(10, 24)
             readout.place([x_mid - readout.box_width / 2, -1.35, 0])
-            factor = formula(f"abs(x_(k+1) \\/ x_k) = {judged.rate:.2f}", 38, MUTED)
+            factor = formula(f"abs(x_(k+1) \\/ x_k) = {fixed(judged.rate, 2)}", 38, MUTED)
             factor.move_to([x_mid, -2.1, 0])
             factors.add(factor)
 
@@ -146,12 +153,12 @@ class Overshoot(GDScene):
         if judged.label == "diverges":
             return (
                 f"{lr:g} diverges: each step overshoots further,",
-                f"x grows ×{judged.rate:.2f} per step, to {x_end}.",
+                f"x grows ×{fixed(judged.rate, 2)} per step, to {x_end}.",
             )
         if judged.label == "too small":
             return (
                 f"{lr:g} is too small: after {trajectory.steps} steps",
-                f"x is still {x_end}: {end / start:.0%} of the distance is left.",
+                f"x is still {x_end}: {fixed(100 * end / start, 0)}% of the distance is left.",
             )
         twin = next(
             (
@@ -163,12 +170,12 @@ class Overshoot(GDScene):
         )
         if judged.label == "zig-zags":
             second = (
-                f"x shrinks ×{judged.rate:.2f}: as fast as {twin:g}."
+                f"x shrinks ×{fixed(judged.rate, 2)}: as fast as {twin:g}."
                 if twin is not None
-                else f"x shrinks ×{judged.rate:.2f} per step."
+                else f"x shrinks ×{fixed(judged.rate, 2)} per step."
             )
             return (f"{lr:g} zig-zags across the minimum,", second)
-        return (f"{lr:g} converges: x shrinks ×{judged.rate:.2f}", f"per step, to {x_end}.")
+        return (f"{lr:g} converges: x shrinks ×{fixed(judged.rate, 2)}", f"per step, to {x_end}.")
 
     # ---------------------------------------------------------------------- part 2
     def zigzag(self) -> None:
@@ -201,8 +208,8 @@ class Overshoot(GDScene):
             clip=inside_fn(window),
         )
         lines = VGroup(
-            formula(f'"across (y):" quad y_(k+1) \\/ y_k = {rates[1]:.2f}', 40),
-            formula(f'"along (x):" quad x_(k+1) \\/ x_k = {rates[0]:.2f}', 40),
+            formula(f'"across (y):" quad y_(k+1) \\/ y_k = {fixed(rates[1], 2)}', 40),
+            formula(f'"along (x):" quad x_(k+1) \\/ x_k = {fixed(rates[0], 2)}', 40),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.45)
         lines.move_to([3.2, 0.9, 0])
         readout = VGroup(
@@ -219,7 +226,8 @@ class Overshoot(GDScene):
         update(readout)
         self.play(FadeIn(Group(image, deco, title, start, goal)), run_time=0.8)
         self.add(readout, runner)
-        self.beat("A long valley: ten times steeper across", "than along.", hold=3)
+        sharper = fixed(curvature_ratio(surface, minimum), 0)
+        self.beat(f"A long valley: it curves {sharper}× more sharply", "across than along.", hold=3)
         self.beat("Plain gradient descent from the ring,", "one step at a time.")
         states = optimizer_states(run, trajectory, surface)
         hyper = dict(run.make_optimizer().hyperparams)
@@ -235,19 +243,30 @@ class Overshoot(GDScene):
         self.clear_beat()
         self.slow_steps(clock, card)
         self.play(FadeIn(lines[0]), run_time=0.5)
-        self.beat("Across, every step overshoots the floor:", "y flips sign and shrinks.", hold=3.5)
+        self.beat(*_coordinate_beat("Across", "y", rates[1]), hold=3.5)
         self.play(FadeIn(lines[1]), run_time=0.5)
-        self.beat(
-            "Along the floor there is no overshoot:", "x shrinks a little each step.", hold=3.5
-        )
+        self.beat(*_coordinate_beat("Along the floor", "x", rates[0]), hold=3.5)
         shown = min(trajectory.steps, 60)
         tag = self.speed_up("faster: 8 steps/s")
         play_clock(self, clock, shown, (shown - 3) / 8)
         self.end_badge(tag)
         if near is not None:
             self.beat(
-                "Both shrink at about the same rate:",
+                f"Per step y shrinks ×{fixed(abs(rates[1]), 2)}, x ×{fixed(abs(rates[0]), 2)}:",
                 f"within 1% of the minimum by step {near}.",
                 hold=4,
             )
         self.hold(1.0)
+
+
+def _coordinate_beat(where: str, name: str, factor: float) -> tuple[str, str]:
+    """What one coordinate does per step, from its measured factor (negative: it flips sign,
+    the step overshoots the valley's floor in that coordinate)."""
+    size = f"×{fixed(abs(factor), 2)}"
+    change = "shrinks" if abs(factor) < 1 else "grows"
+    if factor < 0:
+        return (
+            f"{where}, every step overshoots the floor:",
+            f"{name} flips sign, {change} {size}.",
+        )
+    return (f"{where}, no step overshoots:", f"{name} keeps its sign, {change} {size} a step.")
