@@ -40,6 +40,8 @@ def check_batching(batch_size: Any, seed: Any) -> tuple[int | None, tuple[int, .
         if batch_size < 1:
             raise ValueError(f"batch_size must be a whole number ≥ 1, got {batch_size!r}")
     seeds = tuple(np.atleast_1d(np.asarray(seed if seed is not None else 0, dtype=object)))
+    if not seeds:
+        raise ValueError("seed must be a whole number ≥ 0 or a non-empty sequence of them")
     for value in seeds:
         if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
             raise ValueError(f"seed must be a whole number ≥ 0, got {value!r}")

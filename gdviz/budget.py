@@ -1,8 +1,9 @@
 """The memory budget: how much a descent will allocate, checked before it allocates.
 
 :func:`gdviz.descent.descend` with ``keep="path"`` stores every step of every batch element:
-``steps + 1`` rows × the batch × (the variables + loss, gradient norm and learning rate), in
-float64 — and an experiment keeps the trimmed copy of each run's paths as well. A thousand
+``steps + 1`` rows × the batch × (the variables + loss, gradient norm and learning rate, and
+for a minibatch run the loss on the slice), in float64, where several minibatch seeds multiply
+the batch — and an experiment keeps the trimmed copy of each run's paths as well. A thousand
 starts × a million steps is ~15 GiB, which a machine may refuse (``MemoryError``) or, worse,
 grant and then swap. :func:`check_memory` estimates the bytes first and refuses a request over
 the budget with one line saying how much it would need and how to make it smaller.
@@ -77,9 +78,13 @@ def memory_budget() -> int:
     return int(value)
 
 
-def path_bytes(batch: int, steps: int, variables: int, *, copies: int = 1) -> int:
-    """Bytes of ``copies`` full paths: ``(steps + 1) × batch × (variables + 3) × 8``."""
-    return 8 * copies * (steps + 1) * batch * (variables + PER_STEP_VALUES)
+def path_bytes(
+    batch: int, steps: int, variables: int, *, copies: int = 1, stochastic: bool = False
+) -> int:
+    """Bytes of ``copies`` full paths: ``(steps + 1) × batch × (variables + 3) × 8``; a
+    minibatch run (``stochastic``) keeps one value more per step (the slice's loss)."""
+    values = variables + PER_STEP_VALUES + (1 if stochastic else 0)
+    return 8 * copies * (steps + 1) * batch * values
 
 
 def format_bytes(size: float) -> str:
@@ -98,6 +103,8 @@ def check_memory(
     runs: int,
     steps: int,
     variables: int,
+    seeds: int = 1,
+    stochastic: bool = False,
     copies: int = 2,
     keep: str = "path",
     budget: int | None = None,
@@ -110,6 +117,10 @@ def check_memory(
     starts, runs, steps, variables : int
         The batch: ``starts`` points for each of ``runs`` optimizer runs, ``steps`` updates,
         ``variables`` coordinates.
+    seeds : int
+        Minibatch seeds per (start, run): each is one more batch element.
+    stochastic : bool
+        A minibatch run (one more value per step: the slice's loss).
     copies : int
         How many copies of the paths are alive at the peak (a batch and its trajectories: 2).
     keep : {"path", "final"}
@@ -129,14 +140,17 @@ def check_memory(
     BudgetError
         One line: what it would need, the budget, and how to need less.
     """
+    elements = starts * runs * seeds
     if keep == "final":
-        need = 8 * copies * starts * runs * (variables + PER_STEP_VALUES)
+        need = 8 * copies * elements * (variables + PER_STEP_VALUES)
     else:
-        need = path_bytes(starts * runs, steps, variables, copies=copies)
+        need = path_bytes(elements, steps, variables, copies=copies, stochastic=stochastic)
     limit = memory_budget() if budget is None else budget
     if need > limit:
+        several = f" × {seeds:,} seed(s)" if seeds > 1 else ""
         shape = (
-            f"{starts:,} start(s) × {runs:,} run(s) × {steps + 1:,} steps × {variables} variable(s)"
+            f"{starts:,} start(s) × {runs:,} run(s){several} × {steps + 1:,} steps × "
+            f"{variables} variable(s)"
         )
         raise BudgetError(
             f"{what} would need about {format_bytes(need)} of memory to keep every step "

@@ -20,6 +20,25 @@ The defaults are the CLI's: :data:`DEFAULT_STEPS`, :data:`DEFAULT_GRAD_TOL`,
 :data:`DEFAULT_LOSS_TOL`. A start whose loss or gradient is not finite is an error
 (``ValueError``), not a run.
 
+Minibatches (data landscapes only): with ``batch_size`` the gradient of update :math:`k+1` is
+the mean over the slice of step :math:`k` of the contract in :mod:`gdviz.batches`
+(``numpy.random.default_rng(seed)``, one permutation per epoch, consecutive slices, the last
+one shorter). Row :math:`k` of the path then carries
+
+* ``losses`` and ``grad_norms``: :math:`L(\\theta_k)` and :math:`\\lVert\\nabla L(\\theta_k)\\rVert`
+  on the *full* data set — the objective being minimised;
+* ``batch_losses``: the loss at :math:`\\theta_k` on slice :math:`k` (the slice whose mean
+  gradient makes update :math:`k+1`; the last row's slice is the one a next update would use);
+* ``epochs`` and ``batches``: that slice's epoch and sample indices.
+
+The stopping rules are the deterministic ones applied to those full-data values: ``grad_tol``
+compares the full gradient's norm (under a constant rate SGD hovers at its noise floor, so a
+stochastic run usually makes all its steps), ``loss_tol`` the one-step change of the full loss,
+and divergence is detected on the full loss and the point, exactly as for a full-batch run.
+``batch_size=None`` or :math:`\\ge n` is full batch: the same operations, bit for bit, as a run
+without it. ``seed`` may be a sequence of seeds: a leading axis of the batch, each element its
+own stream of permutations and equal bit for bit to its single run.
+
 Everything is batched: ``start`` of shape ``(*S, d)`` and ``lr`` of shape ``L`` (any shape
 broadcastable with ``S``) run as one batch of shape ``broadcast(S, L)``; each element stops on
 its own and is frozen from then on. Each element equals its own single run bit for bit.
@@ -35,7 +54,7 @@ from __future__ import annotations
 import math
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -43,6 +62,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from gdviz.batches import BatchPlan, batch_plan, check_batching
 from gdviz.trajectory import RunSpec, Trajectory
 
 if TYPE_CHECKING:
@@ -212,7 +232,15 @@ class TrajectoryBatch:
     final_losses : ndarray, shape ``batch``
     points, losses, grad_norms, lrs : ndarray or None
         Full paths, shape ``(steps + 1, *batch[, d])``, padded after each element's stop with its
-        final values; ``None`` when run with ``keep="final"``.
+        final values; ``None`` when run with ``keep="final"``. For a minibatch run ``losses``
+        and ``grad_norms`` are on the full data set.
+    batch_losses : ndarray or None
+        A minibatch run's loss on each row's slice (see :func:`descend`), like ``losses``;
+        ``None`` for full batch or ``keep="final"``.
+    plan : BatchPlan or None
+        A minibatch run's slices (:mod:`gdviz.batches`); ``None`` for full batch.
+    seed_axis : bool
+        Whether the first batch axis is the seed axis (``seed`` was a sequence).
 
     A single run with ``keep="final"`` gives a batch of shape ``()``: ``str(batch.status)``,
     ``int(batch.stop_step)``, ``batch.final_points`` (shape ``(d,)``),
@@ -231,6 +259,9 @@ class TrajectoryBatch:
     losses: np.ndarray | None = None
     grad_norms: np.ndarray | None = None
     lrs: np.ndarray | None = None
+    batch_losses: np.ndarray | None = None
+    plan: BatchPlan | None = None
+    seed_axis: bool = False
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -250,6 +281,16 @@ class TrajectoryBatch:
             start=tuple(float(v) for v in self.starts[where]),
             lr=float(self.lr0[where]),
         )
+        stochastic: dict[str, Any] = {}
+        if self.plan is not None:
+            assert self.batch_losses is not None
+            s = int(where[0]) if self.seed_axis and where else 0
+            spec = replace(spec, seed=self.plan.seeds[s])
+            stochastic = {
+                "batch_losses": self.batch_losses[sl].copy(),
+                "epochs": self.plan.epochs[: n + 1].copy(),
+                "batches": tuple(rows[s].copy() for rows in self.plan.rows[: n + 1]),
+            }
         return Trajectory(
             variables=self.variables,
             points=self.points[sl].copy(),
@@ -258,6 +299,7 @@ class TrajectoryBatch:
             lrs=self.lrs[sl].copy(),
             status=str(self.status[where]),
             spec=spec,
+            **stochastic,
         )
 
     def __repr__(self) -> str:
@@ -289,6 +331,8 @@ def descend(
     max_loss: float | None = None,
     keep: Literal["path", "final"] = "path",
     engine: Engine | None = None,
+    batch_size: int | None = None,
+    seed: int | Sequence[int] = 0,
 ) -> Trajectory | TrajectoryBatch:
     """Run ``optimizer`` on ``landscape`` from ``start``.
 
@@ -318,6 +362,12 @@ def descend(
         Keep every step (default) or only the final values of each element (big batches).
     engine : Engine, optional
         Threads and block size; default :func:`default_engine`.
+    batch_size : int, optional
+        Samples per step of a data landscape (see the module docstring); ``None`` or ``≥ n``
+        is full batch.
+    seed : int or sequence of int, default 0
+        The permutation stream(s) of :mod:`gdviz.batches`; a sequence of ``K`` seeds adds a
+        leading batch axis of length ``K`` (the result has shape ``(K, *broadcast(S, L))``).
 
     Returns
     -------
@@ -332,9 +382,12 @@ def descend(
         For a start with the wrong number of coordinates or not finite, a negative or
         non-finite ``lr``, ``steps < 0``, a negative tolerance, or a start where the landscape
         is not finite: ``the loss at the start is not finite (inf)``, ``the gradient at the
-        start is not finite (nan)`` (for a batch, the element's index follows).
+        start is not finite (nan)`` (for a batch, the element's index follows); a
+        ``batch_size`` on a landscape without data, or an invalid ``batch_size`` or ``seed``.
     """
     job = _Job(landscape, optimizer, start, lr, steps, schedule, grad_tol, loss_tol, max_loss, keep)
+    job.plan_batches(batch_size, seed)
+    job.allocate(keep)
     engine = engine or default_engine()
     rows = engine.rows_per_block(job.size)
     count = -(-job.size // rows)
@@ -480,10 +533,37 @@ class _Job:
 
         self.landscape, self.optimizer, self.steps = landscape, optimizer, int(steps)
         self.max_loss = None if max_loss is None else float(max_loss)
-        self.batch = np.broadcast_shapes(start_arr.shape[:-1], lr_arr.shape)
-        self.size, self.d = math.prod(self.batch), landscape.dim
-        self.starts = np.broadcast_to(start_arr, (*self.batch, self.d))
-        self.lr, self.rates = lr_arr, _Rates(lr_arr, schedule, self.steps, self.batch)
+        self.start_arr, self.lr, self.schedule = start_arr, lr_arr, schedule
+        self.d = landscape.dim
+
+    def plan_batches(self, batch_size: Any, seed: Any) -> None:
+        """Validate ``batch_size`` and ``seed`` and plan the slices (:mod:`gdviz.batches`).
+
+        Sets the batch shape: ``broadcast(S, L)``, behind a seed axis for a sequence of seeds.
+        """
+        size, seeds = check_batching(batch_size, seed)
+        landscape = self.landscape
+        if size is not None and (landscape.data is None or landscape.functions.on_rows is None):
+            raise ValueError(
+                f"{landscape.name} has no data set: batch_size needs a data landscape "
+                "(see `gdviz list landscapes`)"
+            )
+        self.seeds, self.seed_axis = seeds, np.ndim(seed) > 0
+        self.plan: BatchPlan | None = None
+        if size is not None:
+            assert landscape.data is not None
+            plan = batch_plan(landscape.data.n, size, seeds, self.steps + 1)
+            self.plan = None if plan.full else plan
+        inner = np.broadcast_shapes(self.start_arr.shape[:-1], self.lr.shape)
+        self.batch = (len(seeds), *inner) if self.seed_axis else inner
+        self.size = math.prod(self.batch)
+        #: rows per seed of the flattened batch (the seed axis leads)
+        self.per_seed = math.prod(inner)
+
+    def allocate(self, keep: str) -> None:
+        """The starts, rates and output arrays for the batch shape."""
+        self.starts = np.broadcast_to(self.start_arr, (*self.batch, self.d))
+        self.rates = _Rates(self.lr, self.schedule, self.steps, self.batch)
         self.points = np.array(self.starts.reshape(self.size, self.d), order="C")
         self.losses = np.empty(self.size)
         self.status = np.full(self.size, _MAX_STEPS, dtype=np.int8)
@@ -497,6 +577,21 @@ class _Job:
                 "grad_norms": np.empty(rows),
                 "lrs": np.empty(rows),
             }
+            if self.plan is not None:
+                self.path["batch_losses"] = np.empty(rows)
+
+    def slices(self, lo: int, hi: int) -> Callable[[int], np.ndarray] | None:
+        """``rows(k)``: the sample indices of step ``k`` for batch rows ``lo:hi``, shape
+        ``(hi - lo, b_k)`` or ``(1, b_k)`` when they share a seed; None for full batch."""
+        plan = self.plan
+        if plan is None:
+            return None
+        first, last = lo // self.per_seed, (hi - 1) // self.per_seed
+        if not self.seed_axis or first == last:
+            s = first if self.seed_axis else 0
+            return lambda k: plan.rows[k][s : s + 1]
+        which = np.arange(lo, hi) // self.per_seed
+        return lambda k: plan.rows[k][which]
 
     def where(self, row: int) -> str:
         """`` at batch index (i, j)`` for a batch, nothing for a single run."""
@@ -535,6 +630,8 @@ class _Job:
             grad_tol=self.grad_tol,
             loss_tol=self.loss_tol,
             expression=self.landscape.kind == "formula",
+            batch_size=None if self.plan is None else self.plan.batch_size,
+            seed=None if self.plan is None else self.seeds[0],
         )
         path = {k: v.reshape(v.shape[0], *batch, *v.shape[2:]) for k, v in self.path.items()}
         return TrajectoryBatch(
@@ -546,6 +643,8 @@ class _Job:
             final_losses=self.losses.reshape(batch),
             starts=self.starts,
             lr0=np.array(np.broadcast_to(self.lr, batch)),
+            plan=self.plan,
+            seed_axis=self.seed_axis,
             **path,
         )
 
@@ -566,14 +665,32 @@ class _Block:
         self.active = np.ones(n, dtype=bool)
         self.frozen: np.ndarray | None = None  # (n, 1): rows stopped, held at their point
         self.path = {k: v[:, lo:hi] for k, v in job.path.items()}
+        self.slices = job.slices(lo, hi)
+        self.batch_loss: np.ndarray | None = None  # a minibatch run's loss on its slice
+
+    def evaluate(self, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """At the block's points (row ``k``): the full loss and gradient, and the gradient the
+        next update uses — the full one, or the mean over slice ``k`` of a minibatch run."""
+        p = self.p
+        loss, grad = _evaluate(self.job.landscape, p)
+        if self.slices is None:
+            return loss, grad, grad
+        on_rows = self.job.landscape.functions.on_rows
+        assert on_rows is not None
+        batch_loss, step = on_rows(p, self.slices(k))
+        self.batch_loss = np.asarray(batch_loss, dtype=np.float64)
+        step = np.asarray(step, dtype=np.float64)
+        if not step.flags.writeable or np.may_share_memory(step, p):
+            step = step.copy()
+        return loss, grad, step
 
     def run(self, cancelled: threading.Event) -> None:
         with np.errstate(all="ignore"):
             self._run(cancelled)
 
     def _run(self, cancelled: threading.Event) -> None:
-        job, p, optimizer, landscape = self.job, self.p, self.job.optimizer, self.job.landscape
-        loss, grad = _evaluate(landscape, p)
+        job, p, optimizer = self.job, self.p, self.job.optimizer
+        loss, grad, step = self.evaluate(0)
         _sum_of_squares(grad, self.squares, self.ss)
         job.check_start(self.lo, loss, grad, self.ss)
         limit, grad_tol, loss_tol = job.limit(loss), job.squared_grad_tol, job.loss_tol
@@ -591,10 +708,10 @@ class _Block:
             np.copyto(previous, p)
             previous_loss = loss
             self.ss, self.previous_ss = self.previous_ss, self.ss
-            apply(grad, state, p, k + 1, rate(k), scratch)
+            apply(step, state, p, k + 1, rate(k), scratch)
             if self.frozen is not None:
                 np.copyto(p, previous, where=self.frozen)
-            loss, grad = _evaluate(landscape, p)
+            loss, grad, step = self.evaluate(k + 1)
             _sum_of_squares(grad, self.squares, self.ss)
             loss = self._diverged(k, loss, previous_loss, limit)
             held = self.frozen
@@ -665,3 +782,8 @@ class _Block:
         rates[k] = lr[:, 0] if isinstance(lr, np.ndarray) else lr
         if held is not None:
             np.copyto(rates[k], rates[k - 1], where=held[:, 0])
+        if self.batch_loss is not None:
+            batch_losses = path["batch_losses"]
+            batch_losses[k] = self.batch_loss
+            if held is not None:
+                np.copyto(batch_losses[k], batch_losses[k - 1], where=held[:, 0])

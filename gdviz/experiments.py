@@ -13,6 +13,8 @@ The built-ins reproduce every example of the four seed documents. Users add thei
     starts = [[-2.0, 1.5]]
     steps = 300
     grad_tol = 1e-6                     # optional; also loss_tol
+    # batch_size = 2                    # data landscapes: minibatch SGD (see gdviz.batches)
+    # seed = [0, 1, 2]                  # its permutation seed(s); default 0
 
     [[experiment.my-race.runs]]
     optimizer = "adam"
@@ -25,7 +27,12 @@ An experiment's name (``my-race``) must match :data:`gdviz.names.SAFE_NAME` — 
 digits, ``-`` or ``_``, starting with a letter or digit — because it names files
 (``optimizer-paths-my-race.svg``) and report sections. Every number must be a finite float
 (a 350-digit integer is refused, not rounded to infinity), and the experiment must fit the
-memory budget (:mod:`gdviz.budget`: starts × runs × steps × variables, 2 GiB by default).
+memory budget (:mod:`gdviz.budget`: starts × runs × seeds × steps × variables, 2 GiB by
+default).
+
+On a data landscape ``batch_size`` and ``seed`` (one whole number or a list) make every run a
+minibatch run under the contract of :mod:`gdviz.batches`; with a list of seeds each (run,
+start) has one trajectory per seed (:meth:`ExperimentResult.seed_runs`).
 """
 
 from __future__ import annotations
@@ -39,8 +46,9 @@ from typing import Any
 
 import numpy as np
 
+from gdviz.batches import check_batching
 from gdviz.budget import BudgetError, check_memory
-from gdviz.descent import descend
+from gdviz.descent import TrajectoryBatch, descend
 from gdviz.landscapes import (
     Landscape,
     from_expression,
@@ -115,6 +123,13 @@ class Experiment:
     description: str = ""
     source: str = "gdviz"
     expression: bool = False
+    batch_size: int | None = None
+    seed: int | tuple[int, ...] = 0
+
+    @property
+    def seeds(self) -> tuple[int, ...]:
+        """The minibatch seeds (one, unless ``seed`` is a tuple)."""
+        return self.seed if isinstance(self.seed, tuple) else (self.seed,)
 
     @cached_property
     def surface(self) -> Landscape:
@@ -140,7 +155,15 @@ class Experiment:
                     )
             for start in self.starts:
                 try:
-                    descend(surface, self.runs[0].make_optimizer(), start, lr=0.0, steps=0)
+                    descend(
+                        surface,
+                        self.runs[0].make_optimizer(),
+                        start,
+                        lr=0.0,
+                        steps=0,
+                        batch_size=self.batch_size,
+                        seed=self.seed,
+                    )
                 except ValueError as error:
                     raise ValueError(f"start {list(start)}: {error}") from None
         except ValueError as error:
@@ -161,7 +184,11 @@ class Experiment:
             runs=len(self.runs),
             steps=self.steps,
             variables=self.surface.dim,
-            remedy="use fewer steps, starts or runs",
+            seeds=len(self.seeds),
+            stochastic=self.batch_size is not None,
+            remedy="use fewer steps, starts, runs or seeds"
+            if len(self.seeds) > 1
+            else "use fewer steps, starts or runs",
         )
 
     def run(self) -> ExperimentResult:
@@ -175,6 +202,7 @@ class Experiment:
         surface = self.surface
         self.check_budget()
         trajectories: dict[tuple[int, int], Trajectory] = {}
+        seeded: dict[tuple[int, int], tuple[Trajectory, ...]] = {}
         for r, config in enumerate(self.runs):
             batch = descend(
                 surface,
@@ -185,10 +213,18 @@ class Experiment:
                 schedule=config.make_schedule(),
                 grad_tol=self.grad_tol,
                 loss_tol=self.loss_tol,
+                batch_size=self.batch_size,
+                seed=self.seed,
             )
+            assert isinstance(batch, TrajectoryBatch)
             for s in range(len(self.starts)):
-                trajectories[r, s] = batch[s]  # type: ignore[index]
-        return ExperimentResult(self, trajectories)
+                if isinstance(self.seed, tuple):
+                    seeded[r, s] = tuple(batch[k, s] for k in range(len(self.seed)))
+                    trajectories[r, s] = seeded[r, s][0]
+                else:
+                    trajectories[r, s] = batch[s]
+                    seeded[r, s] = (trajectories[r, s],)
+        return ExperimentResult(self, trajectories, seeded)
 
     def fingerprint(self) -> str:
         """Every field's ``repr`` in order: equal exactly for equal experiments (a cache key)."""
@@ -207,10 +243,19 @@ class Experiment:
 
 @dataclass(frozen=True)
 class ExperimentResult:
-    """The trajectories of an experiment, keyed by ``(run index, start index)``."""
+    """The trajectories of an experiment, keyed by ``(run index, start index)``.
+
+    ``trajectories`` holds the first seed's run; ``seeded`` every seed's (one for a single
+    seed), in the order of :attr:`Experiment.seeds`.
+    """
 
     experiment: Experiment
     trajectories: dict[tuple[int, int], Trajectory]
+    seeded: dict[tuple[int, int], tuple[Trajectory, ...]] = field(default_factory=dict)
+
+    def seed_runs(self, run: int = 0, start: int = 0) -> tuple[Trajectory, ...]:
+        """The trajectories of run ``run`` from start ``start``, one per seed."""
+        return self.seeded.get((run, start)) or (self.trajectories[run, start],)
 
     def items(self) -> list[tuple[RunConfig, int, Trajectory]]:
         """``(run, start index, trajectory)`` in run order, then start order."""
@@ -241,12 +286,12 @@ class ExperimentResult:
 
 #: The four optimizers of seed 003's race.
 RACE_OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
-#: Seed 003 gives RMSProp's decay as β = 0.9 (torch's default alpha is 0.99).
+#: Seed 003 gives RMSprop's decay as β = 0.9 (torch's default alpha is 0.99).
 _SEED003_PARAMS: dict[str, dict[str, Any]] = {"rmsprop": {"alpha": 0.9}}
 
 
 def race_experiment(landscape: str | Landscape) -> Experiment:
-    """Seed 003's race (SGD, Momentum, RMSProp, Adam) on a 2-D landscape, from its defaults.
+    """Seed 003's race (SGD, Momentum, RMSprop, Adam) on a 2-D landscape, from its defaults.
 
     The start, the steps and each optimizer's learning rate are the landscape's declared ones
     (:mod:`gdviz.landscapes.catalogue`); the gradient-norm tolerance is 10⁻⁶.
@@ -264,7 +309,7 @@ def race_experiment(landscape: str | Landscape) -> Experiment:
         raise ValueError(f"landscape '{surface.name}' declares no learning rate for {missing[0]}")
     return Experiment(
         name=f"race-{surface.name}",
-        title=f"SGD, Momentum, RMSProp and Adam on the {surface.title.lower()}",
+        title=f"SGD, Momentum, RMSprop and Adam on the {surface.title.lower()}",
         landscape=surface.name,
         starts=(surface.starts[0],),
         runs=tuple(
@@ -392,6 +437,8 @@ _EXPERIMENT_KEYS = {
     "loss_tol",
     "description",
     "runs",
+    "batch_size",
+    "seed",
 }
 _RUN_KEYS = {"optimizer", "lr", "params", "schedule", "label"}
 _MAX_STEPS = 1_000_000
@@ -522,6 +569,11 @@ def _parse_experiment(name: str, table: Any, locate: _Locator) -> Experiment:
     for key in ("title", "description"):
         if key in table and not isinstance(table[key], str):
             raise fail(key, f"'{key}' must be a string")
+    seed = table.get("seed", 0)
+    try:
+        batch_size, seeds = check_batching(table.get("batch_size"), seed)
+    except ValueError as error:
+        raise fail("batch_size" if "batch_size" in str(error) else "seed", str(error)) from None
     runs_table = table.get("runs")
     if not isinstance(runs_table, list) or not runs_table:
         raise fail(None, f"needs at least one [[experiment.{name}.runs]] table")
@@ -560,6 +612,8 @@ def _parse_experiment(name: str, table: Any, locate: _Locator) -> Experiment:
         description=str(table.get("description", "")),
         source="user",
         expression="expr" in table,
+        batch_size=batch_size,
+        seed=seeds if isinstance(seed, list) else seeds[0],
         **tolerances,
     )
 

@@ -94,8 +94,6 @@ class OptimizerStyle:
     ----------
     name : str
         The optimizer or preset name of :mod:`gdviz.optimizers` (``"rmsprop"``).
-    label : str
-        Its one display name (``"RMSProp"``).
     family : str
         The family whose colour it takes: ``sgd``, ``momentum``, ``rmsprop`` or ``adam``.
     dash : tuple of float
@@ -103,7 +101,6 @@ class OptimizerStyle:
     """
 
     name: str
-    label: str
     family: str
     dash: tuple[float, ...] = ()
 
@@ -115,23 +112,23 @@ class OptimizerStyle:
 OPTIMIZER_STYLES: dict[str, OptimizerStyle] = {
     style.name: style
     for style in (
-        OptimizerStyle("gd", "GD", "sgd"),
-        OptimizerStyle("sgd", "SGD", "sgd"),
-        OptimizerStyle("momentum", "Momentum", "momentum"),
-        OptimizerStyle("nesterov", "Nesterov", "momentum", (6.0, 2.5)),
-        OptimizerStyle("rmsprop", "RMSProp", "rmsprop"),
-        OptimizerStyle("adagrad", "Adagrad", "rmsprop", (6.0, 2.5)),
-        OptimizerStyle("adadelta", "Adadelta", "rmsprop", (1.5, 1.5)),
-        OptimizerStyle("adam", "Adam", "adam"),
-        OptimizerStyle("adamw", "AdamW", "adam", (6.0, 2.5)),
-        OptimizerStyle("nadam", "NAdam", "adam", (1.5, 1.5)),
-        OptimizerStyle("radam", "RAdam", "adam", (6.0, 2.0, 1.5, 2.0)),
-        OptimizerStyle("adamax", "Adamax", "adam", (3.0, 1.5)),
+        OptimizerStyle("gd", "sgd"),
+        OptimizerStyle("sgd", "sgd"),
+        OptimizerStyle("momentum", "momentum"),
+        OptimizerStyle("nesterov", "momentum", (6.0, 2.5)),
+        OptimizerStyle("rmsprop", "rmsprop"),
+        OptimizerStyle("adagrad", "rmsprop", (6.0, 2.5)),
+        OptimizerStyle("adadelta", "rmsprop", (1.5, 1.5)),
+        OptimizerStyle("adam", "adam"),
+        OptimizerStyle("adamw", "adam", (6.0, 2.5)),
+        OptimizerStyle("nadam", "adam", (1.5, 1.5)),
+        OptimizerStyle("radam", "adam", (6.0, 2.0, 1.5, 2.0)),
+        OptimizerStyle("adamax", "adam", (3.0, 1.5)),
     )
 }
 
 #: The one name SGD-with-momentum presets are shown under when the preset is not named.
-_UNKNOWN = OptimizerStyle("", "", "sgd")
+_UNKNOWN = OptimizerStyle("", "sgd")
 
 
 def _theme_name(theme: str | Theme) -> str:
@@ -147,9 +144,14 @@ def optimizer_style(name: str) -> OptimizerStyle:
 
 
 def optimizer_label(name: str) -> str:
-    """Display name of an optimizer or preset: ``"rmsprop"`` → ``"RMSProp"``."""
-    style = OPTIMIZER_STYLES.get(name)
-    return style.label if style else name
+    """The one display name of an optimizer or preset — its registry title, torch's class name
+    (``"rmsprop"`` → ``"RMSprop"``) or the preset's (``"momentum"`` → ``"Momentum"``); an
+    unknown name is shown as given."""
+    from gdviz.optimizers.registry import OPTIMIZERS, PRESETS
+
+    if name in PRESETS:
+        return PRESETS[name].title
+    return OPTIMIZERS[name].title if name in OPTIMIZERS else name
 
 
 def optimizer_color(name: str, theme: str | Theme = "light") -> str:

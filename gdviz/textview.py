@@ -45,9 +45,17 @@ def format_table(trajectory: Trajectory, landscape: Landscape) -> str:
             f"{v}={format_number(x)}" for v, x in zip(trajectory.variables, spec.start, strict=True)
         )
         lines.append(f"start      {start}")
+        if spec.batch_size is not None:
+            lines.append(
+                f"batches    {spec.batch_size} samples per step, seed {spec.seed}; "
+                "loss and ‖∇L‖ on the full data set"
+            )
         lines.append("")
 
+    stochastic = trajectory.epochs is not None and trajectory.batch_losses is not None
     header = ["step", *trajectory.variables, "loss", "‖∇L‖", "lr"]
+    if stochastic:
+        header += ["epoch", "batch loss"]
     body: list[list[str]] = []
     for k in _rows_to_show(len(trajectory.points)):
         if k is None:
@@ -62,6 +70,9 @@ def format_table(trajectory: Trajectory, landscape: Landscape) -> str:
                 format_number(trajectory.lrs[k]),
             ]
         )
+        if stochastic:
+            assert trajectory.epochs is not None and trajectory.batch_losses is not None
+            body[-1] += [str(trajectory.epochs[k]), format_number(trajectory.batch_losses[k])]
     widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
     lines.append("  ".join(h.rjust(w) for h, w in zip(header, widths, strict=True)))
     lines.append("  ".join("─" * w for w in widths))

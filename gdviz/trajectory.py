@@ -5,8 +5,14 @@ after ``k`` updates. Each row carries the point :math:`\\theta_k`, the loss
 :math:`L(\\theta_k)`, the gradient norm :math:`\\lVert\\nabla L(\\theta_k)\\rVert_2` and the
 learning rate :math:`\\eta_k` in effect at that point (the one the next update uses).
 
+A minibatch run (:mod:`gdviz.batches`) also carries, per row, the loss on the slice the next
+update averages over (``batch_losses``; ``losses`` are then on the full data set), that slice's
+epoch (``epochs``) and its sample indices (``batches``).
+
 Trajectories save to and load from CSV, JSON and NPZ (:meth:`Trajectory.save`,
-:func:`load_trajectory`); JSON and NPZ keep the spec and status, CSV keeps the numbers only.
+:func:`load_trajectory`); JSON and NPZ keep the spec and status, CSV keeps the numbers only
+(a minibatch run adds the columns ``epoch`` and ``batch_loss``; JSON adds ``batches``, one
+``{"epoch", "indices"}`` per row). Files written before minibatches load unchanged.
 Floats are written with ``repr`` so that every format round-trips bit for bit. Every value of a
 trajectory is finite (a diverged run ends at its last finite point), so the JSON is strict JSON
 (no ``NaN``/``Infinity``) and the CSV holds only numbers.
@@ -52,10 +58,16 @@ class RunSpec:
     grad_tol: float = 0.0
     loss_tol: float = 0.0
     expression: bool = False
+    batch_size: int | None = None
+    seed: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (tuples become lists)."""
+        """A JSON-ready dict (tuples become lists; a full-batch run has no ``batch_size`` or
+        ``seed`` key, as before minibatches)."""
         data = asdict(self)
+        for key in ("batch_size", "seed"):
+            if data[key] is None:
+                del data[key]
         data["start"] = list(self.start)
         data["hyperparams"] = {
             k: list(v) if isinstance(v, tuple) else v for k, v in self.hyperparams.items()
@@ -87,6 +99,13 @@ class Trajectory:
     status : {"converged", "diverged", "max_steps"}
     spec : RunSpec or None
         ``None`` only for a trajectory loaded from CSV.
+    batch_losses : ndarray, shape (n + 1,), or None
+        A minibatch run's loss at each point on the slice the next update averages over
+        (``losses`` and ``grad_norms`` are then on the full data set); None for full batch.
+    epochs : ndarray of int, shape (n + 1,), or None
+        The epoch (0-based) of each row's slice.
+    batches : tuple of ndarray of int, or None
+        Each row's slice: the sample indices (``None`` when loaded from CSV).
     """
 
     variables: tuple[str, ...]
@@ -96,18 +115,38 @@ class Trajectory:
     lrs: np.ndarray
     status: str
     spec: RunSpec | None = None
+    batch_losses: np.ndarray | None = None
+    epochs: np.ndarray | None = None
+    batches: tuple[np.ndarray, ...] | None = None
+
+    @property
+    def stochastic(self) -> bool:
+        """Whether this is a minibatch run (it has per-row slices)."""
+        return self.epochs is not None
 
     def __post_init__(self) -> None:
         n = self.points.shape[0]
         if self.points.ndim != 2 or self.points.shape[1] != len(self.variables):
             raise ValueError(f"points must have shape (n, {len(self.variables)})")
-        for name in ("losses", "grad_norms", "lrs"):
-            if getattr(self, name).shape != (n,):
+        for name in ("losses", "grad_norms", "lrs", "batch_losses", "epochs"):
+            array = getattr(self, name)
+            if array is not None and array.shape != (n,):
                 raise ValueError(f"{name} must have shape ({n},)")
+        if (self.batch_losses is None) != (self.epochs is None):
+            raise ValueError("a minibatch run has both batch_losses and epochs")
+        if self.batches is not None:
+            if self.epochs is None or len(self.batches) != n:
+                raise ValueError(f"batches must hold {n} slices, with epochs")
+            for rows in self.batches:
+                rows.setflags(write=False)
+        if self.epochs is not None:
+            self.epochs.setflags(write=False)
         if self.status not in (*STATUSES, "unknown"):
             raise ValueError(f"unknown status {self.status!r}")
-        for name in ("points", "losses", "grad_norms", "lrs"):
+        for name in ("points", "losses", "grad_norms", "lrs", "batch_losses"):
             array = getattr(self, name)
+            if array is None:
+                continue
             if not np.all(np.isfinite(array)):
                 raise ValueError(f"{name} must be finite (a diverged run keeps its finite path)")
             array.setflags(write=False)
@@ -128,7 +167,8 @@ class Trajectory:
         return float(self.losses[-1])
 
     def records(self) -> list[dict[str, float | int]]:
-        """One dict per row: ``step``, each variable, ``loss``, ``grad_norm``, ``lr``."""
+        """One dict per row: ``step``, each variable, ``loss``, ``grad_norm``, ``lr`` (and
+        ``epoch``, ``batch_loss`` for a minibatch run)."""
         rows = []
         for k in range(self.points.shape[0]):
             row: dict[str, float | int] = {"step": k}
@@ -136,6 +176,9 @@ class Trajectory:
             row["loss"] = float(self.losses[k])
             row["grad_norm"] = float(self.grad_norms[k])
             row["lr"] = float(self.lrs[k])
+            if self.epochs is not None and self.batch_losses is not None:
+                row["epoch"] = int(self.epochs[k])
+                row["batch_loss"] = float(self.batch_losses[k])
             rows.append(row)
         return rows
 
@@ -145,21 +188,28 @@ class Trajectory:
         """Header row, then one row per point (row 0 is the start)."""
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["step", *self.variables, "loss", "grad_norm", "lr"])
-        for row in self.records():
+        records = self.records()
+        writer.writerow(list(records[0]))
+        for row in records:
             writer.writerow([_format_number(v) for v in row.values()])
         return buffer.getvalue()
 
     def to_json(self) -> str:
         """The spec, the status and the per-step records as one JSON document."""
-        document = {
+        records = self.records()
+        document: dict[str, Any] = {
             "spec": self.spec.to_dict() if self.spec else None,
             "variables": list(self.variables),
             "status": self.status,
             "steps": self.steps,
-            "final": dict(self.records()[-1]),
-            "records": self.records(),
+            "final": dict(records[-1]),
+            "records": records,
         }
+        if self.batches is not None and self.epochs is not None:
+            document["batches"] = [
+                {"epoch": int(epoch), "indices": rows.tolist()}
+                for epoch, rows in zip(self.epochs, self.batches, strict=True)
+            ]
         return json.dumps(document, indent=1, allow_nan=False) + "\n"
 
     def encode(self, fmt: str) -> bytes:
@@ -175,6 +225,12 @@ class Trajectory:
             "status": self.status,
             "spec": self.spec.to_dict() if self.spec else None,
         }
+        arrays: dict[str, Any] = {}
+        if self.epochs is not None and self.batch_losses is not None:
+            arrays = {"epochs": self.epochs, "batch_losses": self.batch_losses}
+            if self.batches is not None:
+                arrays["batch_indices"] = np.concatenate(self.batches)
+                arrays["batch_sizes"] = np.array([len(rows) for rows in self.batches])
         buffer = io.BytesIO()
         np.savez(
             buffer,
@@ -183,6 +239,7 @@ class Trajectory:
             grad_norms=self.grad_norms,
             lrs=self.lrs,
             meta=np.array(json.dumps(meta)),
+            **arrays,
         )
         return buffer.getvalue()
 
@@ -228,6 +285,12 @@ def load_trajectory(path: str | Path) -> Trajectory:
     if fmt == "npz":
         with np.load(path, allow_pickle=False) as data:
             meta = json.loads(str(data["meta"]))
+            stochastic: dict[str, Any] = {}
+            if "epochs" in data:
+                stochastic = {"epochs": data["epochs"].copy(), "batch_losses": data["batch_losses"]}
+                if "batch_indices" in data:
+                    cuts = np.cumsum(data["batch_sizes"])[:-1]
+                    stochastic["batches"] = tuple(np.split(data["batch_indices"], cuts))
             return Trajectory(
                 variables=tuple(meta["variables"]),
                 points=data["points"].copy(),
@@ -236,12 +299,21 @@ def load_trajectory(path: str | Path) -> Trajectory:
                 lrs=data["lrs"].copy(),
                 status=meta["status"],
                 spec=RunSpec.from_dict(meta["spec"]) if meta["spec"] else None,
+                **stochastic,
             )
     text = path.read_text()
     if fmt == "json":
         document = json.loads(text)
         variables = tuple(document["variables"])
         records = document["records"]
+        stochastic = {}
+        if "batches" in document:
+            slices = document["batches"]
+            stochastic = {
+                "epochs": np.array([b["epoch"] for b in slices], dtype=np.int64),
+                "batch_losses": np.array([r["batch_loss"] for r in records], dtype=np.float64),
+                "batches": tuple(np.array(b["indices"], dtype=np.int64) for b in slices),
+            }
         return Trajectory(
             variables=variables,
             points=np.array([[r[v] for v in variables] for r in records], dtype=np.float64),
@@ -250,19 +322,26 @@ def load_trajectory(path: str | Path) -> Trajectory:
             lrs=np.array([r["lr"] for r in records], dtype=np.float64),
             status=document["status"],
             spec=RunSpec.from_dict(document["spec"]) if document["spec"] else None,
+            **stochastic,
         )
     if fmt == "csv":
         rows = list(csv.reader(io.StringIO(text)))
         header, body = rows[0], rows[1:]
-        if header[0] != "step" or header[-3:] != ["loss", "grad_norm", "lr"]:
+        extra = 2 if header[-2:] == ["epoch", "batch_loss"] else 0
+        end = len(header) - extra
+        if header[0] != "step" or header[end - 3 : end] != ["loss", "grad_norm", "lr"]:
             raise ValueError(f"{path}: not a gdviz trajectory CSV (header {header})")
         table = np.array([[float(v) for v in row] for row in body], dtype=np.float64)
+        stochastic = {}
+        if extra:
+            stochastic = {"epochs": table[:, -2].astype(np.int64), "batch_losses": table[:, -1]}
         return Trajectory(
-            variables=tuple(header[1:-3]),
-            points=table[:, 1:-3].copy(),
-            losses=table[:, -3].copy(),
-            grad_norms=table[:, -2].copy(),
-            lrs=table[:, -1].copy(),
+            variables=tuple(header[1 : end - 3]),
+            points=table[:, 1 : end - 3].copy(),
+            losses=table[:, end - 3].copy(),
+            grad_norms=table[:, end - 2].copy(),
+            lrs=table[:, end - 1].copy(),
             status="unknown",
+            **stochastic,
         )
     raise ValueError(f"unknown trajectory format '{fmt}' (use .csv, .json or .npz)")

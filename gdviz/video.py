@@ -2,9 +2,14 @@
 
 This module imports no Manim: listing scenes and checking options work without the ``video``
 extra. Each scene renders in its own subprocess (``python -m gdviz.animation.render``) into a
-temporary directory beside the output; the files are moved into place only when everything
-succeeded, and a sidecar ``.<scene>.render.json`` records the content hash of what was rendered
-(scene source, the core's sources, quality and options) so an unchanged scene is skipped.
+temporary directory beside the output (:func:`gdviz.temporaries.make_dir`; a killed render's
+leftovers are swept at the next start) as a child that dies with gdviz
+(:func:`gdviz.processes.child_process`). The files are moved into place only when everything
+succeeded, after their record ``.<scene>.render.json`` (:func:`gdviz.cache.publish`: the content
+hash of what was rendered — scene source, the core's sources, quality and options — and each
+file's size and SHA-256). A scene is skipped only when its record matches and every file still
+has its recorded size and hash (:func:`gdviz.cache.verify`); a truncated or edited video is
+rendered again.
 
 The scene catalogue is read from the scene files themselves: each declares a module-level
 ``SCENE = {...}`` literal (name, title, summary, default experiment, what else it can draw,
@@ -20,7 +25,6 @@ import importlib.util
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -523,18 +527,23 @@ def content_hash(
     return digest.hexdigest()
 
 
-def _sidecar(output_dir: Path, stem: str) -> Path:
-    return output_dir / f".{stem}.render.json"
+#: What every render writes, beside the formats asked for.
+_ALWAYS = ("mp4", "png", "vtt")
 
 
 def _reusable(output_dir: Path, stem: str, digest: str) -> bool:
-    try:
-        record = json.loads(_sidecar(output_dir, stem).read_text())
-    except (OSError, ValueError):
-        return False
-    return record.get("hash") == digest and all(
-        (output_dir / f"{stem}.{ext}").is_file() for ext in ("mp4", "png", "vtt")
-    )
+    """Whether the outputs of ``stem`` were rendered from ``digest`` and are intact."""
+    from gdviz.cache import verify
+
+    return verify(output_dir, stem, digest, [f"{stem}.{ext}" for ext in _ALWAYS])
+
+
+def _recorded_inputs(output_dir: Path, stem: str) -> str | None:
+    """The inputs hash the record of ``stem`` holds, if any."""
+    from gdviz.cache import read_record
+
+    record = read_record(output_dir, stem)
+    return record.get("hash") if record else None
 
 
 def _say(progress: Callable[[str], None] | None, message: str) -> None:
@@ -570,7 +579,7 @@ def render_videos(
     config, experiment : the user's TOML experiments (all, or the one named) for the scenes
         that can draw them.
     progress : receives one line per event; default prints to stderr.
-    force : render even if the sidecar hash matches.
+    force : render even if the record matches and the files are intact.
     bar : a live progress bar (frames done / total) per scene; default: when stderr is a
         terminal. Otherwise plain progress lines.
 
@@ -596,6 +605,9 @@ def render_videos(
     from gdviz.atomic import check_writable_dir
 
     check_writable_dir(output)
+    from gdviz import temporaries
+
+    temporaries.sweep(output)
     use_bar = sys.stderr.isatty() if bar is None else bar
 
     results = []
@@ -607,10 +619,12 @@ def render_videos(
             paths = {"mp4": output / f"{job.stem}.mp4", "vtt": output / f"{job.stem}.vtt"}
             for fmt in formats:
                 if fmt != "mp4":
-                    paths[fmt] = _convert_if_missing(output, job.stem, fmt, progress, tag)
-            _say(progress, f"{tag}: up to date ({output / (job.stem + '.mp4')})")
+                    paths[fmt] = _convert_if_missing(output, job.stem, digest, fmt, progress, tag)
+            _say(progress, f"{tag}: up to date, verified ({output / (job.stem + '.mp4')})")
             results.append(VideoResult(job.stem, paths, output / f"{job.stem}.png", rendered=False))
             continue
+        if not force and _recorded_inputs(output, job.stem) == digest:
+            _say(progress, f"{tag}: the files do not match their record; rendering again")
         _say(progress, f"{tag}: rendering at {preset} …")
         results.append(_render_one(job, preset, output, formats, digest, tag, progress, use_bar))
     return results
@@ -623,10 +637,16 @@ def _run_render(command: list[str], tag: str, progress: Callable[[str], None] | 
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
     show = FrameProgress(tag, progress, bar)
     info: dict = {}
-    with tempfile.TemporaryFile("w+") as errors:
-        proc = subprocess.Popen(
-            [*command, "--progress"], stdout=subprocess.PIPE, stderr=errors, text=True, env=env
-        )
+    from subprocess import PIPE
+
+    from gdviz.processes import child_process
+
+    with (
+        tempfile.TemporaryFile("w+") as errors,
+        child_process(
+            [*command, "--progress"], stdout=PIPE, stderr=errors, text=True, env=env
+        ) as proc,
+    ):
         assert proc.stdout is not None
         with show:
             for line in proc.stdout:
@@ -696,7 +716,10 @@ def _render_one(
 ) -> VideoResult:
     started = time.perf_counter()
     stem = job.stem
-    work = Path(tempfile.mkdtemp(prefix=f".{stem}.", suffix=".tmp", dir=output))
+    from gdviz import temporaries
+    from gdviz.cache import publish
+
+    work = temporaries.make_dir(output, stem)
     try:
         command = render_command(job.scene, preset, work, dict(job.options))
         code, info, stderr = _run_render(command, tag, progress, bar)
@@ -714,22 +737,14 @@ def _render_one(
                 _say(progress, f"{tag}: writing {fmt.upper()} …")
                 (make_gif if fmt == "gif" else make_webm)(made["mp4"], target)
                 made[fmt] = target
-        paths = {}
-        for fmt, path in made.items():
-            final = output / f"{stem}.{fmt}"
-            os.replace(path, final)
-            if fmt != "png":
-                paths[fmt] = final
-        record = {
-            "hash": digest,
+        extra = {
             "scene": job.scene,
             "quality": preset.name,
             "options": dict(job.options),
             "duration": info["duration"],
         }
-        from gdviz.atomic import atomic_write
-
-        atomic_write(_sidecar(output, stem), json.dumps(record, indent=1).encode())
+        placed = publish(output, stem, digest, {f"{stem}.{f}": p for f, p in made.items()}, extra)
+        paths = {fmt: placed[f"{stem}.{fmt}"] for fmt in made if fmt != "png"}
     except VideoError:
         raise
     except Exception as error:
@@ -751,22 +766,28 @@ def _render_one(
 def _convert_if_missing(
     output: Path,
     stem: str,
+    digest: str,
     fmt: str,
     progress: Callable[[str], None] | None,
     tag: str,
 ) -> Path:
-    target = output / f"{stem}.{fmt}"
-    source = output / f"{stem}.mp4"
-    if not target.is_file() or target.stat().st_mtime < source.stat().st_mtime:
-        from gdviz.atomic import atomic_path
+    """The ``fmt`` file of a verified MP4: reused if its record vouches for it, else made from
+    the MP4 and added to the record (:func:`gdviz.cache.publish`)."""
+    from gdviz import temporaries
+    from gdviz.cache import publish, verify
 
-        _say(progress, f"{tag}: writing {fmt.upper()} …")
-        try:
-            with atomic_path(target) as tmp:
-                (make_gif if fmt == "gif" else make_webm)(source, tmp)
-        except Exception as error:
-            raise VideoError(f"scene '{stem}' failed: {type(error).__name__}: {error}") from None
-    return target
+    name = f"{stem}.{fmt}"
+    if verify(output, stem, digest, [name]):
+        return output / name
+    _say(progress, f"{tag}: writing {fmt.upper()} …")
+    made = temporaries.make_file(output, name, suffix=f".{fmt}")
+    try:
+        (make_gif if fmt == "gif" else make_webm)(output / f"{stem}.mp4", made)
+        return publish(output, stem, digest, {name: made})[name]
+    except Exception as error:
+        raise VideoError(f"scene '{stem}' failed: {type(error).__name__}: {error}") from None
+    finally:
+        made.unlink(missing_ok=True)
 
 
 def catalogue_table() -> str:

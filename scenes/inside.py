@@ -1,9 +1,9 @@
-"""Inside the update: what Momentum, RMSProp and Adam carry from step to step, on the map.
+"""Inside the update: what Momentum, RMSprop and Adam carry from step to step, on the map.
 
 Data: the built-in experiment ``race-valley`` (seed 003's optimizers on L = x² + 10y²), any
 2-D built-in (``--landscape``) or a user's TOML experiment with such runs. For each optimizer
 the scene draws its state where it acts — Momentum's velocity as the arrow of the step it is
-about to take next to the plain gradient step; RMSProp's per-coordinate √v and Adam's √v̂ as an
+about to take next to the plain gradient step; RMSprop's per-coordinate √v and Adam's √v̂ as an
 ellipse (its axes in proportion to the two coordinates' √v) with bars beside the map; Adam's m̂
 as an arrow — next to torch.optim's update equations with the live numbers. The state comes
 from replaying each run through the core's own ``init``/``update``
@@ -31,7 +31,7 @@ from gdviz.video import scene_catalogue
 SCENE = {
     "name": "inside",
     "title": "Inside the update",
-    "summary": "Momentum's velocity, RMSProp's and Adam's per-coordinate scaling, drawn live.",
+    "summary": "Momentum's velocity, RMSprop's and Adam's per-coordinate scaling, drawn live.",
     "experiment": "race-valley",
     "draws": ["2-D", "data"],
     "optimizers": ["momentum", "nesterov", "rmsprop", "adam", "adamw"],
@@ -57,7 +57,7 @@ STORY = {
         ("The long arrow is its next step, the short", "white one the plain gradient step."),
     ),
     "rmsprop": (
-        ("RMSProp keeps v, a running mean of the", "squared gradient, per coordinate."),
+        ("RMSprop keeps v, a running mean of the", "squared gradient, per coordinate."),
         (
             "The ellipse shows the root of v per coordinate:",
             "the steeper direction gets smaller steps.",
@@ -85,7 +85,7 @@ def family(run) -> str:
 
 
 class Inside(GDScene):
-    """The state of Momentum, RMSProp and Adam, drawn on the map as it evolves."""
+    """The state of Momentum, RMSprop and Adam, drawn on the map as it evolves."""
 
     declaration = SCENE
 
@@ -236,7 +236,7 @@ def _arrow(col, width: float = 6):
 
 
 def _root(s, kind: str, hyper) -> np.ndarray:
-    """√v (RMSProp) or √v̂ (Adam) of a step state, per coordinate."""
+    """√v (RMSprop) or √v̂ (Adam) of a step state, per coordinate."""
     if kind == "adam":
         return np.sqrt(s.state["exp_avg_sq"] / (1 - hyper["betas"][1] ** s.step))
     return np.sqrt(s.state["square_avg"])

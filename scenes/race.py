@@ -1,4 +1,4 @@
-"""The optimizer race: SGD, Momentum, RMSProp and Adam on one landscape, with a live leaderboard.
+"""The optimizer race: SGD, Momentum, RMSprop and Adam on one landscape, with a live leaderboard.
 
 Data: the built-in experiment ``race-rosenbrock`` (seed 003's four optimizers), any 2-D
 built-in (``gdviz video race --landscape booth``) or a user's TOML experiment. The
@@ -27,7 +27,7 @@ from gdviz.claims import FINISH_GAP, finish, optimizer_states, race_order
 SCENE = {
     "name": "race",
     "title": "The optimizer race",
-    "summary": "SGD, Momentum, RMSProp and Adam race to the minimum with a live leaderboard.",
+    "summary": "SGD, Momentum, RMSprop and Adam race to the minimum with a live leaderboard.",
     "experiment": "race-rosenbrock",
     "draws": ["2-D", "data"],
     "chapter": "optimizers",

@@ -223,7 +223,7 @@ def test_the_gallery_figure_has_five_landscapes_a_summary_and_one_legend() -> No
         "Final loss",
     ]
     legend = [t.get_text() for t in figure.legends[0].get_texts()]
-    assert legend[:4] == ["SGD", "Momentum", "RMSProp", "Adam"]
+    assert legend[:4] == ["SGD", "Momentum", "RMSprop", "Adam"]
     # Rosenbrock and Himmelblau use log-spaced levels
     rosenbrock = figure.axes[2]
     filled = next(c for c in rosenbrock.collections if hasattr(c, "levels") and c.filled)

@@ -118,7 +118,7 @@ def test_batch_experiment_and_result_reprs_count_what_happened() -> None:
 
     experiment = get_experiment("race-rosenbrock")
     assert repr(experiment) == (
-        "Experiment('race-rosenbrock': SGD, Momentum, RMSProp, Adam on rosenbrock "
+        "Experiment('race-rosenbrock': SGD, Momentum, RMSprop, Adam on rosenbrock "
         f"from (-1.5, 2), steps<={experiment.steps})"
     )
     result = experiment.run()

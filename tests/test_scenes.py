@@ -288,7 +288,7 @@ def test_text_stays_in_the_safe_area_and_never_overlaps(rendered, name):
     assert checked > 50
 
 
-@pytest.mark.parametrize("name", [n for n in SCENES if "draws" and n != "surface"])
+@pytest.mark.parametrize("name", [n for n in SCENES if n != "surface"])
 def test_everything_drawn_stays_in_the_safe_area(rendered, name):
     _, recorder = rendered(name)
     for shot in recorder.snapshots:

@@ -56,7 +56,7 @@ def test_each_optimizer_has_one_name_colour_and_line_style():
         seen[key] = name
         for theme in style.THEMES:
             assert style.optimizer_color(name, theme) == s.color(theme)
-    assert style.optimizer_label("rmsprop") == "RMSProp"
+    assert style.optimizer_label("rmsprop") == "RMSprop"
     labels = [s.label for s in style.OPTIMIZER_STYLES.values()]
     assert len(labels) == len(set(labels))
 

@@ -351,7 +351,7 @@ def test_gif_palette_keeps_the_style_colours_on_a_few_pixels():
     adam = tuple(round(v * 255) for v in hex_to_rgb(optimizer_color("adam", "dark")))
     rms = tuple(round(v * 255) for v in hex_to_rgb(optimizer_color("rmsprop", "dark")))
     image[90:92, 100:102] = adam  # a four-pixel Adam dot on a busy background
-    image[40:42, 200:202] = rms  # and an RMSProp one
+    image[40:42, 200:202] = rms  # and an RMSprop one
     frame = Image.fromarray(image)
     from gdviz.video_formats import gif_palette
 

@@ -77,6 +77,9 @@ def write_api(root: Path) -> None:
         else:
             body = f".. automodule:: {name}\n"
         _write(root / "api" / f"{slug}.rst", f"{_title(f'``{name}``')}\n{body}")
+    for stale in (root / "api").glob("gdviz*.rst"):  # a module that was renamed or removed
+        if stale.stem not in pages:
+            stale.unlink()
     toc = "".join(f"   {slug}\n" for slug in pages)
     _write(
         root / "api" / "index.rst",

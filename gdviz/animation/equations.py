@@ -165,7 +165,7 @@ _GREEK = re.compile(r"(?<![A-Za-z])(" + "|".join(GREEK) + r")(?![A-Za-z])")
 
 def step_summary(optimizer: str, hyperparams: dict[str, Any], s: StepState) -> tuple[str, str]:
     """Two Typst lines of update ``s``: the optimizer's state that sets the step (SGD: the step
-    −η g; Momentum: the velocity b; RMSProp: √v; Adam: m̂/√v̂), then the new point."""
+    −η g; Momentum: the velocity b; RMSprop: √v; Adam: m̂/√v̂), then the new point."""
     family = _family(optimizer, hyperparams)
     t = s.step
     new = f"theta_{t} = {tvec(s.new_point)}"

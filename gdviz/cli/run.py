@@ -98,6 +98,21 @@ _SUFFIXES = {".csv": "csv", ".json": "json", ".npz": "npz", ".txt": "table"}
     help="Stop when the loss changes by less than TOL in one step; 0 disables.",
 )
 @click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    metavar="B",
+    help="Data landscapes: minibatch SGD, B samples per step (each epoch walks "
+    "numpy.random.default_rng(SEED).permutation(n) in slices of B) [default: full batch].",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    metavar="SEED",
+    help="The minibatch permutations' seed (with --batch-size).",
+)
+@click.option(
     "--format",
     "-f",
     "fmt",
@@ -118,6 +133,8 @@ def command(
     schedule: Any,
     tol: float,
     loss_tol: float,
+    batch_size: int | None,
+    seed: int,
     fmt: str | None,
     output: Path | None,
 ) -> None:
@@ -125,13 +142,22 @@ def command(
 
     \b
     Output columns: step, one per variable, loss, grad_norm, lr (row 0 is the start).
+    With --batch-size, loss and grad_norm are on the full data set and two columns follow:
+    epoch and batch_loss (the loss on the slice of the next update; JSON adds each
+    step's sample indices as "batches").
     The run ends as converged, diverged or max_steps.
     """
     from gdviz.descent import descend
 
     landscape = _landscape(surface, formula)
     _check_start(landscape, start)
-    _check_budget(landscape, steps)
+    if batch_size is not None and landscape.data is None:
+        raise click.BadParameter(
+            f"{landscape.name} has no data set: minibatches need a data landscape "
+            "(see `gdviz list landscapes`)",
+            param_hint="'--batch-size'",
+        )
+    _check_budget(landscape, steps, stochastic=batch_size is not None)
     opt, rate = _optimizer(optimizer, params, lr)
     fmt = output_format(fmt, output)
     try:
@@ -144,6 +170,8 @@ def command(
             schedule=schedule,
             grad_tol=tol,
             loss_tol=loss_tol,
+            batch_size=batch_size,
+            seed=seed,
         )
     except ValueError as error:  # a start where the loss or gradient is not finite
         raise click.BadParameter(str(error), param_hint="'--start'") from None
@@ -165,7 +193,7 @@ def _check_start(landscape: Any, start: tuple[float, ...]) -> None:
         )
 
 
-def _check_budget(landscape: Any, steps: int) -> None:
+def _check_budget(landscape: Any, steps: int, *, stochastic: bool = False) -> None:
     from gdviz.budget import BudgetError, check_memory
 
     try:
@@ -175,6 +203,7 @@ def _check_budget(landscape: Any, steps: int) -> None:
             runs=1,
             steps=steps,
             variables=landscape.dim,
+            stochastic=stochastic,
             remedy="use fewer --steps",
         )
     except BudgetError as error:

@@ -1,6 +1,6 @@
 """Two-dimensional figures: optimizer paths on contour plots, loss curves, momentum, a 3-D surface.
 
-The default experiments are seed 003's races (SGD, Momentum, RMSProp and Adam on the bowl, the
+The default experiments are seed 003's races (SGD, Momentum, RMSprop and Adam on the bowl, the
 valley, Rosenbrock, Himmelblau and Rastrigin) and the momentum sweep on the valley; given a user's
 experiments, the same figures draw those instead.
 """
@@ -281,7 +281,7 @@ def _short_status(trajectory: Trajectory) -> str:
 def make_optimizer_paths(
     theme: str = "light", experiments: Experiments = None, layout: str = "wide"
 ) -> Figure:
-    """``optimizer-paths``: SGD, Momentum, RMSProp, Adam on seed 003's five landscapes.
+    """``optimizer-paths``: SGD, Momentum, RMSprop, Adam on seed 003's five landscapes.
 
     One contour panel per experiment. When all experiments race the same optimizers (the
     gallery), one legend serves the figure and a spare panel compares the final losses;

@@ -211,7 +211,7 @@ def lr_sweep_caption(experiment: Experiment | None = None) -> str:
 def make_lr_sweep(
     theme: str = "light", experiments: Experiments = None, layout: str = "wide"
 ) -> Figure:
-    """``lr-sweep``: final loss against learning rate for SGD, Momentum, RMSProp and Adam on
+    """``lr-sweep``: final loss against learning rate for SGD, Momentum, RMSprop and Adam on
     the valley, 240 rates per optimizer in one batched run each; one panel per optimizer (the
     others faint behind it), diverged rates ticked in a band at the top, the race's rate ringed.
     ``layout`` ``"narrow"``: one panel per row, for phones."""

@@ -183,9 +183,16 @@ def least_squares_landscape() -> Landscape:
         return loss(points), gradient(points)
 
     def on_rows(points: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # elementwise in a fixed order, then numpy's mean over the slice: the same bits for
+        # every batch shape (an einsum's summation order depends on the operands' strides)
         Xb, yb = X[rows], y[rows]  # (..., b, 3), (..., b)
-        residual = np.einsum("...bk,...k->...b", Xb, points) - yb
-        grad = (2 / rows.shape[-1]) * np.einsum("...b,...bk->...k", residual, Xb)
+        residual = Xb[..., 0] * points[..., 0:1]
+        for k in range(1, 3):
+            residual = residual + Xb[..., k] * points[..., k : k + 1]
+        residual = residual - yb
+        grad = np.empty((*residual.shape[:-1], 3))
+        for k in range(3):
+            grad[..., k] = np.mean(2.0 * residual * Xb[..., k], axis=-1)
         return np.mean(residual**2, axis=-1), grad
 
     hess = (2 / n) * (X.T @ X)

@@ -155,7 +155,7 @@ def build_report(options: ReportOptions, progress: Progress | None = None) -> Bu
                 title=title,
                 subtitle=(
                     "How gradient descent finds a minimum, what the learning rate does, and how "
-                    "SGD, Momentum, RMSProp and Adam differ — with every number computed by "
+                    "SGD, Momentum, RMSprop and Adam differ — with every number computed by "
                     "gdviz's optimizer core."
                 ),
                 version=__version__,

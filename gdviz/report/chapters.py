@@ -150,7 +150,7 @@ CHAPTERS: tuple[Chapter, ...] = (
         "optimizers",
         "Four optimizers",
         "seed 003",
-        "SGD, Momentum, RMSProp and Adam, with their update rules as torch.optim applies them.",
+        "SGD, Momentum, RMSprop and Adam, with their update rules as torch.optim applies them.",
         figures=("optimizer-paths", "momentum"),
         experiments=("momentum",),
         formulas=("sgd", "momentum", "rmsprop", "adam-moments", "adam-step"),
