@@ -354,6 +354,8 @@ class StepState:
     ``point`` is θ before the update, ``grad`` the gradient there, ``lr`` the rate used,
     ``state`` the optimizer's buffers *after* the update (torch's names: ``momentum_buffer``,
     ``square_avg``, ``exp_avg``, ``exp_avg_sq``...), ``new_point`` θ after it, ``step`` 1-based.
+    A minibatch run's ``grad`` is the gradient on the slice ``rows`` (the sample indices of
+    :mod:`gdviz.batches`); ``rows`` is None for a full-batch run.
     """
 
     step: int
@@ -362,6 +364,7 @@ class StepState:
     lr: float
     state: dict[str, np.ndarray]
     new_point: np.ndarray
+    rows: np.ndarray | None = None
 
 
 def optimizer_states(
@@ -370,7 +373,8 @@ def optimizer_states(
     """Replay ``trajectory`` through the core's ``init``/``update`` and keep every state.
 
     The replay starts from the trajectory's first point and uses its learning rates, so it is
-    the same computation :func:`gdviz.descent.descend` made; each new point is checked against
+    the same computation :func:`gdviz.descent.descend` made — for a minibatch run on the
+    gradient of each step's slice (``trajectory.batches``); each new point is checked against
     the trajectory's (a mismatch raises, so a picture can never show other numbers).
 
     Raises
@@ -382,13 +386,16 @@ def optimizer_states(
     params = np.array(trajectory.points[0], dtype=np.float64)
     state: Any = optimizer.init(params)
     out = []
+    batches = trajectory.batches
     for k in range(trajectory.steps):
-        grad = landscape.gradient(params)
+        rows = None if batches is None else np.asarray(batches[k])
+        grad = landscape.gradient(params) if rows is None else landscape.minibatch(params, rows)[1]
         lr = float(trajectory.lrs[k])
         new, state = optimizer.update(grad, state, params, k + 1, lr)
         if not np.allclose(new, trajectory.points[k + 1], rtol=1e-12, atol=1e-300):
             raise RuntimeError(f"replaying {run.optimizer} left the trajectory at step {k + 1}")
-        out.append(StepState(k + 1, params, grad, lr, {n: v.copy() for n, v in state.items()}, new))
+        buffers = {n: v.copy() for n, v in state.items()}
+        out.append(StepState(k + 1, params, grad, lr, buffers, new, rows))
         params = new
     return out
 
@@ -437,3 +444,61 @@ def step_balance(states: Sequence[StepState], steps: int = 3) -> Balance | None:
     gradient = float(np.median(grads[:, steep] / grads[:, flat]))
     step = float(np.median(moves[:, steep] / moves[:, flat]))
     return Balance(steep, flat, gradient, step)
+
+
+# -------------------------------------------------------------------------------- noise
+
+#: The last steps over which a noisy run's level is measured (its *floor*).
+FLOOR_STEPS = 100
+
+
+@dataclass(frozen=True)
+class NoiseFloor:
+    """Where a set of runs (one per minibatch seed) hovers at the end.
+
+    Over the last ``steps`` steps of every run: ``loss`` is the mean full-data loss, ``gap``
+    that mean minus the lowest known minimum's loss (``nan`` if none is known), ``distance``
+    the mean distance to the nearest known minimum (``nan`` if none), ``spread`` the mean over
+    the runs of the distance of their points from the runs' common mean point (how widely the
+    seeds jitter).
+    """
+
+    loss: float
+    gap: float
+    distance: float
+    spread: float
+    steps: int
+    runs: int
+
+
+__all__ += ["FLOOR_STEPS", "NoiseFloor", "noise_floor", "settles"]
+
+
+def noise_floor(
+    trajectories: Sequence[Trajectory], landscape: Landscape, steps: int = FLOOR_STEPS
+) -> NoiseFloor:
+    """The :class:`NoiseFloor` of ``trajectories`` over their last ``steps`` steps."""
+    if not trajectories:
+        raise ValueError("noise_floor needs at least one run")
+    steps = max(1, min(steps, min(t.steps for t in trajectories) + 1))
+    tails = np.stack([t.points[-steps:] for t in trajectories])  # (runs, steps, d)
+    losses = np.stack([t.losses[-steps:] for t in trajectories])
+    loss = float(np.mean(losses))
+    lowest = [float(landscape.loss(np.asarray(m))) for m in landscape.minima]
+    gap = loss - min(lowest) if lowest else math.nan
+    target = nearest_minimum(landscape, tails[:, -1].mean(axis=0))
+    distance = (
+        float(np.mean(np.linalg.norm(tails - target, axis=-1))) if target is not None else math.nan
+    )
+    centre = tails.mean(axis=(0, 1))
+    spread = float(np.mean(np.linalg.norm(tails - centre, axis=-1)))
+    return NoiseFloor(loss, gap, distance, spread, steps, len(trajectories))
+
+
+def settles(decayed: NoiseFloor, constant: NoiseFloor) -> bool:
+    """Whether a decaying rate brought the seeds to rest compared with a constant one: both
+    their spread and their loss gap (where a minimum is known) at most half the constant's."""
+    calmer = decayed.spread <= 0.5 * constant.spread
+    if math.isnan(decayed.gap) or math.isnan(constant.gap):
+        return calmer
+    return calmer and decayed.gap <= 0.5 * constant.gap
