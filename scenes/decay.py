@@ -20,7 +20,7 @@ from gdviz.animation.clock import Clock, play_clock
 from gdviz.animation.colors import FG, MUTED, series
 from gdviz.animation.equations import caption_of, rate, tnum, tvec
 from gdviz.animation.marks import key_row, series_dot, star
-from gdviz.animation.runner import Runner
+from gdviz.animation.runner import Runner, layered
 from gdviz.animation.scene import GDScene
 from gdviz.animation.text import LiveText, fixed, formula, label
 from gdviz.claims import first_below, optimizer_states, stability_limit, verdict
@@ -103,7 +103,7 @@ class Decay(GDScene):
         clock = Clock(0)
         moving = VGroup()
         to_param, to_loss = to_scene_fn(param_axes), to_scene_fn(loss_axes)
-        keys = VGroup()
+        keys, on_map = VGroup(), VGroup()
         count = len(chosen)
         for i, (run, trajectory) in enumerate(chosen):
             col = series(i, count)
@@ -149,7 +149,11 @@ class Decay(GDScene):
             fit.add_updater(update)
             update(fit)
             keys.add(key_row(col, name, 26))
-            moving.add(fit, runner, loss_runner)
+            moving.add(fit, loss_runner)
+            on_map.add_to_back(runner)
+        # on the map the first recipes are drawn last: the decayed run's dense zig-zag (and its
+        # halo) lies underneath and cannot blot out the short path of the small constant rate
+        moving.add(*layered(list(on_map)))
         keys.arrange(RIGHT, buff=0.8).move_to([0, -2.2, 0])
         for i, key in enumerate(keys):
             key.remove(key[0])
@@ -192,8 +196,10 @@ class Decay(GDScene):
         play_clock(self, clock, epochs, RUN_SECONDS, lambda u: u**1.5)
         self.end_badge(tag)
 
-        bound = formula(f"2 \\/ lambda_max = {tnum(limit)}", 40).move_to([0, -2.2, 0])
-        self.play(FadeOut(keys), FadeIn(bound), run_time=0.5)
+        # the bound takes the epoch read-out's place; the key stays for the beats naming runs
+        bound = formula(f"2 \\/ lambda_max = {tnum(limit)}", 40)
+        bound.move_to(readout.get_right(), aligned_edge=RIGHT)
+        self.play(FadeOut(readout), FadeIn(bound), run_time=0.5)
         self.beat(
             "A constant rate is stable only below",
             f"2 over the largest curvature: {fixed(limit, 3)}.",

@@ -19,7 +19,7 @@ from gdviz.animation.clock import Clock, play_clock
 from gdviz.animation.colors import MUTED, run_color
 from gdviz.animation.equations import rate, step_summary
 from gdviz.animation.marks import panel, ring, star
-from gdviz.animation.runner import Runner
+from gdviz.animation.runner import Runner, layered
 from gdviz.animation.scene import GDScene
 from gdviz.animation.text import LiveText, fixed, formula, label
 from gdviz.claims import FINISH_GAP, finish, optimizer_states, race_order
@@ -145,7 +145,7 @@ class Race(GDScene):
         board.add_updater(update_board)
         update_board(board)
         runners = [row["runner"] for row in rows]
-        self.add(board, *runners)
+        self.add(board, *layered(runners))
 
         self.beat("Four optimizers, one start,", "each with its own step size.", hold=3)
         self.beat("The leaderboard ranks them by their loss", "at every step.", hold=3)
