@@ -351,7 +351,7 @@ def _builtins() -> list[Experiment]:
                     "sgd",
                     0.04,
                     schedule="inverse-time:decay_rate=1,decay_steps=150",
-                    label="0.04 / (1 + k/150)",
+                    label="0.04/(1 + k/150)",
                 ),
             ),
             steps=600,

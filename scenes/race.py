@@ -102,7 +102,7 @@ class Race(GDScene):
                         clock,
                         col,
                         clip=inside,
-                        trail_width=6.0 - 1.2 * i,
+                        trail_width=max(9.0 - 2.2 * i, 1.5),  # ~1.5 px bands where paths meet
                     ),
                     "slot": i,
                 }
