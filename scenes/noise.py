@@ -256,13 +256,16 @@ class Noise(GDScene):
         # ---- the decaying rate
         rates = decayed[0].lrs
         self.play(
-            *(r.animate.set_color(MUTED).set_opacity(0.35) for r in (*const_dots, const_loss)),
+            # strokes only: a faded trail must not turn into a filled polygon
+            *(r.trail.animate.set_stroke(MUTED, opacity=0.35) for r in (*const_dots, const_loss)),
+            *(r.dot.animate.set_fill(MUTED, opacity=0.5) for r in (*const_dots, const_loss)),
             keys[2][0].animate.set_color(MUTED),
             keys[3].animate.set_opacity(1),
             run_time=0.6,
         )
-        # the decayed seeds and their loss on top of the faded constant ones
+        # the decayed seeds and their loss over the faded constant ones, under the full batch
         self.add(*decayed_dots, decayed_loss)
+        self.bring_to_front(*full_dots, full_loss)
         active[0] = later
         self.beat(
             f"Now the rate decays: {decayed_run.display_name},",
