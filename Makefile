@@ -86,14 +86,17 @@ $(JAX_STAMP): $(STAMP)
 	  || echo "JAX+optax not installed: bench_core runs without that peer"
 	@touch $@
 
-bench: $(TORCH_STAMP) $(JAX_STAMP) ## descend() vs torch.optim and JAX+optax, render vs encode-only, the live explorer vs one frame
+bench: $(TORCH_STAMP) $(JAX_STAMP) ## descend() vs torch.optim and JAX+optax, tune vs a loop and torch, render vs encode-only, the live explorer vs one frame, a network slice vs a loop
 	$(BIN)/python benchmarks/bench_core.py
+	$(BIN)/python benchmarks/bench_tune.py
 	$(BIN)/python benchmarks/bench_video.py --quality high
 	$(BIN)/python benchmarks/bench_explorer.py
+	$(BIN)/python benchmarks/bench_slices.py
 
 reference: $(TORCH_STAMP) ## re-record the torch.optim reference values used by the tests (installs torch)
 	$(BIN)/python tests/reference/record_torch.py
 	$(BIN)/python tests/reference/record_network.py
+	$(BIN)/python tests/reference/record_minibatch.py
 
 clean: ## remove build output (keeps .venv and the cache: see make clean-cache)
 	rm -rf $(BUILD) media .pytest_cache docs/_generated

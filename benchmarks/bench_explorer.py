@@ -10,7 +10,10 @@ landscape, each the median (and 95th percentile) of ``--repeats`` measurements:
   the twelve runs recomputed, the map, the loss chart and the read-out redrawn.
 
 Each is compared with one animation frame at 60 Hz (16.7 ms): the ratio frame / time says how
-many times over the budget fits. Run: ``python benchmarks/bench_explorer.py`` (``make bench``).
+many times over the budget fits. ``linear-regression+minibatch`` is the data landscape with
+minibatch noise on (one sample per step): each run takes a slice's gradient and the full data
+set's loss per step, and the explorer also recomputes each run on the full batch (dashed).
+Run: ``python benchmarks/bench_explorer.py`` (``make bench``).
 """
 
 from __future__ import annotations
@@ -24,7 +27,13 @@ from gdviz.report.render import read_static
 
 FRAME_MS = 1000 / 60
 STEPS = 500
-LANDSCAPES = ("rosenbrock", "himmelblau", "rastrigin", "logistic-regression")
+LANDSCAPES = (
+    "rosenbrock",
+    "himmelblau",
+    "rastrigin",
+    "logistic-regression",
+    "linear-regression+minibatch",
+)
 CHROMIUM = "/usr/bin/chromium"
 
 MEASURE = """([steps, repeats]) => {
@@ -32,12 +41,14 @@ MEASURE = """([steps, repeats]) => {
   gdvizCore.configure(data);
   const names = data.optimizers.map((o) => o.name).concat(data.presets.map((p) => p.name));
   const results = {};
-  for (const landscape of data.bench_landscapes) {
+  for (const name of data.bench_landscapes) {
+    const [landscape, noise] = name.split("+");
     const entry = data.landscapes.find((l) => l.name === landscape);
     const state = {
       landscape, formula: null, bounds: null, starts: [entry.starts[0].slice()],
       runs: names.map((n) => ({ optimizer: n, lr: entry.lrs[n], params: {} })),
-      schedule: "", steps, tol: "0", lossTol: "0", step: steps, speed: 1
+      schedule: "", steps, tol: "0", lossTol: "0", step: steps, speed: 1,
+      minibatch: noise === "minibatch", batchSize: "1", seed: "0"
     };
     const explorer = gdvizExplorer.mount(root, { data, state });
     const jobs = explorer.runs().map((r) => r.job);
@@ -54,7 +65,7 @@ MEASURE = """([steps, repeats]) => {
     }
     const updates = explorer.runs().reduce((n, r) => n + r.result.steps, 0);
     explorer.destroy();
-    results[landscape] = { core, change, runs: jobs.length, updates };
+    results[name] = { core, change, runs: jobs.length, updates };
   }
   return results;
 }"""
@@ -97,7 +108,7 @@ def main() -> int:
         median_core, median_change = statistics.median(core), statistics.median(change)
         worst = max(worst, median_change)
         print(
-            f"  {landscape:<20} core {median_core:6.2f} ms ({p95(core):6.2f})   "
+            f"  {landscape:<28} core {median_core:6.2f} ms ({p95(core):6.2f})   "
             f"change {median_change:6.2f} ms ({p95(change):6.2f})   "
             f"{r['updates']} updates   frame/change ×{FRAME_MS / median_change:.1f}"
         )

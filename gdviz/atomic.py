@@ -241,9 +241,8 @@ def atomic_write(path: str | Path, data: bytes) -> None:
     if target.kind == "stream":
         _write_stream(target, [data])
         return
-    with atomic_path(path) as tmp:
-        with open(tmp, "wb") as handle:
-            handle.write(data)
+    with atomic_path(path) as tmp, open(tmp, "wb") as handle:
+        handle.write(data)
 
 
 def place(made: str | Path, path: str | Path) -> Path:

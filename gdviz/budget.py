@@ -105,6 +105,7 @@ def check_memory(
     variables: int,
     seeds: int = 1,
     stochastic: bool = False,
+    samples: int = 0,
     copies: int = 2,
     keep: str = "path",
     budget: int | None = None,
@@ -121,6 +122,9 @@ def check_memory(
         Minibatch seeds per (start, run): each is one more batch element.
     stochastic : bool
         A minibatch run (one more value per step: the slice's loss).
+    samples : int
+        A minibatch run's samples per step: its plan keeps their indices for every step and
+        seed (:mod:`gdviz.batches`), whatever ``keep`` says.
     copies : int
         How many copies of the paths are alive at the peak (a batch and its trajectories: 2).
     keep : {"path", "final"}
@@ -145,6 +149,7 @@ def check_memory(
         need = 8 * copies * elements * (variables + PER_STEP_VALUES)
     else:
         need = path_bytes(elements, steps, variables, copies=copies, stochastic=stochastic)
+    need += 8 * seeds * (steps + 1) * samples  # the slices' indices, one plan per run
     limit = memory_budget() if budget is None else budget
     if need > limit:
         several = f" × {seeds:,} seed(s)" if seeds > 1 else ""

@@ -83,6 +83,7 @@ class FileDigest:
     sha256: str
 
     def to_dict(self) -> dict[str, Any]:
+        """The record entry: ``{"size", "sha256"}``."""
         return {"size": self.size, "sha256": self.sha256}
 
     @classmethod

@@ -37,19 +37,24 @@ from gdviz.numbers import format_number
 if TYPE_CHECKING:
     from gdviz.experiments import RunConfig
     from gdviz.landscapes import Landscape
+    from gdviz.slices import Plane
     from gdviz.trajectory import Trajectory
 
 __all__ = [
     "FINISH_GAP",
     "Finish",
     "Passage",
+    "RateWindow",
     "StepState",
     "Verdict",
     "descent_facts",
     "finish",
+    "finish_steps",
+    "lowest_loss",
     "nearest_minimum",
     "optimizer_states",
     "race_order",
+    "rate_window",
     "saddle_passage",
     "same_rate",
     "stability_limit",
@@ -121,7 +126,7 @@ def _zigzags(errors: np.ndarray) -> bool:
     return False
 
 
-def verdict(trajectory: Trajectory, minimum: Sequence[float] | float) -> Verdict:
+def verdict(trajectory: Trajectory, minimum: Sequence[float] | np.ndarray | float) -> Verdict:
     """Classify a run by what it did relative to ``minimum`` (see the module's rules).
 
     Parameters
@@ -242,6 +247,43 @@ class Finish:
     known_minimum: bool = True
 
 
+def lowest_loss(landscape: Landscape) -> float | None:
+    """L* — the loss of the lowest known minimum, or None if none is known."""
+    lowest = [float(landscape.loss(np.asarray(m))) for m in landscape.minima]
+    return min(lowest) if lowest else None
+
+
+def finish_steps(
+    losses: np.ndarray,
+    converged: np.ndarray,
+    stop_step: np.ndarray,
+    best: float | None,
+    gap: float = FINISH_GAP,
+) -> np.ndarray:
+    """The finish step of every element of a batch (-1 where it never finished).
+
+    The rule of :func:`finish`, batched: the first step :math:`k` with
+    :math:`L(\\theta_k) - L^* <` ``gap``, else the stop step of a run that ``converged`` (by
+    its gradient norm), else -1. Without a known minimum (``best`` None) only convergence counts.
+
+    Parameters
+    ----------
+    losses : ndarray, shape ``(steps + 1, *batch)``
+        The losses along each path (padded after the stop, as :func:`~gdviz.descent.descend`
+        keeps them).
+    converged : ndarray of bool, shape ``batch``
+    stop_step : ndarray of int, shape ``batch``
+    best : float or None
+        :math:`L^*`, from :func:`lowest_loss`.
+    """
+    steps = np.where(converged, stop_step, -1).astype(np.int64)
+    if best is None:
+        return steps
+    below = (losses - best) < gap
+    crossed = below.any(axis=0)
+    return np.where(crossed, np.argmax(below, axis=0), steps)
+
+
 def finish(trajectory: Trajectory, landscape: Landscape, grad_tol: float) -> Finish:
     """The step a run crosses the finish line.
 
@@ -249,18 +291,54 @@ def finish(trajectory: Trajectory, landscape: Landscape, grad_tol: float) -> Fin
     convergence by the gradient norm; without, only convergence (``‖∇L‖ < grad_tol``) counts,
     and the rule says so.
     """
-    lowest = [float(landscape.loss(np.asarray(m))) for m in landscape.minima]
+    best = lowest_loss(landscape)
     tol_text = f"‖∇L‖ < {format_number(grad_tol, ascii=True)}" if grad_tol > 0 else ""
-    converged = trajectory.steps if trajectory.status == "converged" else None
-    if lowest:
-        best = min(lowest)
-        gaps = trajectory.losses - best
-        below = np.flatnonzero(gaps < FINISH_GAP)
-        step = int(below[0]) if len(below) else converged
+    step = int(
+        finish_steps(
+            trajectory.losses,
+            np.array(trajectory.status == "converged"),
+            np.array(trajectory.steps),
+            best,
+        )
+    )
+    reached = step if step >= 0 else None
+    if best is not None:
         rule = f"L − L* < {format_number(FINISH_GAP)}" + (f" or {tol_text}" if tol_text else "")
-        return Finish(step, rule, float(gaps[-1]), grad_tol, True)
+        return Finish(reached, rule, float(trajectory.losses[-1] - best), grad_tol, True)
     rule = (tol_text or "no finish line") + " (no known minimum)"
-    return Finish(converged, rule, math.nan, grad_tol, False)
+    return Finish(reached, rule, math.nan, grad_tol, False)
+
+
+@dataclass(frozen=True)
+class RateWindow:
+    """The learning rates from which an optimizer finishes from at least ``share`` of its starts.
+
+    Attributes
+    ----------
+    low, high : float
+        The smallest and largest such rate of the grid.
+    decades : float
+        :math:`\\log_{10}(\\text{high} / \\text{low})` — how forgiving the optimizer is.
+    count : int
+        How many rates of the grid qualify (they need not be contiguous).
+    """
+
+    low: float
+    high: float
+    decades: float
+    count: int
+
+
+def rate_window(
+    lrs: Sequence[float] | np.ndarray, success: Sequence[float] | np.ndarray, share: float = 0.5
+) -> RateWindow | None:
+    """The :class:`RateWindow` of success rates ``success`` (one per rate of ``lrs``), or None
+    if no rate reaches ``share``."""
+    rates, ok = np.asarray(lrs, dtype=float), np.asarray(success, dtype=float) >= share
+    if not ok.any():
+        return None
+    low, high = float(rates[ok].min()), float(rates[ok].max())
+    return RateWindow(low, high, math.log10(high / low), int(ok.sum()))
 
 
 def race_order(finishes: Sequence[Finish], final_losses: Sequence[float]) -> list[int]:
@@ -354,8 +432,6 @@ class StepState:
     ``point`` is θ before the update, ``grad`` the gradient there, ``lr`` the rate used,
     ``state`` the optimizer's buffers *after* the update (torch's names: ``momentum_buffer``,
     ``square_avg``, ``exp_avg``, ``exp_avg_sq``...), ``new_point`` θ after it, ``step`` 1-based.
-    A minibatch run's ``grad`` is the gradient on the slice ``rows`` (the sample indices of
-    :mod:`gdviz.batches`); ``rows`` is None for a full-batch run.
     """
 
     step: int
@@ -364,7 +440,6 @@ class StepState:
     lr: float
     state: dict[str, np.ndarray]
     new_point: np.ndarray
-    rows: np.ndarray | None = None
 
 
 def optimizer_states(
@@ -373,8 +448,8 @@ def optimizer_states(
     """Replay ``trajectory`` through the core's ``init``/``update`` and keep every state.
 
     The replay starts from the trajectory's first point and uses its learning rates, so it is
-    the same computation :func:`gdviz.descent.descend` made — for a minibatch run on the
-    gradient of each step's slice (``trajectory.batches``); each new point is checked against
+    the same computation :func:`gdviz.descent.descend` made (on a minibatch run, with each
+    step's slice); each new point is checked against
     the trajectory's (a mismatch raises, so a picture can never show other numbers).
 
     Raises
@@ -386,16 +461,16 @@ def optimizer_states(
     params = np.array(trajectory.points[0], dtype=np.float64)
     state: Any = optimizer.init(params)
     out = []
-    batches = trajectory.batches
     for k in range(trajectory.steps):
-        rows = None if batches is None else np.asarray(batches[k])
-        grad = landscape.gradient(params) if rows is None else landscape.minibatch(params, rows)[1]
+        if trajectory.batches is not None:  # a minibatch run: the slice's mean gradient
+            grad = landscape.minibatch(params, trajectory.batches[k])[1]
+        else:
+            grad = landscape.gradient(params)
         lr = float(trajectory.lrs[k])
         new, state = optimizer.update(grad, state, params, k + 1, lr)
         if not np.allclose(new, trajectory.points[k + 1], rtol=1e-12, atol=1e-300):
             raise RuntimeError(f"replaying {run.optimizer} left the trajectory at step {k + 1}")
-        buffers = {n: v.copy() for n, v in state.items()}
-        out.append(StepState(k + 1, params, grad, lr, buffers, new, rows))
+        out.append(StepState(k + 1, params, grad, lr, {n: v.copy() for n, v in state.items()}, new))
         params = new
     return out
 
@@ -448,57 +523,239 @@ def step_balance(states: Sequence[StepState], steps: int = 3) -> Balance | None:
 
 # -------------------------------------------------------------------------------- noise
 
-#: The last steps over which a noisy run's level is measured (its *floor*).
-FLOOR_STEPS = 100
+__all__ += [
+    "BAND",
+    "FLOOR_FACTOR",
+    "NoiseFloor",
+    "SeedSpread",
+    "meets_robbins_monro",
+    "noise_floor",
+    "seed_spread",
+]
+
+#: The percentiles of the seeds a spread band covers (the middle 80 %).
+BAND = (10.0, 90.0)
+#: A decayed rate *removes* the noise floor when it ends at least this many times below it.
+FLOOR_FACTOR = 10.0
+
+
+@dataclass(frozen=True)
+class SeedSpread:
+    """How minibatch runs of several seeds spread around the full-batch run from one start.
+
+    With :math:`L` the loss on the full data set, at the last step:
+
+    Attributes
+    ----------
+    seeds, steps : int
+    full_loss : float
+        :math:`L` of the full-batch run.
+    low, median, high : float
+        The :data:`BAND` percentiles and the median of the seeds' :math:`L`.
+    higher : int
+        Seeds whose :math:`L` is above ``full_loss``.
+    distance : float
+        Median over the seeds of the distance from their final point to the full-batch one.
+    widest : tuple of (int, float)
+        The step at which the seeds' points are farthest apart (the median distance to their
+        mean point) and that distance.
+    """
+
+    seeds: int
+    steps: int
+    full_loss: float
+    low: float
+    median: float
+    high: float
+    higher: int
+    distance: float
+    widest: tuple[int, float]
+
+
+def seed_spread(seeds: Sequence[Trajectory], full: Trajectory) -> SeedSpread:
+    """The :class:`SeedSpread` of minibatch runs ``seeds`` around the full-batch run ``full``.
+
+    Every run must have made the same number of steps (a fan drawn at equal steps).
+
+    Raises
+    ------
+    ValueError
+        For no seeds, or runs of different lengths.
+    """
+    if not seeds:
+        raise ValueError("a spread needs at least one seed's run")
+    steps = {t.steps for t in seeds} | {full.steps}
+    if len(steps) != 1:
+        raise ValueError(f"the runs made different numbers of steps: {sorted(steps)}")
+    finals = np.array([t.final_loss for t in seeds])
+    low, high = np.percentile(finals, BAND)
+    ends = np.array([t.final_point for t in seeds])
+    paths = np.stack([t.points for t in seeds])  # (seeds, steps + 1, d)
+    spread = np.median(np.linalg.norm(paths - paths.mean(axis=0), axis=-1), axis=0)
+    widest = int(np.argmax(spread))
+    return SeedSpread(
+        seeds=len(seeds),
+        steps=full.steps,
+        full_loss=full.final_loss,
+        low=float(low),
+        median=float(np.median(finals)),
+        high=float(high),
+        higher=int(np.count_nonzero(finals > full.final_loss)),
+        distance=float(np.median(np.linalg.norm(ends - full.final_point, axis=-1))),
+        widest=(widest, float(spread[widest])),
+    )
 
 
 @dataclass(frozen=True)
 class NoiseFloor:
-    """Where a set of runs (one per minibatch seed) hovers at the end.
+    """Constant against decaying learning rate under minibatch noise.
 
-    Over the last ``steps`` steps of every run: ``loss`` is the mean full-data loss, ``gap``
-    that mean minus the lowest known minimum's loss (``nan`` if none is known), ``distance``
-    the mean distance to the nearest known minimum (``nan`` if none), ``spread`` the mean over
-    the runs of the distance of their points from the runs' common mean point (how widely the
-    seeds jitter).
+    With :math:`L^*` the loss at the landscape's minimum and :math:`e_k = L(\\theta_k) - L^*`
+    the excess loss on the full data set, medians taken over the seeds:
+
+    Attributes
+    ----------
+    floor : float
+        The constant rate's *noise floor*: the median of its :math:`e_k` over the last half of
+        the steps (where it has stopped improving on average).
+    constant_final, decayed_final : float
+        Median :math:`e` at the last step, constant and decayed rate.
+    below_from : int or None
+        The first step from which the decayed rate's median :math:`e_k` stays below the floor.
     """
 
-    loss: float
-    gap: float
-    distance: float
-    spread: float
-    steps: int
-    runs: int
+    floor: float
+    constant_final: float
+    decayed_final: float
+    below_from: int | None
+
+    @property
+    def ratio(self) -> float:
+        """How many times below the floor the decayed rate ends."""
+        return self.floor / self.decayed_final if self.decayed_final > 0 else math.inf
+
+    @property
+    def label(self) -> str:
+        """``"removes"`` (ends :data:`FLOOR_FACTOR` times below the floor or more),
+        ``"lowers"`` (ends below it) or ``"does not lower"`` — what decay does to the floor."""
+        if self.ratio >= FLOOR_FACTOR:
+            return "removes"
+        return "lowers" if self.ratio > 1 else "does not lower"
 
 
-__all__ += ["FLOOR_STEPS", "NoiseFloor", "noise_floor", "settles"]
+def excess_losses(runs: Sequence[Trajectory], minimum_loss: float) -> np.ndarray:
+    """:math:`L(\\theta_k) - L^*` of each run, shape ``(runs, steps + 1)`` (equal lengths)."""
+    return np.stack([t.losses for t in runs]) - minimum_loss
 
 
 def noise_floor(
-    trajectories: Sequence[Trajectory], landscape: Landscape, steps: int = FLOOR_STEPS
+    constant: Sequence[Trajectory], decayed: Sequence[Trajectory], minimum_loss: float
 ) -> NoiseFloor:
-    """The :class:`NoiseFloor` of ``trajectories`` over their last ``steps`` steps."""
-    if not trajectories:
-        raise ValueError("noise_floor needs at least one run")
-    steps = max(1, min(steps, min(t.steps for t in trajectories) + 1))
-    tails = np.stack([t.points[-steps:] for t in trajectories])  # (runs, steps, d)
-    losses = np.stack([t.losses[-steps:] for t in trajectories])
-    loss = float(np.mean(losses))
-    lowest = [float(landscape.loss(np.asarray(m))) for m in landscape.minima]
-    gap = loss - min(lowest) if lowest else math.nan
-    target = nearest_minimum(landscape, tails[:, -1].mean(axis=0))
-    distance = (
-        float(np.mean(np.linalg.norm(tails - target, axis=-1))) if target is not None else math.nan
+    """The :class:`NoiseFloor` of seeds run at a constant rate and with a decaying one."""
+    e_constant = np.median(excess_losses(constant, minimum_loss), axis=0)
+    e_decayed = np.median(excess_losses(decayed, minimum_loss), axis=0)
+    floor = float(np.median(e_constant[len(e_constant) // 2 :]))
+    above = np.flatnonzero(e_decayed >= floor)
+    below_from = int(above[-1]) + 1 if len(above) else 0
+    return NoiseFloor(
+        floor=floor,
+        constant_final=float(e_constant[-1]),
+        decayed_final=float(e_decayed[-1]),
+        below_from=below_from if below_from < len(e_decayed) else None,
     )
-    centre = tails.mean(axis=(0, 1))
-    spread = float(np.mean(np.linalg.norm(tails - centre, axis=-1)))
-    return NoiseFloor(loss, gap, distance, spread, steps, len(trajectories))
 
 
-def settles(decayed: NoiseFloor, constant: NoiseFloor) -> bool:
-    """Whether a decaying rate brought the seeds to rest compared with a constant one: both
-    their spread and their loss gap (where a minimum is known) at most half the constant's."""
-    calmer = decayed.spread <= 0.5 * constant.spread
-    if math.isnan(decayed.gap) or math.isnan(constant.gap):
-        return calmer
-    return calmer and decayed.gap <= 0.5 * constant.gap
+def meets_robbins_monro(schedule: str | None) -> bool:
+    """Whether a schedule (its text form) meets Robbins and Monro's conditions
+    :math:`\\sum_k \\eta_k = \\infty`, :math:`\\sum_k \\eta_k^2 < \\infty`.
+
+    Of gdviz's kinds only ``inverse-time`` (:math:`\\eta_0 / (1 + r k / s)`, a harmonic series)
+    does: a constant rate fails the second, exponential and step decay the first (a geometric
+    sum), cosine annealing and warm-up end at a constant rate.
+    """
+    from gdviz.schedules import parse_schedule
+
+    return schedule is not None and parse_schedule(schedule).kind == "inverse-time"
+
+
+# ------------------------------------------------------------------------------- slices
+
+__all__ += ["ClassifierFit", "SliceFacts", "classifier_fit", "slice_facts"]
+
+
+@dataclass(frozen=True)
+class SliceFacts:
+    """What a 2-D slice of an n-dimensional landscape shows, and how much it hides.
+
+    Attributes
+    ----------
+    dim : int
+        Parameters of the landscape (the slice shows 2 of ``dim`` dimensions).
+    kind : str
+        How the plane was chosen (:attr:`gdviz.slices.Plane.kind`).
+    explained : tuple of two floats, or None
+        A PCA plane's share of the paths' variance along each direction.
+    off_plane : tuple of float
+        Per path, the largest distance of one of its points from the plane, as a fraction of
+        the largest distance the path travels from its start (0: the path lies in the plane).
+    loss_gap : tuple of float
+        Per path, the largest :math:`|L(\\theta_k) - L(P\\theta_k)|`: how far the run's own
+        loss is from the contour value under its projected point :math:`P\\theta_k`.
+    """
+
+    dim: int
+    kind: str
+    explained: tuple[float, float] | None
+    off_plane: tuple[float, ...]
+    loss_gap: tuple[float, ...]
+
+    @property
+    def captured(self) -> float | None:
+        """The PCA plane's total share of the variance (None for a random plane)."""
+        return None if self.explained is None else self.explained[0] + self.explained[1]
+
+
+def slice_facts(landscape: Landscape, plane: Plane, paths: Sequence[Trajectory]) -> SliceFacts:
+    """The :class:`SliceFacts` of ``paths`` drawn on ``plane`` (one batched loss call per path)."""
+    from gdviz.slices import project
+
+    off, gaps = [], []
+    for path in paths:
+        coordinates = project(path, plane)
+        nearest = plane.points(coordinates[:, 0], coordinates[:, 1])
+        distance = np.linalg.norm(path.points - nearest, axis=1)
+        travel = np.linalg.norm(path.points - path.points[0], axis=1).max()
+        off.append(float(distance.max() / travel) if travel > 0 else 0.0)
+        gaps.append(float(np.max(np.abs(path.losses - landscape.loss(nearest)))))
+    return SliceFacts(landscape.dim, plane.kind, plane.explained, tuple(off), tuple(gaps))
+
+
+@dataclass(frozen=True)
+class ClassifierFit:
+    """How well a classifier's final parameters fit its data: loss and accuracy."""
+
+    final_loss: float
+    accuracy: float
+    samples: int
+
+    @property
+    def misclassified(self) -> int:
+        """Samples on the wrong side of the decision boundary."""
+        return round((1.0 - self.accuracy) * self.samples)
+
+
+def classifier_fit(trajectory: Trajectory, landscape: Landscape, step: int = -1) -> ClassifierFit:
+    """The loss and training accuracy of a run of ``mlp-moons`` at ``step`` (default: its end;
+    0 is the untrained start).
+
+    Raises
+    ------
+    ValueError
+        For a landscape that is not the network (no data or no declared tensors).
+    """
+    from gdviz.landscapes.network import TENSORS, accuracy
+
+    if landscape.data is None or landscape.tensors != TENSORS:
+        raise ValueError(f"{landscape.name} is not the mlp-moons classifier")
+    share = float(accuracy(trajectory.points[step], landscape.data))
+    return ClassifierFit(float(trajectory.losses[step]), share, landscape.data.n)

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
@@ -91,11 +92,13 @@ class RunConfig:
     label: str | None = None
 
     def make_optimizer(self):
+        """The run's :class:`~gdviz.optimizers.Optimizer` (its name and hyperparameters)."""
         from gdviz.optimizers import make_optimizer
 
         return make_optimizer(self.optimizer, **self.params)
 
     def make_schedule(self):
+        """The run's :class:`~gdviz.schedules.Schedule`, or ``None`` for a constant rate."""
         from gdviz.schedules import parse_schedule
 
         return parse_schedule(self.schedule) if self.schedule else None
@@ -186,10 +189,18 @@ class Experiment:
             variables=self.surface.dim,
             seeds=len(self.seeds),
             stochastic=self.batch_size is not None,
+            samples=self._samples_per_step(),
             remedy="use fewer steps, starts, runs or seeds"
             if len(self.seeds) > 1
             else "use fewer steps, starts or runs",
         )
+
+    def _samples_per_step(self) -> int:
+        """A minibatch run's samples per step (0 for full batch or a landscape without data)."""
+        data = self.surface.data
+        if self.batch_size is None or data is None or self.batch_size >= data.n:
+            return 0
+        return self.batch_size
 
     def run(self) -> ExperimentResult:
         """Descend once per (run, start); all starts of a run go through one batched call.
@@ -429,9 +440,66 @@ def _builtins() -> list[Experiment]:
             description="Starting almost on the ridge line, the gradient along y is tiny.",
             source="seed 002",
         ),
+        *noise_experiments(),
     ]
+    network = get_landscape("mlp-moons")
+    experiments.append(
+        Experiment(
+            name="mlp-moons",
+            title="Four optimizers train a tanh network on two moons",
+            landscape="mlp-moons",
+            starts=(network.starts[0],),
+            runs=tuple(RunConfig(name, network.lrs[name]) for name in RACE_OPTIMIZERS),
+            steps=network.steps,
+            grad_tol=1e-6,
+            description="A 2→8→1 tanh network (33 parameters) from torch's initialisation "
+            "under seed 0, full-batch mean binary cross-entropy on 100 points.",
+            source="gdviz",
+        )
+    )
     experiments += [race_experiment(name) for name in landscape_names() if get_landscape(name).race]
     return experiments
+
+
+#: The inverse-time (Robbins–Monro) decay of ``noise-floor``: η_k = η₀ / (1 + k/50).
+ROBBINS_MONRO = "inverse-time:decay_rate=1,decay_steps=50"
+
+
+def noise_experiments() -> list[Experiment]:
+    """The minibatch experiments (seed 003: batch size "affects gradient noise"): SGD's fan
+    of seeds on logistic regression, and the noise floor of a constant rate on seed 002's least
+    squares against a Robbins–Monro decay (Σ η_k = ∞, Σ η_k² < ∞)."""
+    return [
+        Experiment(
+            name="noise-fan",
+            title="Minibatch SGD: a fan of 24 seeds around the full-batch path",
+            landscape="logistic-regression",
+            starts=((-2.0, 3.0),),
+            runs=(RunConfig("sgd", 1.0, label="SGD, 3 samples per step"),),
+            steps=150,
+            description="Logistic regression on 30 points; each step averages the gradient "
+            "of 3 of them, drawn by the seed's permutations (10 steps per epoch).",
+            source="seed 003",
+            batch_size=3,
+            seed=tuple(range(24)),
+        ),
+        Experiment(
+            name="noise-floor",
+            title="The noise floor: constant against decaying learning rate",
+            landscape="least-squares",
+            starts=(tuple(float(v) for v in least_squares_problem().start),),
+            runs=(
+                RunConfig("sgd", 0.2, label="constant η = 0.2"),
+                RunConfig("sgd", 0.2, schedule=ROBBINS_MONRO, label="η = 0.2 / (1 + k/50)"),
+            ),
+            steps=2000,
+            description="Seed 002's least squares (100 samples), 5 samples per step, "
+            "16 seeds per learning-rate recipe.",
+            source="seed 002",
+            batch_size=5,
+            seed=tuple(range(16)),
+        ),
+    ]
 
 
 def builtin_experiments() -> dict[str, Experiment]:
@@ -562,6 +630,46 @@ def _parse_experiment(name: str, table: Any, locate: _Locator) -> Experiment:
     def fail(key: str | None, message: str) -> ExperimentError:
         return ExperimentError(locate(key, name, f"experiment '{name}': {message}"))
 
+    landscape = _parse_head(table, fail)
+    starts = _parse_starts(table.get("starts"), fail)
+    steps = table.get("steps", 100)
+    if not isinstance(steps, int) or isinstance(steps, bool) or not 0 <= steps <= _MAX_STEPS:
+        raise fail("steps", f"'steps' must be a whole number from 0 to {_MAX_STEPS}")
+    tolerances = {}
+    for key in ("grad_tol", "loss_tol"):
+        value = table.get(key, 0.0)
+        if not _is_number(value) or float(value) < 0:
+            raise fail(key, f"'{key}' must be a finite number ≥ 0")
+        tolerances[key] = float(value)
+    seed = table.get("seed", 0)
+    try:
+        batch_size, seeds = check_batching(table.get("batch_size"), seed)
+    except ValueError as error:
+        raise fail("batch_size" if "batch_size" in str(error) else "seed", str(error)) from None
+    runs_table = table.get("runs")
+    if not isinstance(runs_table, list) or not runs_table:
+        raise fail(None, f"needs at least one [[experiment.{name}.runs]] table")
+    return Experiment(
+        name=name,
+        title=str(table.get("title", name)),
+        landscape=landscape,
+        starts=starts,
+        runs=tuple(_parse_run(run, fail) for run in runs_table),
+        steps=steps,
+        description=str(table.get("description", "")),
+        source="user",
+        expression="expr" in table,
+        batch_size=batch_size,
+        seed=seeds if isinstance(seed, list) else seeds[0],
+        **tolerances,
+    )
+
+
+_Fail = Callable[[str | None, str], ExperimentError]
+
+
+def _parse_head(table: Any, fail: _Fail) -> str:
+    """Check an experiment table's keys and strings; return its landscape name or formula."""
     if not isinstance(table, dict):
         raise fail(None, "must be a table")
     unknown = sorted(set(table) - _EXPERIMENT_KEYS)
@@ -572,7 +680,14 @@ def _parse_experiment(name: str, table: Any, locate: _Locator) -> Experiment:
     landscape = table.get("landscape", table.get("expr"))
     if not isinstance(landscape, str):
         raise fail("landscape" if "landscape" in table else "expr", "must be a string")
-    starts = table.get("starts")
+    for key in ("title", "description"):
+        if key in table and not isinstance(table[key], str):
+            raise fail(key, f"'{key}' must be a string")
+    return landscape
+
+
+def _parse_starts(starts: Any, fail: _Fail) -> tuple[tuple[float, ...], ...]:
+    """``starts``: a non-empty list of non-empty points of finite numbers."""
     if (
         not isinstance(starts, list)
         or not starts
@@ -581,65 +696,34 @@ def _parse_experiment(name: str, table: Any, locate: _Locator) -> Experiment:
         raise fail(
             "starts", "'starts' must be a list of points of finite numbers, e.g. [[-1.5, 2.0]]"
         )
-    steps = table.get("steps", 100)
-    if not isinstance(steps, int) or isinstance(steps, bool) or not 0 <= steps <= _MAX_STEPS:
-        raise fail("steps", f"'steps' must be a whole number from 0 to {_MAX_STEPS}")
-    tolerances = {}
-    for key in ("grad_tol", "loss_tol"):
-        value = table.get(key, 0.0)
-        if not _is_number(value) or float(value) < 0:
-            raise fail(key, f"'{key}' must be a finite number ≥ 0")
-        tolerances[key] = float(value)
-    for key in ("title", "description"):
-        if key in table and not isinstance(table[key], str):
-            raise fail(key, f"'{key}' must be a string")
-    seed = table.get("seed", 0)
-    try:
-        batch_size, seeds = check_batching(table.get("batch_size"), seed)
-    except ValueError as error:
-        raise fail("batch_size" if "batch_size" in str(error) else "seed", str(error)) from None
-    runs_table = table.get("runs")
-    if not isinstance(runs_table, list) or not runs_table:
-        raise fail(None, f"needs at least one [[experiment.{name}.runs]] table")
-    runs = []
-    for run in runs_table:
-        if not isinstance(run, dict):
-            raise fail("runs", "each run must be a table")
-        unknown = sorted(set(run) - _RUN_KEYS)
-        if unknown:
-            raise fail(unknown[0], unknown_name_message("run key", unknown[0], sorted(_RUN_KEYS)))
-        if not isinstance(run.get("optimizer"), str):
-            raise fail("optimizer", 'each run needs optimizer = "NAME"')
-        if not _is_number(run.get("lr")):
-            raise fail("lr", "each run needs a finite numeric lr")
-        params = run.get("params", {})
-        if not isinstance(params, dict):
-            raise fail("params", "'params' must be a table, e.g. { momentum = 0.9 }")
-        for key, value in params.items():
-            if not _is_parameter(value):
-                raise fail(key, f"'params.{key}' must be a finite number, a boolean or a list")
-        params = {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
-        schedule = run.get("schedule")
-        if schedule is not None and not isinstance(schedule, str):
-            raise fail("schedule", "'schedule' must be a string like \"exponential:gamma=0.99\"")
-        label = run.get("label")
-        if label is not None and not isinstance(label, str):
-            raise fail("label", "'label' must be a string")
-        runs.append(RunConfig(run["optimizer"], float(run["lr"]), params, schedule, label))
-    return Experiment(
-        name=name,
-        title=str(table.get("title", name)),
-        landscape=landscape,
-        starts=tuple(tuple(float(v) for v in s) for s in starts),
-        runs=tuple(runs),
-        steps=steps,
-        description=str(table.get("description", "")),
-        source="user",
-        expression="expr" in table,
-        batch_size=batch_size,
-        seed=seeds if isinstance(seed, list) else seeds[0],
-        **tolerances,
-    )
+    return tuple(tuple(float(v) for v in s) for s in starts)
+
+
+def _parse_run(run: Any, fail: _Fail) -> RunConfig:
+    """One ``[[experiment.NAME.runs]]`` table."""
+    if not isinstance(run, dict):
+        raise fail("runs", "each run must be a table")
+    unknown = sorted(set(run) - _RUN_KEYS)
+    if unknown:
+        raise fail(unknown[0], unknown_name_message("run key", unknown[0], sorted(_RUN_KEYS)))
+    if not isinstance(run.get("optimizer"), str):
+        raise fail("optimizer", 'each run needs optimizer = "NAME"')
+    if not _is_number(run.get("lr")):
+        raise fail("lr", "each run needs a finite numeric lr")
+    params = run.get("params", {})
+    if not isinstance(params, dict):
+        raise fail("params", "'params' must be a table, e.g. { momentum = 0.9 }")
+    for key, value in params.items():
+        if not _is_parameter(value):
+            raise fail(key, f"'params.{key}' must be a finite number, a boolean or a list")
+    params = {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
+    schedule = run.get("schedule")
+    if schedule is not None and not isinstance(schedule, str):
+        raise fail("schedule", "'schedule' must be a string like \"exponential:gamma=0.99\"")
+    label = run.get("label")
+    if label is not None and not isinstance(label, str):
+        raise fail("label", "'label' must be a string")
+    return RunConfig(run["optimizer"], float(run["lr"]), params, schedule, label)
 
 
 def _is_number(value: object) -> bool:

@@ -93,6 +93,7 @@ def const(value: float) -> Node:
 
 
 def var(name: str) -> Node:
+    """The node of variable ``name``."""
     return ("var", name)
 
 

@@ -25,6 +25,7 @@ __all__ = [
     "PLAIN_RANGE",
     "format_fixed",
     "format_number",
+    "format_percent",
     "format_point",
     "subscript",
     "superscript",
@@ -130,3 +131,20 @@ def format_fixed(value: float, decimals: int = 3, *, width: int = 0, ascii: bool
 def format_point(values: Iterable[float], digits: int = 4, *, ascii: bool = False) -> str:
     """``(1, −0.5)`` — a point as a tuple of formatted coordinates."""
     return "(" + ", ".join(format_number(v, digits, ascii=ascii) for v in values) + ")"
+
+
+def format_percent(fraction: float, decimals: int = 1, *, ascii: bool = False) -> str:
+    """A fraction as a percentage with fixed decimals: ``format_percent(0.8734)`` is ``87.3%``.
+
+    A fraction that would round to 100% without being 1 shows as ``>99.9%`` (and one that
+    rounds to 0% without being 0 as ``<0.1%``), so a rounded figure never claims all or none.
+    """
+    fraction = float(fraction)
+    step = 10.0 ** (-decimals)
+    value = 100.0 * fraction
+    if 0 < fraction < 1:
+        if round(value, decimals) >= 100.0:
+            return f">{100 - step:.{decimals}f}%"
+        if round(value, decimals) <= 0.0:
+            return f"<{step:.{decimals}f}%"
+    return format_fixed(value, decimals, ascii=ascii) + "%"

@@ -132,15 +132,7 @@ class Trajectory:
             array = getattr(self, name)
             if array is not None and array.shape != (n,):
                 raise ValueError(f"{name} must have shape ({n},)")
-        if (self.batch_losses is None) != (self.epochs is None):
-            raise ValueError("a minibatch run has both batch_losses and epochs")
-        if self.batches is not None:
-            if self.epochs is None or len(self.batches) != n:
-                raise ValueError(f"batches must hold {n} slices, with epochs")
-            for rows in self.batches:
-                rows.setflags(write=False)
-        if self.epochs is not None:
-            self.epochs.setflags(write=False)
+        self._check_minibatch(n)
         if self.status not in (*STATUSES, "unknown"):
             raise ValueError(f"unknown status {self.status!r}")
         for name in ("points", "losses", "grad_norms", "lrs", "batch_losses"):
@@ -150,6 +142,18 @@ class Trajectory:
             if not np.all(np.isfinite(array)):
                 raise ValueError(f"{name} must be finite (a diverged run keeps its finite path)")
             array.setflags(write=False)
+
+    def _check_minibatch(self, n: int) -> None:
+        """A minibatch run's epochs, batch losses and slices come together; made read-only."""
+        if (self.batch_losses is None) != (self.epochs is None):
+            raise ValueError("a minibatch run has both batch_losses and epochs")
+        if self.batches is not None:
+            if self.epochs is None or len(self.batches) != n:
+                raise ValueError(f"batches must hold {n} slices, with epochs")
+            for rows in self.batches:
+                rows.setflags(write=False)
+        if self.epochs is not None:
+            self.epochs.setflags(write=False)
 
     @property
     def steps(self) -> int:

@@ -87,6 +87,8 @@ class SceneInfo:
         The optimizers it can show (empty: any).
     chapter : str or None
         The report chapter it belongs to.
+    max_runs : int or None
+        The most runs of an experiment it can lay out (None: any number).
     """
 
     name: str
@@ -98,6 +100,7 @@ class SceneInfo:
     draws: tuple[str, ...] = ()
     optimizers: tuple[str, ...] = ()
     chapter: str | None = None
+    max_runs: int | None = None
 
     @property
     def options(self) -> tuple[str, ...]:
@@ -112,7 +115,7 @@ class SceneInfo:
 
 #: The keys a scene file's ``SCENE`` literal must and may have.
 _REQUIRED_KEYS = {"name", "title", "summary", "experiment"}
-_OPTIONAL_KEYS = {"draws", "optimizers", "chapter"}
+_OPTIONAL_KEYS = {"draws", "optimizers", "chapter", "max_runs"}
 DRAWABLE_KINDS = ("1-D", "2-D", "data")
 
 
@@ -152,6 +155,11 @@ def read_declaration(path: Path) -> SceneInfo:
     bad = [kind for kind in kinds if kind not in DRAWABLE_KINDS]
     if bad:
         raise ValueError(f"{path.name}: SCENE draws an unknown kind '{bad[0]}'")
+    max_runs = data.get("max_runs")
+    if max_runs is not None and (
+        isinstance(max_runs, bool) or not isinstance(max_runs, int) or max_runs < 1
+    ):
+        raise ValueError(f"{path.name}: SCENE max_runs must be a whole number ≥ 1")
     return SceneInfo(
         name=str(data["name"]),
         file=path.name,
@@ -162,6 +170,7 @@ def read_declaration(path: Path) -> SceneInfo:
         draws=kinds,
         optimizers=tuple(data.get("optimizers", ())),
         chapter=data.get("chapter"),
+        max_runs=max_runs,
     )
 
 
@@ -317,6 +326,12 @@ def check_experiment(info: SceneInfo, experiment: Experiment) -> None:
         what = f"a {kind} landscape" if kind else f"a {experiment.surface.dim}-D landscape"
         raise ValueError(
             f"scene '{info.name}' draws {drawn}; experiment '{experiment.name}' is on {what}"
+        )
+    if info.max_runs is not None and len(experiment.runs) > info.max_runs:
+        raise ValueError(
+            f"scene '{info.name}' draws at most {info.max_runs} runs; experiment "
+            f"'{experiment.name}' has {len(experiment.runs)} (`gdviz tune --top "
+            f"{info.max_runs}` writes only the best {info.max_runs})"
         )
     if info.optimizers and not any(
         _optimizer_family(r) in info.optimizers for r in experiment.runs

@@ -205,6 +205,11 @@ class Decay(GDScene):
             f"2 over the largest curvature: {fixed(limit, 3)}.",
             hold=3.5,
         )
+        self.conclude(chosen, verdicts, limit)
+        self.hold(1.0)
+
+    def conclude(self, chosen, verdicts, limit: float) -> None:
+        """One beat per recipe from its verdict, then the two lowest final losses."""
         for (run, trajectory), judged in zip(chosen, verdicts, strict=True):
             self.beat(*_explain(run, trajectory, judged, limit), hold=3.5)
         finals = {_describe(r): float(t.losses[-1]) for r, t in chosen if t.status != "diverged"}
@@ -215,7 +220,6 @@ class Decay(GDScene):
                 f"then {b} ({fixed(lb, 2)}).",
                 hold=4,
             )
-        self.hold(1.0)
 
 
 def _explain(run, trajectory, judged, limit: float) -> tuple[str, str]:

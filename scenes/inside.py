@@ -221,9 +221,10 @@ class Inside(GDScene):
         tag = self.speed_up(f"faster: {round((steps - 3) / RUN_SECONDS)} steps/s")
         play_clock(self, clock, steps, RUN_SECONDS, lambda u: u**1.5)
         self.end_badge(tag)
-        self.clear_beat()
-        self.play(FadeOut(Group(*self.mobjects)), run_time=0.6)
-        self.clear()
+        if not last:  # the last part's final frame stays: the video's closing frame and poster
+            self.clear_beat()
+            self.play(FadeOut(Group(*self.mobjects)), run_time=0.6)
+            self.clear()
 
 
 def _balance_lines(balance: Balance, names: tuple[str, ...]) -> tuple[str, str]:

@@ -4,7 +4,7 @@ Data: the built-in experiment ``minibatch-noise`` (issue 10: seed 000's line fit
 on five points, from w = 0.5, b = 0; batch size 1 under the contract of :mod:`gdviz.batches`,
 six shuffling seeds; a constant η = 0.04 and the same η decayed as 0.04 / (1 + k/150)). The
 full-batch path is the same experiment without ``batch_size``. What the scene says about where
-the runs hover — their loss, distance to the minimum and spread over the last steps — is
+the seeds end and the noise floor is :func:`gdviz.claims.seed_spread` and
 :func:`gdviz.claims.noise_floor` of the runs; the first steps' numbers are the core's own,
 replayed on each step's sample (:func:`gdviz.claims.optimizer_states`).
 """
@@ -25,7 +25,7 @@ from gdviz.animation.marks import key_row, ring, star
 from gdviz.animation.runner import Runner
 from gdviz.animation.scene import GDScene
 from gdviz.animation.text import LiveText, fixed, formula, label
-from gdviz.claims import noise_floor, optimizer_states, settles
+from gdviz.claims import BAND, lowest_loss, noise_floor, optimizer_states, seed_spread
 
 SCENE = {
     "name": "noise",
@@ -51,7 +51,9 @@ class Noise(GDScene):
         surface = experiment.surface
         result = experiment.run()
         full_experiment = dataclasses.replace(experiment, batch_size=None, seed=0)
-        ((full_run, full),) = full_experiment.run().by_run()[:1]
+        full_runs = full_experiment.run().by_run()
+        full_run, full = full_runs[0]
+        full_decayed = full_runs[-1][1]
         constant_run, decayed_run = experiment.runs[0], experiment.runs[-1]
         constant = result.seed_runs(0, 0)
         decayed = result.seed_runs(len(experiment.runs) - 1, 0)
@@ -86,7 +88,7 @@ class Noise(GDScene):
         marks = VGroup(ring(to_map(np.array([start]))[0]))
         if minimum is not None:
             marks.add(star(to_map(np.array([minimum]))[0], 0.12))
-        lowest = float(surface.loss(np.asarray(minimum))) if minimum is not None else None
+        lowest = lowest_loss(surface)
 
         logs = np.log10(np.concatenate([t.losses for t in (full, *constant, *decayed)]))
         lo = float(np.floor(min(logs.min(), np.log10(lowest) if lowest else logs.min())))
@@ -201,7 +203,8 @@ class Noise(GDScene):
 
         def card(k: int) -> VGroup:
             a, b = full_states[k], seed_states[k]
-            sample = ", ".join(str(int(i) + 1) for i in (b.rows if b.rows is not None else ()))
+            rows = constant[0].batches[k] if constant[0].batches is not None else ()
+            sample = ", ".join(str(int(i) + 1) for i in rows)
             lines = [
                 f"theta_{k + 1} = {tvec(a.point)} - {rate(a.lr)} dot {tvec(a.grad)} "
                 f"= {tvec(a.new_point)}",
@@ -240,7 +243,8 @@ class Noise(GDScene):
         self.end_badge(tag)
 
         # ---- what the constant rate did
-        hovering = noise_floor(constant, surface)
+        spread = seed_spread(constant, full)
+        floor = noise_floor(constant, decayed, lowest) if lowest is not None else None
         if lowest is not None:
             self.beat(
                 f"Full batch ends at L = {fixed(full.losses[-1], 3)};",
@@ -248,10 +252,17 @@ class Noise(GDScene):
                 hold=3,
             )
         self.beat(
-            f"{points.capitalize()} per step: over the last {hovering.steps} steps",
-            f"L averages {fixed(hovering.loss, 3)}, {_away(hovering)}.",
+            f"{points.capitalize()} per step: the seeds end at",
+            f"L = {fixed(spread.low, 3)} to {fixed(spread.high, 3)} "
+            f"(the middle {fixed(BAND[1] - BAND[0], 0)} %).",
             hold=4,
         )
+        if floor is not None:
+            self.beat(
+                "Over the second half, L − L* stays near",
+                f"{fixed(floor.floor, 3)}: the noise floor.",
+                hold=3.5,
+            )
 
         # ---- the decaying rate
         rates = decayed[0].lrs
@@ -281,35 +292,22 @@ class Noise(GDScene):
             runners=[*decayed_dots, decayed_loss],
         )
         self.end_badge(tag)
-        settled = noise_floor(decayed, surface)
+        settled = seed_spread(decayed, full_decayed)
+        if floor is not None:
+            self.beat(
+                f"Decayed: L − L* ends at {fixed(floor.decayed_final, 4)},",
+                f"{fixed(floor.ratio, 0)} times below the floor.",
+                hold=4,
+            )
+            self.beat(f"The decaying rate {floor.label} the noise floor.", hold=3.5)
         self.beat(
-            f"Decayed: over the last {settled.steps} steps",
-            f"L averages {fixed(settled.loss, 3)}, {_away(settled)}.",
+            f"The seeds end {fixed(settled.distance, 3)} from the full batch,",
+            f"against {fixed(spread.distance, 3)} at the constant rate.",
             hold=4,
         )
-        if settles(settled, hovering):
-            self.beat(
-                "The decaying rate settles: the seeds' spread",
-                f"shrinks from {fixed(hovering.spread, 3)} to {fixed(settled.spread, 3)}.",
-                hold=4,
-            )
-        else:
-            self.beat(
-                "Here the decay does not settle the seeds:",
-                f"their spread is {fixed(settled.spread, 3)} (constant: "
-                f"{fixed(hovering.spread, 3)}).",
-                hold=4,
-            )
         self.hold(1.0)
 
 
 def mean_loss(trajectories) -> np.ndarray:
     """The full-data loss per step, averaged over the seeds' runs."""
     return np.mean(np.stack([t.losses for t in trajectories]), axis=0)
-
-
-def _away(floor) -> str:
-    """How far a set of runs stays from the minimum (mean distance), or their spread."""
-    if np.isfinite(floor.distance):
-        return f"{fixed(floor.distance, 3)} from the minimum"
-    return f"spread {fixed(floor.spread, 3)}"

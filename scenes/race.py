@@ -31,12 +31,25 @@ SCENE = {
     "experiment": "race-rosenbrock",
     "draws": ["2-D", "data"],
     "chapter": "optimizers",
+    "max_runs": 12,
 }
 
 #: seconds of racing after the slow start; playback accelerates (steps ∝ u²)
 RACE_SECONDS = 22.0
 BOARD_X = 0.55
+#: The compact board reaches further left, towards the contour panel: its four columns (name,
+#: rate, loss, finish) need the room.
+COMPACT_X = -0.6
+BOARD_RIGHT = BOARD_X + 5.825
 ROW = 0.8
+#: Runners the board shows in full (name, rate, then a read-out line); more runners (a tuned
+#: race of every optimizer) get one line each, in the same box: :data:`BOARD_HEIGHT` high.
+FULL_ROWS = 4
+BOARD_HEIGHT = 3.75
+#: The top edge of the board (where four full rows put it).
+BOARD_TOP = 2.215
+#: The slow start's card explains each runner's update; it has room for this many.
+CARD_ROWS = 4
 
 
 class Race(GDScene):
@@ -68,11 +81,22 @@ class Race(GDScene):
         finishes = [finish(t, surface, experiment.grad_tol) for _, t in runs]
 
         # ---- leaderboard: one row per runner, re-ordered by current loss
-        box = panel(5.85, 0.55 + ROW * len(runs)).move_to(
-            [BOARD_X + 2.9, 1.74 - ROW * (len(runs) - 1) / 2 - 0.2, 0]
-        )
+        compact = len(runs) > FULL_ROWS
+        if compact:  # the box's top where four full rows put it; one line per runner below
+            row_height = (BOARD_HEIGHT - 0.55) / len(runs)
+            top = BOARD_TOP - 0.5 - row_height / 2
+            height = 0.55 + row_height * len(runs)
+            width = BOARD_RIGHT - COMPACT_X
+            box = panel(width, height).move_to(
+                [(BOARD_RIGHT + COMPACT_X) / 2, BOARD_TOP - height / 2, 0]
+            )
+        else:
+            row_height, top = ROW, 1.52
+            box = panel(5.85, 0.55 + ROW * len(runs)).move_to(
+                [BOARD_X + 2.9, 1.74 - ROW * (len(runs) - 1) / 2 - 0.2, 0]
+            )
         header = label("leaderboard", 28, weight="BOLD").move_to(
-            [BOARD_X + 0.2, 2.08, 0], aligned_edge=LEFT
+            [(COMPACT_X if compact else BOARD_X) + 0.2, 2.08, 0], aligned_edge=LEFT
         )
         step_text = LiveText(12, 26, MUTED)
         step_text.place([box.get_right()[0] - 0.2 - step_text.box_width, 2.08, 0])
@@ -83,6 +107,10 @@ class Race(GDScene):
 
         clock = Clock(0)
         rows = []
+        # earlier runners wider: where paths coincide they show as bands ~1.5 px wide at 1080p
+        widths = np.linspace(9.0, 9.0 - 2.2 * (FULL_ROWS - 1), FULL_ROWS)
+        if compact:
+            widths = np.linspace(9.0, 1.5, len(runs))
         for i, (run, trajectory) in enumerate(runs):
             col = run_color(run.optimizer)
             rows.append(
@@ -90,11 +118,13 @@ class Race(GDScene):
                     "run": run,
                     "t": trajectory,
                     "finish": finishes[i].step,
-                    "swatch": Dot(radius=0.11, color=col),
-                    "name": label(run.display_name, 28),
-                    "lr": formula(f"eta = {fixed(run.lr, 4)}", 38, MUTED),
-                    "live": LiveText(26, 24),
-                    "rank": LiveText(1, 30),
+                    "swatch": Dot(radius=0.08 if compact else 0.11, color=col),
+                    "name": label(run.display_name, 21 if compact else 28),
+                    "lr": label(f"η {fixed(run.lr, 4)}", 21, MUTED)
+                    if compact
+                    else formula(f"eta = {fixed(run.lr, 4)}", 38, MUTED),
+                    "live": LiveText(17, 21) if compact else LiveText(26, 24),
+                    "rank": LiveText(2, 21) if compact else LiveText(1, 30),
                     "runner": Runner(
                         run.display_name,
                         trajectory.points,
@@ -102,19 +132,26 @@ class Race(GDScene):
                         clock,
                         col,
                         clip=inside,
-                        trail_width=max(9.0 - 2.2 * i, 1.5),  # ~1.5 px bands where paths meet
+                        trail_width=float(widths[i]),
                     ),
                     "slot": i,
                 }
             )
 
         def place(row: dict, slot: int) -> None:
-            y = 1.52 - slot * ROW
-            row["rank"].place([BOARD_X + 0.2, y - 0.02, 0])
-            row["swatch"].move_to([BOARD_X + 0.75, y, 0])
-            row["name"].move_to([BOARD_X + 1.0, y, 0], aligned_edge=LEFT)
-            row["lr"].next_to(row["name"], RIGHT, buff=0.3)
-            row["live"].place([BOARD_X + 1.0, y - 0.42, 0])
+            y = top - slot * row_height
+            if compact:  # one line: rank, name, rate, read-out in columns
+                row["rank"].place([COMPACT_X + 0.12, y - 0.02, 0])
+                row["swatch"].move_to([COMPACT_X + 0.62, y, 0])
+                row["name"].move_to([COMPACT_X + 0.82, y, 0], aligned_edge=LEFT)
+                row["lr"].move_to([COMPACT_X + 2.5, y, 0], aligned_edge=LEFT)
+                row["live"].place([COMPACT_X + 4.05, y - 0.02, 0])
+            else:
+                row["rank"].place([BOARD_X + 0.2, y - 0.02, 0])
+                row["swatch"].move_to([BOARD_X + 0.75, y, 0])
+                row["name"].move_to([BOARD_X + 1.0, y, 0], aligned_edge=LEFT)
+                row["lr"].next_to(row["name"], RIGHT, buff=0.3)
+                row["live"].place([BOARD_X + 1.0, y - 0.42, 0])
             row["slot"] = slot
 
         for slot, row in enumerate(rows):
@@ -125,16 +162,16 @@ class Race(GDScene):
             step_text.set_text(f"step {min(int(c), horizon)}".rjust(12))
             order = sorted(rows, key=lambda r: (_loss_at(r["t"], c), r["slot"]))
             for slot, row in enumerate(order):
-                if row["slot"] != slot:
-                    place(row, slot)
-                row["rank"].set_text(str(slot + 1))
+                place(row, slot)  # every frame: an animation of the board may have reset it
+                row["rank"].set_text(str(slot + 1).rjust(2) if compact else str(slot + 1))
                 t = row["t"]
                 k = min(int(c), t.steps)
                 loss = fixed(float(t.losses[k]), 4)
                 if row["finish"] is not None and c >= row["finish"]:
-                    row["live"].set_text(f"L {loss:<10} ✓ step {row['finish']}")
+                    line = f"{loss:<9}✓ " if compact else f"{loss:<10} ✓ step "
+                    row["live"].set_text(f"L {line}{row['finish']}")
                 elif t.status == "diverged" and c >= t.steps:
-                    row["live"].set_text(f"L {loss:<10} diverged")
+                    row["live"].set_text(f"L {loss:<9} ✗" if compact else f"L {loss:<10} diverged")
                 else:
                     row["live"].set_text(f"L {loss}")
 
@@ -147,22 +184,13 @@ class Race(GDScene):
         runners = [row["runner"] for row in rows]
         self.add(board, *layered(runners))
 
-        self.beat("Four optimizers, one start,", "each with its own step size.", hold=3)
+        self.beat(
+            f"{_count(len(runs)).capitalize()} optimizer{'s' if len(runs) > 1 else ''}, one start,",
+            "each with its own step size.",
+            hold=3,
+        )
         self.beat("The leaderboard ranks them by their loss", "at every step.", hold=3)
-        states = {id(row): optimizer_states(row["run"], row["t"], surface) for row in rows}
-        hypers = {id(row): dict(row["run"].make_optimizer().hyperparams) for row in rows}
-
-        def card(k: int) -> VGroup:
-            entries = [
-                (
-                    row["run"].display_name,
-                    run_color(row["run"].optimizer),
-                    step_summary(row["run"].optimizer, hypers[id(row)], states[id(row)][k]),
-                )
-                for row in rows
-                if k < len(states[id(row)])
-            ]
-            return summary_card(entries, right=6.3, centre_y=-0.1)
+        card = _first_steps_card(rows[:CARD_ROWS], surface)
 
         self.clear_beat()
         leaderboard = VGroup(box, header, finish_note, board)
@@ -182,20 +210,47 @@ class Race(GDScene):
         )
         self.end_badge(tag)
 
+        self.announce(runs, finishes, horizon)
+        self.hold(1.0)
+
+    def announce(self, runs, finishes, horizon: int) -> None:
+        """The beats of the result: who finished first, then the others, then who did not."""
         order = race_order(finishes, [float(t.losses[-1]) for _, t in runs])
         done = [i for i in order if finishes[i].step is not None]
         if done:
             first = runs[done[0]][0].display_name
             self.beat(f"{first} finishes first, at step {finishes[done[0]].step}.", hold=3.5)
             if len(done) > 1:
-                others = ", ".join(
-                    f"{runs[i][0].display_name} at {finishes[i].step}" for i in done[1:]
-                )
-                self.beat(f"Then {others}.", hold=3.5)
+                named = [f"{runs[i][0].display_name} at {finishes[i].step}" for i in done[1:4]]
+                more = len(done) - 4
+                if more > 0:
+                    named.append(f"{_count(more)} more")
+                self.beat(f"Then {_join(named)}.", hold=3.5)
         rest = [runs[i][0].display_name for i in order if finishes[i].step is None]
         if rest:
-            self.beat(f"{_join(rest)} did not finish", f"within {horizon} steps.", hold=3.5)
-        self.hold(1.0)
+            who = _join(rest) if len(rest) <= 3 else f"{_count(len(rest)).capitalize()} others"
+            self.beat(f"{who} did not finish", f"within {horizon} steps.", hold=3.5)
+
+
+def _first_steps_card(rows: list[dict], surface):
+    """The card of step ``k`` for the slow start: each row's state and new point, replayed
+    through the core (:func:`gdviz.claims.optimizer_states`)."""
+    states = [optimizer_states(row["run"], row["t"], surface) for row in rows]
+    hypers = [dict(row["run"].make_optimizer().hyperparams) for row in rows]
+
+    def card(k: int) -> VGroup:
+        entries = [
+            (
+                row["run"].display_name,
+                run_color(row["run"].optimizer),
+                step_summary(row["run"].optimizer, hyper, state[k]),
+            )
+            for row, state, hyper in zip(rows, states, hypers, strict=True)
+            if k < len(state)
+        ]
+        return summary_card(entries, right=6.3, centre_y=-0.1)
+
+    return card
 
 
 def _finish_rule(line) -> list[str]:
@@ -210,6 +265,26 @@ def _finish_rule(line) -> list[str]:
 def _rhs(formula_text: str) -> str:
     """The right-hand side of a Typst formula ``L(x, y) = ...``."""
     return formula_text.split("=", 1)[-1].strip() if "=" in formula_text else formula_text
+
+
+def _count(n: int) -> str:
+    """``four``, ``twelve``; digits above twelve."""
+    words = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+    ]
+    return words[n] if n < len(words) else str(n)
 
 
 def _join(names: list[str]) -> str:

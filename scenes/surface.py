@@ -32,6 +32,7 @@ SCENE = {
     "experiment": "race-himmelblau",
     "draws": ["2-D", "data"],
     "chapter": "landscapes",
+    "max_runs": 4,
 }
 
 SIZE, Z_MAX, RESOLUTION = 4.6, 2.0, 49  # 48 × 48 patches

@@ -2,7 +2,8 @@
 
 Not a test module. ``load_core`` puts the modules of ``gdviz.report.explorer.CORE_SCRIPTS``
 into a blank page and configures them with ``explorer_config()`` — the very data the report
-embeds — so the tests drive the core exactly as the report page does.
+embeds — so the tests drive the core exactly as the report page does. ``run_cli`` runs a page
+spec through `gdviz run --format json` in the same process, the page's peer.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from functools import cache
 from typing import Any
 
 import numpy as np
+from click.testing import CliRunner
 
+from gdviz.cli import cli
 from gdviz.report.explorer import CORE_SCRIPTS, explorer_config
 from gdviz.report.render import read_static
 
@@ -56,3 +59,54 @@ def relative_error(a: Any, b: Any) -> float:
 def record_matrix(records: list[dict[str, Any]], keys: list[str]) -> np.ndarray:
     """The records of a run document as a float matrix (rows: steps, columns: ``keys``)."""
     return np.array([[float(r[k]) for k in keys] for r in records], dtype=np.float64)
+
+
+def cli_text(value: Any) -> str:
+    """A JSON value of a page spec as the text the CLI receives."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ",".join(cli_text(v) for v in value)
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def cli_args(spec: dict[str, Any]) -> list[str]:
+    """The `gdviz run` command line of a spec, options in the page API's order."""
+    args = ["run"]
+    for key, flag in (
+        ("landscape", "--landscape"),
+        ("expr", "--expr"),
+        ("optimizer", "--optimizer"),
+        ("start", "--start"),
+        ("steps", "--steps"),
+        ("lr", "--lr"),
+    ):
+        if key in spec:
+            args.append(f"{flag}={cli_text(spec[key])}")
+    for key, value in spec.get("params", {}).items():
+        args.append(f"--param={key}={cli_text(value)}")
+    for key, flag in (
+        ("schedule", "--schedule"),
+        ("tol", "--tol"),
+        ("loss_tol", "--loss-tol"),
+        ("batch_size", "--batch-size"),
+        ("seed", "--seed"),
+    ):
+        if key in spec:
+            args.append(f"{flag}={cli_text(spec[key])}")
+    return [*args, "--format", "json"]
+
+
+def run_cli(spec: dict[str, Any]) -> tuple[int, str]:
+    """The exit code and output of `gdviz run` on a page spec (click's runner, in-process)."""
+    result = CliRunner().invoke(cli, cli_args(spec))
+    return result.exit_code, result.output
+
+
+def cli_message(output: str) -> str:
+    """The one-line message of a failed command (click prints usage lines before it)."""
+    last = output.strip().splitlines()[-1]
+    assert last.startswith("Error: "), output
+    return last[len("Error: ") :]

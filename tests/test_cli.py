@@ -241,6 +241,12 @@ BOWL_SGD = ["-l", "bowl", "--optimizer", "sgd", "--start", "0,0"]
         ([*BOWL_ADAM, "--tol", "-1"], "--tol"),
         (["-e", "__import__('os')", "--optimizer", "adam", "--start", "0,0"], "--expr"),
         ([*BOWL_ADAM, "--format", "xml"], "--format"),
+        (["-e", "x**2", "--optimizer", "adam"], "give a starting point: --start"),
+        (
+            ["-l", "mlp-moons", "--optimizer", "adam", "--start", "1,2"],
+            "mlp-moons has 33 parameters: 0.weight 8×2, 0.bias 8, 2.weight 1×8, 2.bias 1, "
+            "got 2 coordinate(s)",
+        ),
         (
             [
                 "-l",
@@ -398,3 +404,50 @@ def test_console_script_error_is_one_line() -> None:
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error:")
     assert result.stdout == ""
+
+
+def test_the_network_runs_from_its_recorded_initialisation() -> None:
+    network = get_landscape("mlp-moons")
+    result = invoke("run", "-l", "mlp-moons", "--optimizer", "adam", "--lr", "0.02", "-n", "30")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(result.output.splitlines()))
+    assert rows[0] == ["step", *network.variables, "loss", "grad_norm", "lr"]
+    assert rows[0][1:3] == ["0.weight[0,0]", "0.weight[0,1]"] and rows[0][33] == "2.bias[0]"
+    expected = descend(network, make_optimizer("adam"), network.starts[0], lr=0.02, steps=30)
+    got = np.array([[float(v) for v in row[1:34]] for row in rows[1:]])
+    np.testing.assert_array_equal(got, expected.points)
+    assert got[0].tolist() == list(network.starts[0])
+
+
+def test_the_network_table_is_readable() -> None:
+    result = invoke(
+        "run", "-l", "mlp-moons", "--optimizer", "adam", "--lr", "0.02", "-n", "30", "-f", "table"
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines if not line.startswith("optimizer")) <= 110
+    header = next(line for line in lines if line.lstrip().startswith("step"))
+    assert header.split() == ["step", "‖θ−θ₀‖", "loss", "‖∇L‖", "lr"]
+    # the final point: a line per weight row and per bias (long ones wrapped), torch's order
+    block = lines[next(i for i, line in enumerate(lines) if line.startswith("final")) :]
+    labels = [line[11:].split()[0] for line in block if not line[11:].startswith(" ")]
+    assert labels == [*(f"0.weight[{r},:]" for r in range(8)), "0.bias", "2.weight[0,:]", "2.bias"]
+    values = [
+        float(v)
+        for line in block
+        for v in line[11:].split()
+        if "weight" not in v and "bias" not in v
+    ]
+    network = get_landscape("mlp-moons")
+    expected = descend(
+        network, make_optimizer("adam"), network.starts[0], lr=0.02, steps=30
+    ).final_point
+    np.testing.assert_allclose(values, expected, rtol=1e-5)
+
+
+def test_list_landscapes_summarises_the_network() -> None:
+    lines = invoke("list").output.splitlines()
+    assert max(len(line) for line in lines) <= 100
+    at = next(i for i, line in enumerate(lines) if "mlp-moons" in line)
+    entry = " ".join(line.strip() for line in lines[at : at + 2])
+    assert "(33 parameters: 0.weight 8×2, 0.bias 8, 2.weight 1×8, 2.bias 1)" in entry

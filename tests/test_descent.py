@@ -244,16 +244,38 @@ def test_bad_arguments_raise_value_errors(kwargs: dict, message: str) -> None:
 
 
 def test_defaults_are_the_clis() -> None:
+    """`gdviz run`'s options default to descend()'s: every option named like a parameter of
+    descend() (steps, loss_tol, schedule, batch_size, seed...), and --tol to grad_tol. A
+    parameter descend() requires is required on the command line too, except the learning
+    rate and the start, whose help says what the CLI takes instead (torch's default; the
+    landscape's own start)."""
+    import click
+
     from gdviz.cli.run import command as run_command
 
     parameters = inspect.signature(descend).parameters
     assert parameters["steps"].default == DEFAULT_STEPS == 100
     assert parameters["grad_tol"].default == DEFAULT_GRAD_TOL == 1e-6
     assert parameters["loss_tol"].default == DEFAULT_LOSS_TOL == 0.0
-    options = {p.name: p.default for p in run_command.params}
-    assert int(options["steps"]) == DEFAULT_STEPS
-    assert float(options["tol"]) == DEFAULT_GRAD_TOL
-    assert float(options["loss_tol"]) == DEFAULT_LOSS_TOL
+    options = {p.name: p for p in run_command.params if isinstance(p, click.Option)}
+    # the values the command receives when only the required options are given
+    received = run_command.make_context(
+        "run", ["-l", "bowl", "--optimizer=gd", "--start=1,1"]
+    ).params
+    shared = set(options) & set(parameters)
+    assert {"steps", "loss_tol", "schedule", "batch_size", "seed", "start", "lr"} <= shared
+    for name in sorted(shared - {"lr", "start"}):
+        option, parameter = options[name], parameters[name]
+        if parameter.default is inspect.Parameter.empty:
+            assert option.required, name
+            continue
+        assert received[name] == parameter.default, name
+        assert type(received[name]) is type(parameter.default), name
+    assert received["tol"] == DEFAULT_GRAD_TOL
+    assert parameters["lr"].default is inspect.Parameter.empty and not options["lr"].required
+    assert "torch.optim's default" in (options["lr"].help or "")
+    assert parameters["start"].default is inspect.Parameter.empty
+    assert not options["start"].required and "the landscape's" in (options["start"].help or "")
 
 
 def test_the_default_gradient_tolerance_stops_a_converged_run() -> None:

@@ -14,7 +14,19 @@ import pytest
 from gdviz.figures import FIGURES, FigureError, render_figures
 from gdviz.figures._base import NARROW_WIDTH, check_layout
 
-NARROW = ("optimizer-paths", "loss-curves", "schedules", "pitfalls", "momentum", "lr-sweep")
+NARROW = (
+    "optimizer-paths",
+    "loss-curves",
+    "schedules",
+    "pitfalls",
+    "momentum",
+    "lr-sweep",
+    "noise-fan",
+    "noise-floor",
+    "tune-success",
+    "tune-sensitivity",
+    "network-slice",
+)
 
 
 def test_the_multi_panel_figures_have_a_narrow_layout() -> None:

@@ -59,6 +59,11 @@ GALLERY = [
     "schedules",
     "pitfalls",
     "stability",
+    "noise-fan",
+    "noise-floor",
+    "tune-success",
+    "tune-sensitivity",
+    "network-slice",
 ]
 
 

@@ -178,11 +178,14 @@ def test_leaving_the_block_stops_the_child_and_its_children() -> None:
         "print('ready', flush=True)\n"
         "time.sleep(60)\n"
     )
-    with pytest.raises(KeyboardInterrupt):
-        with child_process([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True) as c:
-            assert c.stdout is not None and c.stdout.readline().strip() == "ready"
-            assert wait_until(lambda: bool(processes_mentioning("x" + tag)))
-            raise KeyboardInterrupt  # Ctrl-C in gdviz while the render runs
+    command = [sys.executable, "-c", script]
+    with (
+        pytest.raises(KeyboardInterrupt),
+        child_process(command, stdout=subprocess.PIPE, text=True) as c,
+    ):
+        assert c.stdout is not None and c.stdout.readline().strip() == "ready"
+        assert wait_until(lambda: bool(processes_mentioning("x" + tag)))
+        raise KeyboardInterrupt  # Ctrl-C in gdviz while the render runs
     assert wait_until(lambda: not processes_mentioning("x" + tag))
 
 

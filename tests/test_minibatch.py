@@ -392,3 +392,40 @@ def test_the_budget_counts_seeds_and_the_slice_loss() -> None:
     assert stochastic == one * 6 // 5
     with pytest.raises(ValueError, match="16 seed"):
         check_memory("x", starts=2, runs=3, steps=99, variables=2, seeds=16, budget=one)
+    # the plan's indices: 8 bytes per sample per step and seed, kept even with keep="final"
+    final = check_memory("x", starts=2, runs=3, steps=99, variables=2, keep="final")
+    slices = check_memory(
+        "x", starts=2, runs=3, steps=99, variables=2, keep="final", seeds=4, samples=10
+    )
+    assert slices == 4 * final + 8 * 4 * 100 * 10
+
+
+@pytest.mark.parametrize("name", DATA)
+def test_a_runs_slices_of_one_epoch_average_to_the_full_gradient(name: str) -> None:
+    """The slices a run records for an epoch cover the data once; at any point their mean
+    gradients, weighted by slice size, are the full-batch gradient."""
+    landscape = get_landscape(name)
+    n = landscape.data.n
+    run = _run(name, batch_size=max(2, n // 3), seed=6, steps=8, lr=0.001)
+    first = [rows for rows, epoch in zip(run.batches, run.epochs, strict=True) if epoch == 0]
+    assert sorted(np.concatenate(first).tolist()) == list(range(n))
+    point = run.points[-1]
+    total = sum(landscape.minibatch(point, rows)[1] * len(rows) for rows in first)
+    np.testing.assert_allclose(total / n, landscape.gradient(point), rtol=1e-12, atol=1e-15)
+
+
+def test_blocks_and_threads_do_not_change_a_minibatch_batch() -> None:
+    """Blocks of 7 rows cut across the seed axis; two threads run them: the same bits."""
+    from gdviz.descent import Engine
+
+    landscape = get_landscape("logistic-regression")
+    starts = np.array([[-2.0, 3.0], [0.0, 0.0], [6.0, -4.0]])
+    options = {"lr": 0.5, "steps": 40, "grad_tol": 0.0, "batch_size": 4, "seed": range(5)}
+    reference = descend(landscape, make_optimizer("adam"), starts, **options)
+    with Engine(threads=2, block_rows=7) as engine:
+        blocked = descend(landscape, make_optimizer("adam"), starts, engine=engine, **options)
+    assert isinstance(reference, TrajectoryBatch) and isinstance(blocked, TrajectoryBatch)
+    np.testing.assert_array_equal(blocked.points, reference.points)
+    np.testing.assert_array_equal(blocked.batch_losses, reference.batch_losses)
+    single = descend(landscape, make_optimizer("adam"), starts[2], **{**options, "seed": 3})
+    assert blocked[3, 2].encode("json") == single.encode("json")

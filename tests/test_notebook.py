@@ -8,6 +8,7 @@ import sys
 from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -280,12 +281,38 @@ def test_plot_of_an_experiment_draws_each_run_in_order() -> None:
         np.testing.assert_array_equal(artist.get_ydata(), trajectory.losses)
 
 
+def test_plot_draws_any_dimension_on_a_slice() -> None:
+    from gdviz.slices import pca_plane, project
+
+    experiment = get_experiment("least-squares")
+    (trajectory,) = experiment.run().trajectories.values()
+    artists = gdviz.plot(trajectory, kind="slice")
+    np.testing.assert_array_equal(
+        artists[0].get_xydata(), project(trajectory, pca_plane(trajectory))
+    )
+    assert "on a 2-D slice of its 3 dimensions" in artists[0].axes.get_title(loc="left")
+    network = get_experiment("mlp-moons")
+    short = replace(network, steps=40)
+    result = short.run()
+    lines = gdviz.plot(result, kind="slice")[: len(short.runs)]
+    plane = pca_plane([t for _, _, t in result.items()])
+    for line, (_, _, t) in zip(lines, result.items(), strict=True):
+        np.testing.assert_array_equal(line.get_xydata(), project(t, plane))
+    movie = gdviz.animate(result, kind="slice", frames=3, dpi=30)
+    movie._func(1)  # a frame shortens the projected paths
+    assert len(movie.ends) == len(short.runs)
+    assert all(len(line.get_xydata()) < 41 for line in movie.lines)
+    assert len(re.findall(r"data:image/png;base64", movie._repr_html_())) == 3
+    with pytest.raises(ValueError, match="at least two coordinates"):
+        gdviz.plot("descent-path", kind="slice")
+
+
 def test_plot_picks_the_loss_above_two_dimensions_and_refuses_bad_input() -> None:
     experiment = get_experiment("least-squares")
     (trajectory,) = experiment.run().trajectories.values()
     line = gdviz.plot(trajectory)[0]
     np.testing.assert_array_equal(line.get_ydata(), trajectory.losses)
-    with pytest.raises(ValueError, match="a path in 3 dimensions cannot be drawn"):
+    with pytest.raises(ValueError, match=r"a path in 3 dimensions cannot be drawn.*'slice'"):
         gdviz.plot(trajectory, kind="path")
     with pytest.raises(ValueError, match="unknown kind 'contour'"):
         gdviz.plot(trajectory, kind="contour")
@@ -377,15 +404,16 @@ def test_top_level_names_are_lazy() -> None:
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "notebook.ipynb"
 
 
-def _outputs(cell: dict) -> dict[str, str]:
-    """An executed cell's outputs by MIME type (stream text under ``"stdout"``)."""
-    found: dict[str, str] = {}
+def _outputs(cell: dict) -> dict[str, Any]:
+    """An executed cell's outputs by MIME type (stream text under ``"stdout"``; a JSON type as
+    its object)."""
+    found: dict[str, Any] = {}
     for output in cell.get("outputs", []):
         if output["output_type"] == "stream":
             found[output["name"]] = found.get(output["name"], "") + output["text"]
         elif output["output_type"] in ("execute_result", "display_data"):
             for mime, data in output["data"].items():
-                found[mime] = data if isinstance(data, str) else "".join(data)
+                found[mime] = data if isinstance(data, str | dict) else "".join(data)
         elif output["output_type"] == "error":
             raise AssertionError("\n".join(output["traceback"]))
     return found
@@ -431,6 +459,23 @@ def test_the_example_notebook_runs_headless_and_shows_the_cores_numbers(tmp_path
     assert len(re.findall(r"data:image/png;base64", page)) == 12
     with Image.open(tmp_path / "race.gif") as gif:
         assert gif.n_frames == 12
+
+    # the explorer widget: its view, as the front end receives it, and its numbers
+    view = cells["explorer"]["application/vnd.jupyter.widget-view+json"]
+    widgets = notebook.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    state = widgets[view["model_id"]]["state"]
+    assert state["landscape"] == "himmelblau" and state["starts"] == [[0.5, -1.0]]
+    assert [r["optimizer"] for r in state["runs"]] == ["adam", "momentum"]
+    assert "gdvizExplorer.mount" in state["_esm"]
+    explorer = gdviz.explore("himmelblau", optimizers=["adam", "momentum"], starts=[(0.5, -1.0)])
+    lines = [
+        f"{c.optimizer} {t.status} {format_number(t.final_loss)}"
+        for c, t in explorer.run().by_run()
+    ]
+    printed = cells[
+        "    print(config.optimizer, trajectory.status, format_number(trajectory.final_loss))"
+    ]
+    assert printed["stdout"].splitlines() == lines
 
 
 def adam_run_like_the_notebook() -> Trajectory:

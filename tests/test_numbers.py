@@ -93,3 +93,13 @@ def test_points_and_scripts() -> None:
     assert format_point([1.0, -0.5], ascii=True) == "(1, -0.5)"
     assert superscript(-12) == "⁻¹²" and subscript(10) == "₁₀"
     assert not math.isnan(float(format_number(math.pi, 17, ascii=True)))
+
+
+def test_format_percent_never_rounds_to_all_or_none() -> None:
+    from gdviz.numbers import format_percent
+
+    assert format_percent(0.8734) == "87.3%"
+    assert format_percent(0.5, 0) == "50%"
+    assert format_percent(1.0) == "100.0%" and format_percent(0.0) == "0.0%"
+    assert format_percent(0.99996) == ">99.9%" and format_percent(0.999, 0) == ">99%"
+    assert format_percent(0.00001) == "<0.1%"

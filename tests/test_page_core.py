@@ -18,7 +18,16 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from page_helpers import config, load_core, record_matrix, relative_error, same_bits
+from page_helpers import (
+    cli_args,
+    cli_message,
+    config,
+    load_core,
+    record_matrix,
+    relative_error,
+    run_cli,
+    same_bits,
+)
 
 from gdviz.cli import cli
 from gdviz.landscapes import compiled, get_landscape
@@ -71,49 +80,6 @@ def _evaluate_all(core: Any, specs: list[dict[str, Any]]) -> list[dict[str, Any]
 
 
 # --------------------------------------------------------------------------- the CLI side
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | tuple):
-        return ",".join(_text(v) for v in value)
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
-
-
-def cli_args(spec: dict[str, Any]) -> list[str]:
-    """The `gdviz run` command line of a spec, options in the page API's order."""
-    args = ["run"]
-    for key, flag in (
-        ("landscape", "--landscape"),
-        ("expr", "--expr"),
-        ("optimizer", "--optimizer"),
-        ("start", "--start"),
-        ("steps", "--steps"),
-        ("lr", "--lr"),
-    ):
-        if key in spec:
-            args.append(f"{flag}={_text(spec[key])}")
-    for key, value in spec.get("params", {}).items():
-        args.append(f"--param={key}={_text(value)}")
-    for key, flag in (("schedule", "--schedule"), ("tol", "--tol"), ("loss_tol", "--loss-tol")):
-        if key in spec:
-            args.append(f"{flag}={_text(spec[key])}")
-    return [*args, "--format", "json"]
-
-
-def run_cli(spec: dict[str, Any]) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, cli_args(spec))
-    return result.exit_code, result.output
-
-
-def cli_message(output: str) -> str:
-    """The one-line message of a failed command (click prints usage lines before it)."""
-    last = output.strip().splitlines()[-1]
-    assert last.startswith("Error: "), output
-    return last[len("Error: ") :]
 
 
 # --------------------------------------------------------------------------- random specs

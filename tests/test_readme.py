@@ -153,6 +153,8 @@ def test_the_blocks_leave_what_they_promise(
     ]
     assert (workdir / "build" / "report-lite" / "index.html").is_file()
     assert any((workdir / "build" / "mine").glob("*-my-race.svg"))
+    assert "[experiment.tuned-valley]" in (workdir / "tuned.toml").read_text()
+    assert (workdir / "build" / "tuned" / "loss-curves-tuned-valley.svg").is_file()
     assert (workdir / "race.gif").is_file()
     assert "_GDVIZ_COMPLETE" in (workdir / "home" / ".bashrc").read_text()
     printed = "".join(r.stdout for r in ran.values() if r is not None)

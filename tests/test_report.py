@@ -51,6 +51,24 @@ lr = 0.02
 """
 
 
+#: The name of the tuned experiment in the built report's --config files.
+TUNED = "tuned-small"
+
+
+def small_tuning():
+    """A tuning small enough for the report fixture: two optimizers, three rates, four starts."""
+    from gdviz.tuning import start_grid, tune
+
+    surface = get_landscape("rosenbrock")
+    return tune(
+        surface,
+        ("adam", "momentum"),
+        lrs=(1e-3, 1e-2, 1e-1),
+        starts=start_grid(surface, 2),
+        steps=80,
+    )
+
+
 @pytest.fixture(autouse=True)
 def _private_cache(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
@@ -64,6 +82,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     root = tmp_path_factory.mktemp("report")
     config = root / "user.toml"
     config.write_text(USER_TOML, encoding="utf-8")
+    tuned = root / "tuned.toml"  # what `gdviz tune -o tuned.toml` writes, from a small protocol
+    tuned.write_text(small_tuning().to_toml(TUNED), encoding="utf-8")
     mp = pytest.MonkeyPatch()
     mp.setenv("GDVIZ_CACHE_DIR", str(root / "cache"))
     try:
@@ -72,7 +92,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
                 output=root / "out",
                 title=HOSTILE_TITLE,
                 videos=False,
-                user_experiments=load_experiments(config),
+                user_experiments=load_experiments(config) | load_experiments(tuned),
             )
         )
     finally:
@@ -121,6 +141,12 @@ def test_decay_table_follows_the_schedule() -> None:
     step_100 = next(row for row in table["rows"] if row[0] == "100")
     assert step_100[1] == format_number(0.1 * 0.99**100)
     assert table["header"][1] == "η with decay"
+    # what the prose says: the share kept, and each run's verdict, from the run
+    assert table["gamma"] == "0.99"
+    assert table["kept"] == [(100, f"{0.99**100:.0%}"), (200, f"{0.99**200:.0%}")]
+    says = {run["lr"]: run["says"] for run in table["runs"]}
+    assert says == {"0.01": "converges", "0.5": "diverges", "0.1": "converges"}
+    assert [t.status for _, t in result.by_run()][1] == "diverged"
 
 
 def test_explorer_config_is_the_python_registries() -> None:
@@ -163,6 +189,24 @@ def test_explorer_config_is_the_python_registries() -> None:
     assert len(data["style"]["ramps"]["light"]) == len(data["style"]["ramps"]["dark"]) == 64
 
 
+def test_the_pages_theme_is_gdviz_styles_themes() -> None:
+    """theme.css (the report's and the notebook widget's custom properties) holds the colours
+    of :data:`gdviz.style.THEMES`, light first, then dark."""
+    from gdviz.style import THEMES
+
+    css = read_static("theme.css")
+    light, dark = css.split("@media (prefers-color-scheme: dark)")
+    for block, theme in ((light, THEMES["light"]), (dark, THEMES["dark"])):
+        found = dict(re.findall(r"--(bg|fg|muted|grid|panel): (#[0-9a-f]{6});", block))
+        assert found == {
+            "bg": theme.background.lower(),
+            "fg": theme.foreground.lower(),
+            "muted": theme.muted.lower(),
+            "grid": theme.grid.lower(),
+            "panel": theme.panel.lower(),
+        }
+
+
 def test_the_scalar_table_holds_the_c_librarys_powers() -> None:
     import math
     import struct
@@ -202,6 +246,24 @@ def test_formulas_compile_offline_to_svg() -> None:
     assert formula.width > formula.height > 0
     with pytest.raises(FormulaError):
         compile_formula("frac(", "broken")
+
+
+#: A phone's text column (390 px less the page's margins) and a display formula's size there.
+PHONE_COLUMN_PX, FORMULA_EM_PX = 350, 1.3 * 16
+
+
+def test_formulas_too_wide_for_a_phone_have_an_arrangement_that_fits() -> None:
+    wide = []
+    for key, entry in FORMULAS.items():
+        formula = compile_formula(entry[0], entry[1], narrow=entry[2] if len(entry) > 2 else None)
+        if formula.width * FORMULA_EM_PX <= PHONE_COLUMN_PX:
+            assert formula.narrow is None, f"{key} fits a phone: it needs no second arrangement"
+            continue
+        wide.append(key)
+        assert formula.narrow is not None, f"{key} is {formula.width} em wide: give it a narrow one"
+        assert formula.narrow.width * FORMULA_EM_PX <= PHONE_COLUMN_PX, key
+        assert formula.narrow.alt == formula.alt
+    assert "criteria" in wide  # the stopping rules (issue 8: they ran off a phone's edge)
 
 
 def test_formula_cache_is_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -364,6 +426,9 @@ def test_multi_panel_figures_come_in_a_narrow_arrangement_for_phones(
         assert (root / "assets" / "figures-narrow" / f"{name}.png").is_file()
     for name in shown - set(narrow):
         assert f"figures-narrow/{name}.png" not in html
+    # formulas: both arrangements in the page, the narrow one shown below 640 px by the CSS
+    assert html.count('class="math math-wide"') == html.count('class="math math-narrow"') >= 5
+    assert "img.math-wide { display: none; }" in html
 
 
 def test_tables_show_the_cores_values(built: dict[str, object]) -> None:
@@ -559,3 +624,63 @@ def test_without_manim_the_command_says_why_on_stderr(
     assert line == f"report: building without videos: {video.VideoUnavailable()}"
     assert "pip install 'gdviz[video]'" in line
     assert "rendering the videos" not in result.stderr
+
+
+def test_report_config_takes_a_tuned_experiment(built: dict[str, object]) -> None:
+    page = _parse(str(built["html"]))
+    assert f"user-{slug(TUNED)}" in page.ids
+    html = str(built["html"])
+    tuning = small_tuning()
+    section = html[html.index(f'id="user-{slug(TUNED)}"') :]
+    for winner in tuning.winners:
+        assert winner.title in section
+        assert format_number(winner.lr, 4) in section
+    assert f"figure-loss-curves-{TUNED}" in page.ids
+
+
+def test_fair_race_view_quotes_the_tuning() -> None:
+    from gdviz.report.build import fair_race_view
+
+    tuning = small_tuning()
+    view = fair_race_view(tuning)
+    assert [row["cells"] for row in view["rows"]] == tuning.table_rows(ascii=False)
+    assert view["winner"] == tuning.winners[0].title
+    assert view["starts"] == 4 and view["steps"] == 80 and view["lrs"] == 3
+    assert view["budget_bound"] + view["finishers"] == 2
+
+
+def test_the_network_chapter_quotes_its_runs_and_their_slice() -> None:
+    from gdviz.claims import classifier_fit
+    from gdviz.figures.data import network_slice
+    from gdviz.numbers import format_percent
+    from gdviz.report.build import network_summary
+
+    chapter = next(c for c in CHAPTERS if c.id == "network")
+    assert chapter.title == "A real network" and "network-slice" in chapter.figures
+    result = builtin_experiments()["mlp-moons"].run()
+    summary = network_summary(result)
+    facts = network_slice(result.experiment).facts
+    assert summary["explained"] == [format_percent(v) for v in facts.explained]
+    assert summary["off_plane"] == format_percent(max(facts.off_plane), 0)
+    assert summary["parameters"] == 33 and summary["steps"] == result.experiment.steps
+    for row, (run, trajectory) in zip(summary["rows"], result.by_run(), strict=True):
+        fit = classifier_fit(trajectory, result.experiment.surface)
+        assert row[:4] == [
+            run.display_name,
+            format_number(trajectory.final_loss, 3),
+            format_percent(fit.accuracy, 0),
+            str(fit.misclassified),
+        ]
+    lowest = min(result.by_run(), key=lambda pair: pair[1].final_loss)[0]
+    assert summary["lowest"] == lowest.display_name
+    # a network's final point is summarised in the results table, not spelled out
+    rows = list(result_rows(result))
+    assert rows[0].final_point.startswith("33 parameters, ‖θ‖ = ")
+
+
+def test_the_network_chapter_is_on_the_page(built: dict[str, object]) -> None:
+    html = str(built["html"])
+    page = _parse(html)
+    assert "network" in page.ids and "figure-network-slice" in page.ids
+    assert "The four trained networks, from their runs" in html
+    assert "cannot be drawn. A <em>slice</em> of it can" in html

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from page_helpers import run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -515,6 +516,82 @@ def test_the_exported_toml_gives_figures_with_the_tables_numbers(
             assert f"loss {format_number(run['losses'][-1], 2)}" in paths
 
 
+def test_minibatch_noise_on_a_data_landscape(
+    laptop: Visit, reports: dict[str, Path], browser: Any, tmp_path: Path
+) -> None:
+    page = laptop.page
+    assert page.is_hidden(".gx-batch")  # Rosenbrock has no data to slice
+    page.select_option(".gx-landscape select", "linear-regression")
+    assert page.is_visible(".gx-batch")
+    page.focus(".gx-batch input[type=checkbox]")
+    page.keyboard.press("Space")
+    state = laptop.state()
+    assert state["minibatch"] is True and state["batchSize"] == "1"
+    page.fill(".gx-batch .gx-field:has-text('batch size') input", "0")
+    page.dispatch_event(".gx-batch .gx-field:has-text('batch size') input", "change")
+    assert page.text_content(".gx-batch .gx-field:has-text('batch size') .gx-msg") == (
+        "0 is not in the range x>=1."
+    )
+    assert "needs fixing" in (page.text_content(".gx-claim") or "")
+    page.fill(".gx-batch .gx-field:has-text('batch size') input", "2")
+    page.dispatch_event(".gx-batch .gx-field:has-text('batch size') input", "change")
+    page.fill(".gx-batch .gx-field:has-text('seed') input", "41")
+    page.dispatch_event(".gx-batch .gx-field:has-text('seed') input", "change")
+    page.click(".gx-batch button:has-text('Next seed')")
+    state = laptop.state()
+    assert (state["batchSize"], state["seed"]) == ("2", "42")
+    for run in laptop.runs():
+        params = next(r for r in state["runs"] if r["optimizer"] == run["optimizer"])["params"]
+        code, output = run_cli(
+            {
+                "landscape": "linear-regression",
+                "optimizer": run["optimizer"],
+                "params": params,
+                "lr": run["lr"],
+                "start": run["start"],
+                "steps": state["steps"],
+                "tol": state["tol"],
+                "batch_size": 2,
+                "seed": 42,
+            }
+        )
+        assert code == 0, output
+        records = json.loads(output)["records"]
+        assert run["losses"] == [r["loss"] for r in records], run["optimizer"]
+        assert run["points"] == [v for r in records for v in (r["w"], r["b"])]
+    assert page.locator(".gx-ghosts .gx-reference").count() == len(laptop.runs())
+    note = page.text_content(".gx-batch .gx-note") or ""
+    first = laptop.runs()[0]
+    quarter = first["losses"][first["steps"] * 3 // 4 :]
+    assert f"runs from {format_number(min(quarter))} to {format_number(max(quarter))}" in note
+    claim = page.text_content(".gx-claim") or ""
+    assert "numpy.random.default_rng(42).permutation(5) in slices of 2" in claim
+    page.click(".gx-actions button:has-text('Export as TOML')")
+    toml = page.input_value(".gx-export textarea")
+    assert "batch_size = 2\nseed = 42\n" in toml
+    path = tmp_path / "noise.toml"
+    path.write_text(toml, encoding="utf-8")
+    (experiment,) = load_experiments(path).values()
+    assert (experiment.batch_size, experiment.seed) == (2, 42)
+    table = {row["optimizer"]: row["final"] for row in laptop.readout()}
+    for config, trajectory in experiment.run().by_run():
+        assert table[config.optimizer] == format_number(float(trajectory.losses[-1]))
+    wait_until(page, "location.hash.indexOf('mb=2%3A42') > 0")
+    again = Visit(browser, reports["single"], hash=page.evaluate("location.hash"))
+    try:
+        ours, theirs = laptop.state(), again.state()
+        ours.pop("notes", None)
+        theirs.pop("notes", None)
+        assert theirs == ours
+        assert again.readout() == laptop.readout()
+        assert again.errors == []
+    finally:
+        again.close()
+    page.select_option(".gx-landscape select", "bowl")
+    assert page.is_hidden(".gx-batch") and laptop.state()["minibatch"] is False
+    assert page.locator(".gx-ghosts .gx-reference").count() == 0
+
+
 # ----------------------------------------------------------------------------- the page as a whole
 
 
@@ -550,6 +627,22 @@ def test_screenshots_fit_the_viewport(
         page = v.page
         wait_until(page, "Array.from(document.images).every(i => i.complete)")
         assert page.evaluate("document.documentElement.scrollWidth") <= width
+        cut = page.evaluate(
+            "Array.from(document.querySelectorAll('.equation'))"
+            ".filter((e) => e.scrollWidth > e.clientWidth + 1)"
+            ".map((e) => e.innerHTML.slice(0, 120))"
+        )
+        assert cut == [], cut  # every formula fits its column (a phone gets narrow arrangements)
+        readout = page.evaluate(
+            "(() => { const box = document.querySelector('.gx-readout-box');"
+            " const heads = Array.from(box.querySelectorAll('thead th')).map((t) => t.textContent);"
+            " const labels = Array.from(box.querySelector('tbody tr').cells).slice(1)"
+            ".map((c) => c.dataset.label);"
+            " return {scrolls: box.scrollWidth > box.clientWidth + 1, heads, labels}; })()"
+        )
+        assert readout["labels"] == readout["heads"][1:]
+        if width <= 640:  # a phone reads each run as a card: no column scrolled out of sight
+            assert not readout["scrolls"]
         page.screenshot(path=str(shots / f"report-{device}.png"), full_page=True)
         page.locator("#explore").screenshot(path=str(shots / f"explorer-{device}.png"))
         assert (shots / f"report-{device}.png").stat().st_size > 50_000

@@ -124,10 +124,12 @@ def _drawn(mob) -> list:
 
     out = []
     for m in mob.family_members_with_points():
-        if isinstance(m, ImageMobject):
-            out.append(m)
-        elif isinstance(m, VMobject) and (
-            m.get_fill_opacity() >= 0.05 or (m.get_stroke_opacity() >= 0.05 and m.stroke_width > 0)
+        if isinstance(m, ImageMobject) or (
+            isinstance(m, VMobject)
+            and (
+                m.get_fill_opacity() >= 0.05
+                or (m.get_stroke_opacity() >= 0.05 and m.stroke_width > 0)
+            )
         ):
             out.append(m)
     return out
@@ -280,12 +282,17 @@ def test_runners_are_where_the_trajectory_says(rendered, name):
 @pytest.mark.parametrize("name", SCENES)
 def test_text_stays_in_the_safe_area_and_never_overlaps(rendered, name):
     _, recorder = rendered(name)
+    assert_text_layout(name, recorder)
+
+
+def assert_text_layout(name: str, recorder) -> None:
+    """Every text in the safe area, no two overlapping, no trail crossing one."""
     checked = 0
     for shot in recorder.snapshots:
         boxes = shot.texts
         for text, lo, hi, *_ in boxes:
-            assert -SAFE_X <= lo[0] and hi[0] <= SAFE_X, f"{name} t={shot.time}: {text!r} x"
-            assert -SAFE_Y <= lo[1] and hi[1] <= SAFE_Y, f"{name} t={shot.time}: {text!r} y"
+            assert lo[0] >= -SAFE_X and hi[0] <= SAFE_X, f"{name} t={shot.time}: {text!r} x"
+            assert lo[1] >= -SAFE_Y and hi[1] <= SAFE_Y, f"{name} t={shot.time}: {text!r} y"
         for (text_a, lo_a, hi_a, a, _), (text_b, lo_b, hi_b, b, _) in itertools.combinations(
             boxes, 2
         ):
@@ -486,19 +493,21 @@ def test_noise_says_where_the_seeds_hover(rendered):
     import dataclasses
 
     from gdviz.animation.text import fixed
-    from gdviz.claims import noise_floor, settles
+    from gdviz.claims import lowest_loss, noise_floor, seed_spread
 
     result, _ = rendered("noise")
     spoken = " ".join(text for _, _, text in _cues(result["captions"]))
     experiment = get_experiment("minibatch-noise")
     runs = experiment.run()
-    constant = noise_floor(runs.seed_runs(0, 0), experiment.surface)
-    decayed = noise_floor(runs.seed_runs(1, 0), experiment.surface)
-    full = dataclasses.replace(experiment, batch_size=None, seed=0).run().by_run()[0][1]
-    assert f"Full batch ends at L = {fixed(full.losses[-1], 3)}" in spoken
-    assert f"L averages {fixed(constant.loss, 3)}" in spoken
-    assert f"L averages {fixed(decayed.loss, 3)}" in spoken
-    assert settles(decayed, constant) and "The decaying rate settles" in spoken
+    constant, decayed = runs.seed_runs(0, 0), runs.seed_runs(1, 0)
+    fulls = dataclasses.replace(experiment, batch_size=None, seed=0).run().by_run()
+    floor = noise_floor(constant, decayed, lowest_loss(experiment.surface))
+    spread = seed_spread(constant, fulls[0][1])
+    assert f"Full batch ends at L = {fixed(fulls[0][1].losses[-1], 3)}" in spoken
+    assert f"L = {fixed(spread.low, 3)} to {fixed(spread.high, 3)}" in spoken
+    assert f"{fixed(floor.floor, 3)}: the noise floor" in spoken
+    assert f"The decaying rate {floor.label} the noise floor" in spoken
+    assert f"ends at {fixed(floor.decayed_final, 4)}" in spoken
     assert "point 3 of seed 0" in spoken  # seed 0's first sample, as the contract draws it
 
 
@@ -553,4 +562,18 @@ def test_a_toml_experiment_on_a_formula_renders_through_the_race(rendered, tmp_p
     assert "finish" in spoken or "did not finish" in spoken
     texts = {t for shot in recorder.snapshots for t, *_ in shot.texts}
     assert any("no known minimum" in t for t in texts)
+    assert 45 <= result["duration"] <= 120
+
+
+def test_a_tuned_race_of_every_optimizer_fits_the_board(rendered):
+    from gdviz.tuning import builtin_tuning
+
+    tuning = builtin_tuning()
+    experiment = tuning.experiment()
+    result, recorder = rendered("race", experiment, key="race-tuned")
+    assert_text_layout("race-tuned", recorder)
+    names = {r[0] for shot in recorder.snapshots for r in shot.runners}
+    assert names == {w.title for w in tuning.winners}
+    spoken = " ".join(text for _, _, text in _cues(result["captions"]))
+    assert len(tuning.winners) == 12 and "Twelve optimizers, one start" in spoken
     assert 45 <= result["duration"] <= 120

@@ -57,8 +57,12 @@ def test_each_optimizer_has_one_name_colour_and_line_style():
         for theme in style.THEMES:
             assert style.optimizer_color(name, theme) == s.color(theme)
     assert style.optimizer_label("rmsprop") == "RMSprop"
-    labels = [s.label for s in style.OPTIMIZER_STYLES.values()]
+    labels = [style.optimizer_label(name) for name in style.OPTIMIZER_STYLES]
     assert len(labels) == len(set(labels))
+    # the one display name is the registry's title (torch's class name or the preset's)
+    from gdviz.optimizers import make_optimizer
+
+    assert labels == [make_optimizer(name).title for name in style.OPTIMIZER_STYLES]
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])

@@ -107,4 +107,5 @@ class Hiker(VGroup):
 
     @property
     def feet(self) -> np.ndarray:
+        """Where the hiker stands (scene coordinates; a copy)."""
         return self._feet.copy()

@@ -199,6 +199,7 @@ class GDScene(_Lesson, Scene):
         super().__init__(**kwargs)
 
     def setup(self) -> None:
+        """Manim's set-up hook: the lesson's background, clock and captions."""
         self._setup_lesson()
 
 
@@ -216,4 +217,5 @@ class GDThreeDScene(_Lesson, ThreeDScene):
         super().__init__(**kwargs)
 
     def setup(self) -> None:
+        """Manim's set-up hook: the lesson's background, clock and captions."""
         self._setup_lesson()

@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "figures": ("figures", "Build the blog-figure gallery (SVG, PNG, PDF)."),
     "video": ("video", "Render the Manim lecture videos."),
     "report": ("report", "Build the offline HTML report."),
+    "tune": ("tune", "A fair race: tune every optimizer under one protocol, write the winners."),
     "cache": ("cache", "Show or clear the cache of rendered videos and formulas."),
     "completion": ("completion", "Print a shell-completion script (bash, zsh or fish)."),
 }
@@ -36,9 +37,11 @@ class GdvizGroup(click.Group):
     """Lazily loaded commands; every error printed as a single ``Error: ...`` line."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
+        """The command names, in the order of :data:`COMMANDS`."""
         return list(COMMANDS)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        """Import the module of command ``name`` only now (lazy start-up)."""
         if name not in COMMANDS:
             return None
         module = importlib.import_module(f"gdviz.cli.{COMMANDS[name][0]}")
@@ -46,6 +49,7 @@ class GdvizGroup(click.Group):
         return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List the commands with their summaries from :data:`COMMANDS`."""
         # the summaries come from COMMANDS, so `gdviz --help` imports no command module
         with formatter.section("Commands"):
             formatter.write_dl([(name, summary) for name, (_, summary) in COMMANDS.items()])
@@ -58,6 +62,8 @@ class GdvizGroup(click.Group):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        """Run the command line; every error a user can cause ends as one ``Error:`` line on
+        stderr with click's exit code (2 for usage, 1 otherwise), never a traceback."""
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, **extra)
         try:

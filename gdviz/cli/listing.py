@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import click
 
 from gdviz.cli.options import verbosity_options
 
 CATEGORIES = ("landscapes", "optimizers", "schedules", "experiments")
+#: Lines are wrapped to this width, continuation lines aligned under the summary.
+WIDTH = 100
 
 
 def catalogue(category: str) -> list[tuple[str, str]]:
     """``(name, summary)`` pairs of one catalogue."""
     if category == "landscapes":
         from gdviz.landscapes import get_landscape, landscape_names
+        from gdviz.textview import variables_text
 
         return [
-            (name, f"{land.pretty}  ({', '.join(land.variables)})")
+            (name, f"{land.pretty}  ({variables_text(land)})")
             for name, land in ((n, get_landscape(n)) for n in landscape_names())
         ]
     if category == "optimizers":
@@ -40,6 +45,14 @@ def command(what: str | None) -> None:
         if not what:
             click.secho(category, bold=True)
         for name, summary in catalogue(category):
-            click.echo(f"  {name:<20} {summary}")
+            click.echo(
+                textwrap.fill(
+                    summary,
+                    WIDTH,
+                    initial_indent=f"  {name:<20} ",
+                    subsequent_indent=" " * 23,
+                    break_on_hyphens=False,
+                )
+            )
         if not what and category != CATEGORIES[-1]:
             click.echo()

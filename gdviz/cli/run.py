@@ -47,9 +47,9 @@ _SUFFIXES = {".csv": "csv", ".json": "json", ".npz": "npz", ".txt": "table"}
     "--start",
     "-s",
     type=POINT,
-    required=True,
     metavar="X[,Y]",
-    help="Starting point, one number per variable (--start=-1.5,2).",
+    help="Starting point, one number per variable (--start=-1.5,2) [default: the "
+    "landscape's own start where it declares one, e.g. mlp-moons' recorded initialisation].",
 )
 @click.option(
     "--steps",
@@ -126,7 +126,7 @@ def command(
     surface: Any,
     formula: Any,
     optimizer: str,
-    start: tuple[float, ...],
+    start: tuple[float, ...] | None,
     steps: int,
     lr: float | None,
     params: tuple[tuple[str, str], ...],
@@ -150,14 +150,14 @@ def command(
     from gdviz.descent import descend
 
     landscape = _landscape(surface, formula)
-    _check_start(landscape, start)
+    start = _start(landscape, start)
     if batch_size is not None and landscape.data is None:
         raise click.BadParameter(
             f"{landscape.name} has no data set: minibatches need a data landscape "
             "(see `gdviz list landscapes`)",
             param_hint="'--batch-size'",
         )
-    _check_budget(landscape, steps, stochastic=batch_size is not None)
+    _check_budget(landscape, steps, batch_size)
     opt, rate = _optimizer(optimizer, params, lr)
     fmt = output_format(fmt, output)
     try:
@@ -184,17 +184,35 @@ def _landscape(surface: Any, formula: Any) -> Any:
     return surface if surface is not None else formula
 
 
-def _check_start(landscape: Any, start: tuple[float, ...]) -> None:
+def _start(landscape: Any, start: tuple[float, ...] | None) -> tuple[float, ...]:
+    """The start given, checked; else the landscape's declared default start."""
+    if start is None:
+        if not landscape.starts:
+            raise click.UsageError(
+                "give a starting point: --start, one number per variable "
+                f"({', '.join(landscape.variables)})"
+            )
+        return tuple(landscape.starts[0])
     if len(start) != landscape.dim:
+        from gdviz.textview import variables_text
+
+        wide = variables_text(landscape) != ", ".join(landscape.variables)
+        has = (
+            variables_text(landscape)
+            if wide
+            else f"{landscape.dim} variable(s) ({', '.join(landscape.variables)})"
+        )
         raise click.BadParameter(
-            f"{landscape.name} has {landscape.dim} variable(s) ({', '.join(landscape.variables)}), "
-            f"got {len(start)} coordinate(s)",
+            f"{landscape.name} has {has}, got {len(start)} coordinate(s)",
             param_hint="'--start'",
         )
+    return start
 
 
-def _check_budget(landscape: Any, steps: int, *, stochastic: bool = False) -> None:
+def _check_budget(landscape: Any, steps: int, batch_size: int | None) -> None:
     from gdviz.budget import BudgetError, check_memory
+
+    samples = batch_size if batch_size is not None and batch_size < landscape.data.n else 0
 
     try:
         check_memory(
@@ -203,7 +221,8 @@ def _check_budget(landscape: Any, steps: int, *, stochastic: bool = False) -> No
             runs=1,
             steps=steps,
             variables=landscape.dim,
-            stochastic=stochastic,
+            stochastic=samples > 0,
+            samples=samples,
             remedy="use fewer --steps",
         )
     except BudgetError as error:

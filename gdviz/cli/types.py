@@ -17,6 +17,7 @@ __all__ = [
     "NONNEGATIVE",
     "NUMBER",
     "POINT",
+    "POSITIVE",
     "SCHEDULE",
     "HyperParameter",
     "Number",
@@ -25,14 +26,16 @@ __all__ = [
 
 
 class Number(click.ParamType):
-    """A finite float, optionally ``≥ 0``: ``1e-3``, ``0.5``."""
+    """A finite float, optionally ``≥ 0`` or ``> 0``: ``1e-3``, ``0.5``."""
 
     name = "number"
 
-    def __init__(self, *, nonnegative: bool = False) -> None:
+    def __init__(self, *, nonnegative: bool = False, positive: bool = False) -> None:
         self.nonnegative = nonnegative
+        self.positive = positive
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """Parse ``value`` (click calls this; a bad value fails with one line)."""
         if isinstance(value, float):
             number = value
         else:
@@ -40,6 +43,8 @@ class Number(click.ParamType):
                 number = float(value)
             except (TypeError, ValueError):
                 self.fail(f"'{value}' is not a number", param, ctx)
+        if self.positive and not (math.isfinite(number) and number > 0):
+            self.fail("must be a finite number > 0", param, ctx)
         if not math.isfinite(number) or (self.nonnegative and number < 0):
             self.fail(
                 "must be a finite number ≥ 0" if self.nonnegative else "must be finite", param, ctx
@@ -53,6 +58,7 @@ class Point(click.ParamType):
     name = "point"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """Parse ``value`` (click calls this; a bad value fails with one line)."""
         if isinstance(value, tuple):
             return value
         try:
@@ -76,6 +82,7 @@ class HyperParameter(click.ParamType):
     name = "key=value"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """Parse ``value`` (click calls this; a bad value fails with one line)."""
         if isinstance(value, tuple):
             return value
         key, sep, text = str(value).partition("=")
@@ -90,6 +97,7 @@ class Schedule(click.ParamType):
     name = "schedule"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """Parse ``value`` (click calls this; a bad value fails with one line)."""
         from gdviz.schedules import Schedule as ScheduleValue
         from gdviz.schedules import parse_schedule
 
@@ -107,6 +115,7 @@ class Formula(click.ParamType):
     name = "formula"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """Parse ``value`` (click calls this; a bad value fails with one line)."""
         from gdviz.expression import ExpressionError
         from gdviz.landscapes import Landscape, from_expression
 
@@ -124,6 +133,7 @@ class LandscapeName(click.ParamType):
     name = "landscape"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """Parse ``value`` (click calls this; a bad value fails with one line)."""
         from gdviz.landscapes import Landscape, get_landscape
 
         if isinstance(value, Landscape):
@@ -145,6 +155,7 @@ class LandscapeName(click.ParamType):
 
 NUMBER = Number()
 NONNEGATIVE = Number(nonnegative=True)
+POSITIVE = Number(positive=True)
 POINT = Point()
 SCHEDULE = Schedule()
 FORMULA = Formula()

@@ -10,7 +10,10 @@ draw on a given Axes and return their artists, in the modules of this package:
 :mod:`~gdviz.figures.curves` (1-D), :mod:`~gdviz.figures.regression`,
 :mod:`~gdviz.figures.contours` (2-D paths, losses, 3-D surface),
 :mod:`~gdviz.figures.sweeps` (learning-rate sweep, stability, basins),
-:mod:`~gdviz.figures.schedule_plots` and :mod:`~gdviz.figures.pitfalls`.
+:mod:`~gdviz.figures.schedule_plots`, :mod:`~gdviz.figures.pitfalls`,
+:mod:`~gdviz.figures.noise` (minibatch noise), :mod:`~gdviz.figures.fair_race` (the tuned
+race, :mod:`gdviz.tuning`) and :mod:`~gdviz.figures.network` (a network's loss on a 2-D
+slice of its parameters).
 
 User experiments (a TOML file, :func:`gdviz.experiments.load_experiments`) get the gallery
 figures that apply to them, named ``<figure>-<experiment>`` (:func:`user_figures`).
@@ -30,7 +33,17 @@ from matplotlib.figure import Figure
 from gdviz import temporaries
 from gdviz.atomic import OutputError, atomic_path, check_writable_dir, inspect_target, output_path
 from gdviz.experiments import Experiment
-from gdviz.figures import contours, curves, pitfalls, regression, schedule_plots, sweeps
+from gdviz.figures import (
+    contours,
+    curves,
+    fair_race,
+    network,
+    noise,
+    pitfalls,
+    regression,
+    schedule_plots,
+    sweeps,
+)
 from gdviz.figures._base import FORMATS, check_layout, save_figure, theme_of
 from gdviz.names import did_you_mean, unknown_name_message
 
@@ -78,12 +91,21 @@ def _two_d(experiment: Experiment) -> bool:
     return experiment.surface.dim == 2
 
 
+def _full_batch(experiment: Experiment) -> bool:
+    """The sweeps run full batch: they do not stand for a minibatch experiment."""
+    return experiment.batch_size is None
+
+
 def _sweepable(experiment: Experiment) -> bool:
-    return experiment.steps * sweeps.SWEEP_COUNT <= 2_000_000
+    return _full_batch(experiment) and experiment.steps * sweeps.SWEEP_COUNT <= 2_000_000
+
+
+def _network(experiment: Experiment) -> bool:
+    return bool(experiment.surface.tensors) and experiment.surface.data is not None
 
 
 def _stable_2d(experiment: Experiment) -> bool:
-    return _two_d(experiment) and bool(experiment.surface.minima)
+    return _full_batch(experiment) and _two_d(experiment) and bool(experiment.surface.minima)
 
 
 @dataclass(frozen=True)
@@ -135,7 +157,7 @@ class FigureSpec:
         return _CAPTIONS[key]
 
     def for_experiment(self, experiment: Experiment) -> FigureSpec:
-        """This figure drawn for one (user) experiment, named ``<figure>-<experiment>``."""
+        """The figure drawn for one (user) experiment, named ``<figure>-<experiment>``."""
         return FigureSpec(
             name=f"{self.name}-{experiment.name}",
             title=f"{self.title}: {experiment.title}",
@@ -245,6 +267,39 @@ FIGURES: dict[str, FigureSpec] = dict(
             sweeps.make_stability,
             sweeps.stability_caption,
             _stable_2d,
+        ),
+        _spec(
+            "noise-fan",
+            "Minibatch SGD: a fan of seeds around the full-batch path",
+            noise.make_noise_fan,
+            noise.noise_fan_caption,
+            noise.fan_applies,
+        ),
+        _spec(
+            "noise-floor",
+            "The noise floor: constant against decaying learning rate",
+            noise.make_noise_floor,
+            noise.noise_floor_caption,
+            noise.floor_applies,
+        ),
+        _spec(
+            "tune-success",
+            "A fair race: how many starts finish at each learning rate",
+            fair_race.make_tune_success,
+            fair_race.tune_success_caption,
+        ),
+        _spec(
+            "tune-sensitivity",
+            "A fair race: finish step against the learning rate",
+            fair_race.make_tune_sensitivity,
+            fair_race.tune_sensitivity_caption,
+        ),
+        _spec(
+            "network-slice",
+            "A network's loss on a 2-D slice, with its paths",
+            network.make_network_slice,
+            network.network_slice_caption,
+            _network,
         ),
     ]
 )

@@ -12,19 +12,24 @@ gallery runs ``race-valley`` once even though three figures show it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 import numpy as np
 
+from gdviz.claims import SliceFacts
 from gdviz.descent import TrajectoryBatch, descend
 from gdviz.experiments import Experiment, ExperimentResult, RunConfig, get_experiment
 from gdviz.landscapes import REGRESSION_X, REGRESSION_Y, Landscape, from_expression
+from gdviz.slices import Plane
 from gdviz.trajectory import Trajectory
 
 __all__ = [
     "BasinMap",
+    "NoiseFan",
+    "NoiseRecipe",
     "ScalingComparison",
+    "SliceView",
     "StabilitySweep",
     "basin_map",
     "behaviour",
@@ -32,8 +37,13 @@ __all__ = [
     "experiment_result",
     "feature_scaling",
     "lr_sweep",
+    "minimum_loss",
     "nearest_minimum",
+    "network_slice",
+    "noise_fan",
+    "noise_recipes",
     "resolve_experiments",
+    "slice_view",
     "stability_sweep",
     "standardised_regression",
     "steps_near",
@@ -112,6 +122,8 @@ class StabilitySweep:
 
     @property
     def lam_max(self) -> float:
+        """The largest Hessian eigenvalue :math:`\\lambda_{max}` (GD is stable for
+        :math:`\\eta < 2 / \\lambda_{max}`)."""
         return float(self.eigenvalues.max())
 
     def steep_error(self, trajectory: Trajectory) -> np.ndarray:
@@ -312,3 +324,171 @@ def steps_near(trajectory: Trajectory, point: tuple[float, ...], radius: float) 
     """How many of the trajectory's points lie within ``radius`` of ``point``."""
     distance = np.linalg.norm(trajectory.points - np.asarray(point), axis=-1)
     return int(np.sum(distance < radius))
+
+
+# ---------------------------------------------------------------------------- noise
+
+
+def full_batch(experiment: Experiment) -> Experiment:
+    """The same experiment without minibatches: every step on the full data set."""
+    return replace(experiment, name=f"{experiment.name}-full", batch_size=None, seed=0)
+
+
+@dataclass(frozen=True)
+class NoiseFan:
+    """A minibatch run's seeds (``experiment``'s first run, first start) and its full-batch twin.
+
+    ``band`` holds, per step, the :data:`gdviz.claims.BAND` percentiles and the median of the
+    seeds' full-data loss, shape ``(3, steps + 1)`` (low, median, high).
+    """
+
+    experiment: Experiment
+    seeds: tuple[Trajectory, ...]
+    full: Trajectory
+    band: np.ndarray
+
+
+def noise_fan(experiment: Experiment | str = "noise-fan") -> NoiseFan:
+    """The seeds of ``experiment`` (a minibatch experiment) and the same run on the full batch."""
+    from gdviz.claims import BAND
+
+    if isinstance(experiment, str):
+        experiment = builtin(experiment)
+    seeds = experiment_result(experiment).seed_runs(0, 0)
+    full = experiment_result(full_batch(experiment)).trajectories[0, 0]
+    losses = np.stack([t.losses for t in seeds])
+    low, high = np.percentile(losses, BAND, axis=0)
+    band = np.stack([low, np.median(losses, axis=0), high])
+    band.setflags(write=False)
+    return NoiseFan(experiment, seeds, full, band)
+
+
+def minimum_loss(landscape: Landscape) -> float:
+    """:math:`L^*`: the loss at the landscape's first (global) known minimum."""
+    return float(landscape.loss(np.asarray(landscape.minima[0], dtype=np.float64)))
+
+
+@dataclass(frozen=True)
+class NoiseRecipe:
+    """One run of a minibatch experiment over its seeds: the excess full-data loss
+    :math:`L(\\theta_k) - L^*` per seed ``(seeds, steps + 1)``, its band (as
+    :attr:`NoiseFan.band`) and the learning rate per step."""
+
+    config: RunConfig
+    runs: tuple[Trajectory, ...]
+    excess: np.ndarray
+    band: np.ndarray
+    lrs: np.ndarray
+
+
+def noise_recipes(experiment: Experiment | str = "noise-floor") -> list[NoiseRecipe]:
+    """Each run of ``experiment`` (from its first start) over all its seeds."""
+    from gdviz.claims import BAND, excess_losses
+
+    if isinstance(experiment, str):
+        experiment = builtin(experiment)
+    result = experiment_result(experiment)
+    floor = minimum_loss(experiment.surface)
+    recipes = []
+    for r, config in enumerate(experiment.runs):
+        runs = result.seed_runs(r, 0)
+        excess = excess_losses(runs, floor)
+        low, high = np.percentile(excess, BAND, axis=0)
+        band = np.stack([low, np.median(excess, axis=0), high])
+        recipes.append(NoiseRecipe(config, runs, excess, band, runs[0].lrs))
+    return recipes
+
+
+# ---------------------------------------------------------------------------- slices
+
+
+@dataclass(frozen=True, eq=False)
+class SliceView:
+    """An n-dimensional experiment drawn on the PCA plane of its runs' paths.
+
+    ``a``, ``b`` are the grid axes in plane coordinates, ``loss`` the loss on the plane over
+    them ``(len(b), len(a))`` (:func:`gdviz.slices.slice_loss`: one batched call), ``paths``
+    each run's projected path ``(steps + 1, 2)`` in run order, ``facts`` what the slice shows
+    and hides (:func:`gdviz.claims.slice_facts`), ``through`` the index of the run whose final
+    point a random plane passes through (None for a PCA plane).
+    """
+
+    plane: Plane
+    a: np.ndarray
+    b: np.ndarray
+    loss: np.ndarray
+    paths: tuple[np.ndarray, ...]
+    facts: SliceFacts
+    through: int | None = None
+
+
+_SLICES: dict[str, SliceView] = {}
+
+#: Grid points per axis of a slice.
+SLICE_RESOLUTION = 121
+
+
+#: The planes a slice can be drawn on.
+SLICE_PLANES = ("pca", "filter-normalised", "random")
+
+
+def slice_view(
+    landscape: Landscape,
+    trajectories: Sequence[Trajectory],
+    plane: str = "pca",
+    seed: int = 0,
+    resolution: int = SLICE_RESOLUTION,
+) -> SliceView:
+    """The loss of ``landscape`` on a plane through ``trajectories``, with their projections.
+
+    ``plane`` is ``"pca"`` (the paths' principal plane through their mean,
+    :func:`gdviz.slices.pca_plane`), or ``"filter-normalised"`` / ``"random"``: two random
+    directions drawn from ``seed`` (:func:`gdviz.slices.random_plane`, Li et al. 2018) through
+    the final point of the run that ends lowest (:attr:`SliceView.through`). The grid covers
+    the projected paths and, for a random plane, the window ``[-1, 1]²`` of Li et al.'s
+    figures around that point.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``plane``, or paths that span no plane.
+    """
+    from gdviz.claims import slice_facts
+    from gdviz.slices import pca_plane, plane_grid, project, random_plane, slice_loss
+
+    if plane not in SLICE_PLANES:
+        raise ValueError(f"unknown plane '{plane}' (choose from {', '.join(SLICE_PLANES)})")
+    through = None
+    if plane == "pca":
+        chosen = pca_plane(list(trajectories))
+        extra: list[np.ndarray] = []
+    else:
+        through = int(np.argmin([t.final_loss for t in trajectories]))
+        chosen = random_plane(
+            landscape,
+            trajectories[through].final_point,
+            seed,
+            filter_normalised=plane == "filter-normalised",
+        )
+        extra = [np.array([[-1.0, -1.0], [1.0, 1.0]])]
+    paths = tuple(project(t, chosen) for t in trajectories)
+    a, b = plane_grid([*paths, *extra], resolution=resolution)
+    return SliceView(
+        chosen,
+        a,
+        b,
+        slice_loss(landscape, chosen, (a, b)),
+        paths,
+        slice_facts(landscape, chosen, trajectories),
+        through,
+    )
+
+
+def network_slice(experiment: Experiment, plane: str = "pca", seed: int = 0) -> SliceView:
+    """:func:`slice_view` of ``experiment``'s runs from its first start, cached per process
+    (the figure, its caption and the report chapter share one computation)."""
+    key = f"{experiment.fingerprint()}|{plane}|{seed}"
+    if key not in _SLICES:
+        trajectories = [t for _, t in experiment_result(experiment).by_run()]
+        _SLICES[key] = slice_view(experiment.surface, trajectories, plane, seed)
+    return _SLICES[key]

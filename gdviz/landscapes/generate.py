@@ -171,6 +171,7 @@ def outputs() -> dict[Path, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Write the generated kernels (``--check``: exit 1 if one is stale, writing nothing)."""
     parser = argparse.ArgumentParser(prog="python -m gdviz.landscapes.generate")
     parser.add_argument("--check", action="store_true", help="exit 1 if a file is stale")
     args = parser.parse_args(argv)

@@ -21,6 +21,7 @@ __all__ = [
     "Functions",
     "Landscape",
     "SampleKernels",
+    "Tensor",
     "coordinate_functions",
     "suggested_lr",
 ]
@@ -62,6 +63,63 @@ class Dataset:
     def n(self) -> int:
         """Number of samples."""
         return int(self.y.shape[0])
+
+
+@dataclass(frozen=True)
+class Tensor:
+    """One named parameter tensor of a model: a contiguous slice of the flat parameter vector.
+
+    A network landscape declares its layer structure as a tuple of these, in the vector's
+    order (torch's ``named_parameters()``), so code that needs the structure — Li et al.'s
+    filter normalisation (:func:`gdviz.slices.random_plane`), per-parameter names — reads it
+    instead of guessing. A tensor of two or more axes is a weight whose *filters* are its
+    rows (the last axes flattened: one output neuron of an ``nn.Linear``, one output channel
+    of a convolution); a one-axis tensor is a bias.
+
+    Attributes
+    ----------
+    name : str
+        torch's name, ``"0.weight"``.
+    shape : tuple of int
+        torch's shape, ``(8, 2)``; the elements are stored row-major.
+    offset : int
+        Index of its first element in the flat vector.
+    """
+
+    name: str
+    shape: tuple[int, ...]
+    offset: int
+
+    @property
+    def size(self) -> int:
+        """Number of elements."""
+        return int(np.prod(self.shape, dtype=np.int64))
+
+    @property
+    def stop(self) -> int:
+        """One past the index of its last element."""
+        return self.offset + self.size
+
+    @property
+    def is_weight(self) -> bool:
+        """Whether it has filters (two or more axes), as opposed to a bias."""
+        return len(self.shape) >= 2
+
+    def element_names(self) -> tuple[str, ...]:
+        """``name[i,j]`` for every element, row-major (``0.weight[0,0]``, ``0.weight[0,1]``…)."""
+        return tuple(
+            f"{self.name}[{','.join(map(str, index))}]" for index in np.ndindex(*self.shape)
+        )
+
+    @staticmethod
+    def layout(*tensors: tuple[str, tuple[int, ...]]) -> tuple[Tensor, ...]:
+        """Tensors ``(name, shape)`` laid end to end from offset 0."""
+        result, offset = [], 0
+        for name, shape in tensors:
+            tensor = Tensor(name, tuple(shape), offset)
+            result.append(tensor)
+            offset = tensor.stop
+        return tuple(result)
 
 
 def coordinate_functions(
@@ -145,6 +203,9 @@ class Landscape:
         A race landscape of seed 003 (has a built-in ``race-<name>`` experiment).
     data : Dataset or None
         The samples of a data problem (``None`` for a formula).
+    tensors : tuple of Tensor
+        A network's layer structure over the coordinates (empty for anything else): each
+        parameter tensor's name, shape and place in the vector.
     """
 
     name: str
@@ -164,6 +225,16 @@ class Landscape:
     lrs: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     race: bool = False
     data: Dataset | None = field(default=None, repr=False)
+    tensors: tuple[Tensor, ...] = field(default=(), repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.tensors:
+            return
+        offsets = [0, *(tensor.stop for tensor in self.tensors)]
+        if [t.offset for t in self.tensors] != offsets[:-1] or offsets[-1] != self.dim:
+            raise ValueError(
+                f"{self.name}: its tensors must lie end to end over its {self.dim} variables"
+            )
 
     @property
     def dim(self) -> int:

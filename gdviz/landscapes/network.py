@@ -33,15 +33,22 @@ from pathlib import Path
 
 import numpy as np
 
-from gdviz.landscapes.landscape import Dataset, Functions, Landscape
+from gdviz.landscapes.landscape import Dataset, Functions, Landscape, Tensor
 
-__all__ = ["HIDDEN", "network_landscape", "two_moons"]
+__all__ = ["HIDDEN", "TENSORS", "accuracy", "logits", "network_landscape", "two_moons"]
 
 #: Hidden units.
 HIDDEN = 8
 _INPUTS = 2
-_SIZES = {"W1": HIDDEN * _INPUTS, "b1": HIDDEN, "W2": HIDDEN, "b2": 1}
-PARAMETERS = sum(_SIZES.values())
+#: The layer structure, as torch's ``named_parameters()`` lists it (``0`` and ``2`` are the
+#: two ``nn.Linear`` of the ``nn.Sequential``; ``1`` is the ``nn.Tanh``).
+TENSORS = Tensor.layout(
+    ("0.weight", (HIDDEN, _INPUTS)),
+    ("0.bias", (HIDDEN,)),
+    ("2.weight", (1, HIDDEN)),
+    ("2.bias", (1,)),
+)
+PARAMETERS = TENSORS[-1].stop
 INIT_FILE = Path(__file__).with_name("mlp_moons_init.json")
 
 
@@ -68,8 +75,7 @@ def two_moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> Dataset:
 
 def _unpack(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Views of θ ``(..., 33)`` as W₁ ``(..., 8, 2)``, b₁ ``(..., 8)``, W₂ ``(..., 8)``, b₂."""
-    cut = np.cumsum(list(_SIZES.values()))[:-1]
-    w1, b1, w2, b2 = np.split(theta, cut, axis=-1)
+    w1, b1, w2, b2 = (theta[..., t.offset : t.stop] for t in TENSORS)
     return w1.reshape(*theta.shape[:-1], HIDDEN, _INPUTS), b1, w2, b2[..., 0]
 
 
@@ -78,6 +84,34 @@ def _forward(theta: np.ndarray, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     w1, b1, w2, b2 = _unpack(theta)
     hidden = np.tanh(np.einsum("...ni,...ji->...nj", X, w1) + b1[..., None, :])
     return hidden, np.einsum("...nj,...j->...n", hidden, w2) + b2[..., None]
+
+
+def logits(theta: np.ndarray, X: np.ndarray) -> np.ndarray:
+    """The network's logits :math:`z = W_2 \\tanh(W_1 x + b_1) + b_2` at inputs ``X``.
+
+    Parameters
+    ----------
+    theta : ndarray, shape ``(..., 33)``
+        Parameters in torch's layout.
+    X : ndarray, shape ``(n, 2)``
+        Inputs (any points of the plane, not only the data: a decision boundary is the zero
+        level set of the logit).
+
+    Returns
+    -------
+    ndarray, shape ``(..., n)``
+        :math:`\\sigma(z)` is the predicted probability of label 1.
+    """
+    return _forward(np.asarray(theta, dtype=np.float64), np.asarray(X, dtype=np.float64))[1]
+
+
+def accuracy(theta: np.ndarray, data: Dataset) -> np.ndarray:
+    """The fraction of ``data`` the network classifies right: label 1 where :math:`z > 0`.
+
+    Returns shape ``(...)`` for parameters ``(..., 33)``.
+    """
+    predicted = logits(theta, data.X) > 0
+    return np.mean(predicted == (data.y == 1), axis=-1)
 
 
 def _loss(z: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -110,10 +144,9 @@ def initial_point() -> tuple[float, ...]:
     return tuple(float(v) for v in record["start"])
 
 
-@cache
 def parameter_names() -> tuple[str, ...]:
-    """torch's names of the parameters (``0.weight[3,1]``, ``2.bias[0]``…)."""
-    return tuple(json.loads(INIT_FILE.read_text())["names"])
+    """torch's names of the parameters (``0.weight[3,1]``, ``2.bias[0]``…), from :data:`TENSORS`."""
+    return tuple(name for tensor in TENSORS for name in tensor.element_names())
 
 
 def network_landscape() -> Landscape:
@@ -153,4 +186,5 @@ def network_landscape() -> Landscape:
         steps=2000,
         lrs={"sgd": 0.5, "momentum": 0.1, "rmsprop": 0.01, "adam": 0.02},
         data=data,
+        tensors=TENSORS,
     )

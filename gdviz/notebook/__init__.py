@@ -8,8 +8,11 @@
   ``plot_*`` functions) and :func:`animate` (an :class:`~gdviz.notebook.plotting.Animation`
   that plays inline and saves to MP4 or GIF).
 
-``gdviz.plot`` and ``gdviz.animate`` are these functions; each submodule is imported on first
-use, so ``import gdviz`` stays light.
+* :mod:`gdviz.notebook.widget` — :func:`explore`, the report's live explorer as a notebook
+  widget (anywidget; the optional extra ``gdviz[notebook]``), its view synced as traitlets.
+
+``gdviz.plot``, ``gdviz.animate`` and ``gdviz.explore`` are these functions; each submodule is
+imported on first use, so ``import gdviz`` stays light.
 """
 
 from __future__ import annotations
@@ -17,10 +20,16 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = ["animate", "plot"]
+__all__ = ["animate", "explore", "plot"]
 
 #: public name -> submodule that defines it
-_LAZY = {"plot": "plotting", "animate": "plotting", "Animation": "plotting"}
+_LAZY = {
+    "plot": "plotting",
+    "animate": "plotting",
+    "Animation": "plotting",
+    "explore": "widget",
+    "Explorer": "widget",
+}
 
 
 def __getattr__(name: str) -> Any:

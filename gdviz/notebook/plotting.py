@@ -29,8 +29,9 @@ if TYPE_CHECKING:
 
 __all__ = ["KINDS", "AVWriter", "Animation", "animate", "plot"]
 
-#: What :func:`plot` and :func:`animate` can draw: the path through the landscape, or the loss.
-KINDS = ("path", "loss")
+#: What :func:`plot` and :func:`animate` can draw: the path through the landscape, the loss, or
+#: the paths on a 2-D slice of a landscape of any dimension (:func:`gdviz.figures.data.slice_view`).
+KINDS = ("path", "loss", "slice")
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class _Drawing:
 
 def _check_kind(kind: str | None) -> None:
     if kind is not None and kind not in KINDS:
-        raise ValueError(f"unknown kind {kind!r} (use 'path' or 'loss')")
+        raise ValueError(f"unknown kind {kind!r} (use 'path', 'loss' or 'slice')")
 
 
 def _landscape_of(spec: RunSpec | None) -> Any:
@@ -95,7 +96,12 @@ def _default_kind(dim: int, kind: str | None) -> str:
     if kind is None:
         return "path" if dim <= 2 else "loss"
     if kind == "path" and dim > 2:
-        raise ValueError(f"a path in {dim} dimensions cannot be drawn; use kind='loss'")
+        raise ValueError(
+            f"a path in {dim} dimensions cannot be drawn; use kind='loss', or kind='slice' "
+            "for the path on a 2-D slice of the landscape"
+        )
+    if kind == "slice" and dim < 2:
+        raise ValueError("a slice needs at least two coordinates; use kind='path'")
     return kind
 
 
@@ -104,6 +110,27 @@ def _log_if_wide(ax: Axes, positive: bool) -> None:
 
     if positive and _spans_decades(ax):
         ax.set_yscale("log")
+
+
+def _draw_slice(
+    ax: Axes,
+    landscape: Any,
+    trajectories: list[Trajectory],
+    colors: list[str],
+    labels: list[str],
+    theme: Any,
+) -> _Drawing:
+    """The paths on the PCA slice of ``landscape`` through them (a 2-D one: its own plane)."""
+    from gdviz.figures.data import slice_view
+    from gdviz.figures.network import plot_slice
+
+    if landscape is None:
+        raise ValueError("a slice needs the run's landscape, and gdviz cannot rebuild this one")
+    view = slice_view(landscape, trajectories, resolution=81)
+    count = len(trajectories)
+    artists = plot_slice(ax, view, colors, theme=theme, labels=labels)
+    legend = ax.legend(fontsize=9, loc="best")
+    return _Drawing(artists[:count], artists[count : 2 * count], [*artists[2 * count :], legend])
 
 
 def _draw_trajectory(ax: Axes, trajectory: Trajectory, kind: str | None, theme: Any) -> _Drawing:
@@ -122,6 +149,10 @@ def _draw_trajectory(ax: Axes, trajectory: Trajectory, kind: str | None, theme: 
         ax.set_title(label, loc="left")
         return _Drawing([line], [end], [])
     landscape = _landscape_of(spec)
+    if kind == "slice":
+        drawing = _draw_slice(ax, landscape, [trajectory], [color], [label], theme)
+        ax.set_title(f"{label}\non a 2-D slice of its {dim} dimensions", loc="left")
+        return drawing
     if dim == 1:
         if landscape is not None:
             line, start, *numbers = curves.plot_descent_path(
@@ -157,6 +188,22 @@ def _draw_result(ax: Axes, result: ExperimentResult, kind: str | None, theme: An
     if kind == "loss":
         artists = contours.plot_loss_curves(ax, experiment, result, theme=theme)
         drawing = _Drawing(artists[:count], artists[count : 2 * count], artists[2 * count :])
+    elif kind == "slice":
+        colors = contours.run_colors(experiment, theme)
+        items = result.items()
+        drawing = _draw_slice(
+            ax,
+            experiment.surface,
+            [t for _, _, t in items],
+            [colors[experiment.runs.index(run)] for run, _, _ in items],
+            [run_label(run, t) if s == 0 else "" for run, s, t in items],
+            theme,
+        )
+        ax.set_title(
+            f"{experiment.title}\non a 2-D slice of its {experiment.surface.dim} dimensions",
+            loc="left",
+        )
+        return drawing
     elif experiment.surface.dim == 2:
         artists = contours.plot_optimizer_paths(ax, experiment, result, theme=theme)
         drawing = _Drawing(artists[:count], artists[count : 2 * count], artists[2 * count :])
@@ -209,9 +256,11 @@ def plot(
         experiment's result.
     ax : matplotlib.axes.Axes, optional
         Where to draw; default a new pyplot figure (shown inline by Jupyter).
-    kind : {"path", "loss"}, optional
-        The path over the landscape's contours (1-D: over its curve), or the loss against the
-        step. Default: the path for one or two coordinates, the loss above.
+    kind : {"path", "loss", "slice"}, optional
+        The path over the landscape's contours (1-D: over its curve), the loss against the
+        step, or the paths on the 2-D slice through their principal directions (any
+        dimension: the loss on that plane only). Default: the path for one or two coordinates,
+        the loss above.
     theme : {"light", "dark"}
 
     Returns
@@ -270,6 +319,7 @@ class AVWriter(AbstractMovieWriter):
     """
 
     def setup(self, fig: Any, outfile: Any, dpi: float | None = None) -> None:
+        """Open the MP4 container (PyAV) for frames of ``fig``."""
         import av
 
         super().setup(fig, outfile, dpi)
@@ -283,6 +333,7 @@ class AVWriter(AbstractMovieWriter):
         self._index = 0
 
     def grab_frame(self, **savefig_kwargs: Any) -> None:
+        """Encode the figure's current frame."""
         import av
 
         buffer = io.BytesIO()
@@ -298,6 +349,7 @@ class AVWriter(AbstractMovieWriter):
             self._container.mux(packet)
 
     def finish(self) -> None:
+        """Flush the encoder and close the file."""
         for packet in self._stream.encode():
             self._container.mux(packet)
         self._container.close()
@@ -370,7 +422,7 @@ def animate(
     ----------
     obj : Trajectory, Experiment, ExperimentResult or str
         As for :func:`plot`.
-    kind : {"path", "loss"}, optional
+    kind : {"path", "loss", "slice"}, optional
         As for :func:`plot`.
     frames : int
         Most frames (at least 2); fewer when the runs are shorter.

@@ -58,6 +58,10 @@ class OptimizerInfo:
         Settings of a shared rule this optimizer always uses (AdamW: decoupled weight decay).
     check : callable, optional
         Cross-checks between hyperparameters (SGD's Nesterov conditions).
+    momentum : str, optional
+        The hyperparameter that plays momentum's role, which :func:`gdviz.tuning.tune` searches
+        beside the learning rate: ``"momentum"`` (μ), or ``"betas"`` for the Adam family, whose
+        first entry β₁ weighs the running average of gradients; None if the rule has none.
     """
 
     name: str
@@ -70,6 +74,7 @@ class OptimizerInfo:
     scratch: int = 2
     fixed: Mapping[str, Any] = field(default_factory=dict)
     check: Callable[[Mapping[str, Any]], None] | None = field(default=None, repr=False)
+    momentum: str | None = None
 
     @property
     def defaults(self) -> dict[str, Any]:
@@ -91,14 +96,15 @@ class Preset:
 # fmt: off
 _INFOS = (
     OptimizerInfo("sgd", "SGD", "gradient descent, optionally with (Nesterov) momentum", 1e-3,
-                  sgd.PARAMS, sgd.sgd, sgd.init, scratch=1, check=sgd.check),
+                  sgd.PARAMS, sgd.sgd, sgd.init, scratch=1, check=sgd.check,
+                  momentum="momentum"),
     OptimizerInfo("adam", "Adam", "adaptive moment estimation", 1e-3,
-                  adam.PARAMS, adam.adam, adam.init),
+                  adam.PARAMS, adam.adam, adam.init, momentum="betas"),
     OptimizerInfo("adamw", "AdamW", "Adam with decoupled weight decay", 1e-3,
-                  adam.ADAMW_PARAMS, adam.adam, adam.init,
+                  adam.ADAMW_PARAMS, adam.adam, adam.init, momentum="betas",
                   fixed=MappingProxyType({"decoupled_weight_decay": True})),
     OptimizerInfo("rmsprop", "RMSprop", "divide the gradient by a running average of its magnitude",
-                  1e-2, rmsprop.PARAMS, rmsprop.rmsprop, rmsprop.init),
+                  1e-2, rmsprop.PARAMS, rmsprop.rmsprop, rmsprop.init, momentum="momentum"),
     OptimizerInfo("adagrad", "Adagrad",
                   "per-coordinate steps shrinking with the sum of squared gradients", 1e-2,
                   adagrad.PARAMS, adagrad.adagrad, adagrad.init),
@@ -106,11 +112,12 @@ _INFOS = (
                   "adaptive steps from running averages of squared gradients and updates", 1.0,
                   adadelta.PARAMS, adadelta.adadelta, adadelta.init),
     OptimizerInfo("adamax", "Adamax", "Adam with the infinity norm", 2e-3,
-                  adamax.PARAMS, adamax.adamax, adamax.init, scratch=1),
+                  adamax.PARAMS, adamax.adamax, adamax.init, scratch=1,
+                  momentum="betas"),
     OptimizerInfo("nadam", "NAdam", "Adam with Nesterov momentum", 2e-3,
-                  nadam.PARAMS, nadam.nadam, nadam.init),
+                  nadam.PARAMS, nadam.nadam, nadam.init, momentum="betas"),
     OptimizerInfo("radam", "RAdam", "Adam with a rectified variance estimate", 1e-3,
-                  radam.PARAMS, radam.radam, radam.init),
+                  radam.PARAMS, radam.radam, radam.init, momentum="betas"),
 )
 # fmt: on
 

@@ -19,6 +19,7 @@ import base64
 import contextlib
 import hashlib
 import json
+import math
 import mimetypes
 import os
 import re
@@ -30,11 +31,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from gdviz import __version__
 from gdviz.atomic import atomic_directory, output_path
 from gdviz.cache import CacheError, FileDigest, copy_verified, recorded_digest
 from gdviz.experiments import Experiment, ExperimentResult, builtin_experiments
-from gdviz.numbers import format_number, format_point
+from gdviz.numbers import format_number, format_percent, format_point
 from gdviz.report.chapters import CHAPTERS, FORMULAS, Chapter
 from gdviz.report.formulas import Formula, FormulaError, compile_formula
 from gdviz.report.models import (
@@ -46,7 +49,7 @@ from gdviz.report.models import (
     Section,
     VideoView,
 )
-from gdviz.report.render import read_static, render_page
+from gdviz.report.render import render_page
 from gdviz.style import optimizer_color, series_color
 
 __all__ = [
@@ -134,7 +137,7 @@ def build_report(options: ReportOptions, progress: Progress | None = None) -> Bu
         with timer("running the experiments"):
             results = _run_experiments(options.user_experiments)
         with timer("preparing the live explorer"):
-            from gdviz.report.explorer import explorer_config, page_script
+            from gdviz.report.explorer import explorer_config, page_script, page_styles
 
             explorer = explorer_config()
             script = page_script()
@@ -148,7 +151,12 @@ def build_report(options: ReportOptions, progress: Progress | None = None) -> Bu
             with timer("rendering the videos"):
                 videos, note = _render_videos(assets, options, say)
         with timer("typesetting the formulas"):
-            formulas = {key: compile_formula(src, alt) for key, (src, alt) in FORMULAS.items()}
+            formulas = {
+                key: compile_formula(
+                    entry[0], entry[1], narrow=entry[2] if len(entry) > 2 else None
+                )
+                for key, entry in FORMULAS.items()
+            }
             sections = _sections(results, figures, videos, formulas, options.user_experiments)
         with timer("writing the page"):
             report = Report(
@@ -163,7 +171,7 @@ def build_report(options: ReportOptions, progress: Progress | None = None) -> Bu
                 formulas=formulas,
                 explorer=explorer,
                 videos_note=note,
-                styles=read_static("report.css"),
+                styles=page_styles(),
                 script=script,
             )
             html = render_page(report)
@@ -277,6 +285,10 @@ def _run_experiments(user: dict[str, Experiment]) -> dict[str, ExperimentResult]
     catalogue = builtin_experiments()
     names = {name for chapter in CHAPTERS for name in chapter.experiments} | {"linear-regression"}
     results = {name: catalogue[name].run() for name in sorted(names)}
+    if any(chapter.id == "fair-race" for chapter in CHAPTERS):
+        from gdviz.tuning import builtin_tuning
+
+        results["tuned:fair-race"] = builtin_tuning().experiment().run()
     for name, experiment in user.items():
         results[f"user:{name}"] = experiment.run()
     return results
@@ -567,6 +579,25 @@ def _chapter_section(
         extra["surfaces"] = [
             _surface_view(results[name].experiment) for name in chapter.experiments
         ]
+    elif chapter.id == "noise":
+        from gdviz.report.noise import noise_view
+
+        extra["noise"] = noise_view()
+    elif chapter.id == "fair-race":
+        from gdviz.tuning import builtin_tuning
+
+        tuning = builtin_tuning()
+        extra["tune"] = fair_race_view(tuning)
+        race = results["tuned:fair-race"]
+        tables.append(
+            ResultTable(
+                f"The tuned winners from the lecture's start "
+                f"{format_point(race.experiment.starts[0])}, {race.experiment.steps} steps",
+                tuple(result_rows(race)),
+            )
+        )
+    elif chapter.id == "network":
+        extra["network"] = network_summary(results["mlp-moons"])
     elif chapter.id == "linear-regression":
         surface = results["linear-regression"].experiment.surface
         names = ", ".join(surface.variables)
@@ -644,9 +675,109 @@ def result_rows(result: ExperimentResult) -> Iterable[ResultRow]:
             schedule=describe_schedule(run.schedule),
             steps=trajectory.steps,
             final_loss=format_number(trajectory.final_loss),
-            final_point=format_point(trajectory.final_point),
+            final_point=_point_text(trajectory.final_point),
             status=trajectory.status,
         )
+
+
+def fair_race_view(result: Any) -> dict[str, Any]:
+    """The numbers "A fair race" quotes, all from a :class:`~gdviz.tuning.TuneResult`: the
+    protocol, the winners' table (with each optimizer's colour) and the facts the prose
+    states."""
+    protocol = result.protocol
+    winners = result.winners
+    first = winners[0]
+    budget_bound = [w.title for w in winners if w.median_steps >= protocol.steps]
+    return {
+        "header": ["", "Optimizer", "lr", "Momentum", "Median finish", "Finished", "Median loss"],
+        "rows": [
+            {"color": optimizer_color(w.optimizer), "cells": row}
+            for w, row in zip(winners, result.table_rows(ascii=False), strict=True)
+        ],
+        "optimizers": len(protocol.optimizers),
+        "lrs": len(protocol.lrs),
+        "lr_low": format_number(min(protocol.lrs)),
+        "lr_high": format_number(max(protocol.lrs)),
+        "momenta": ", ".join(format_number(m) for m in protocol.momenta),
+        "starts": len(protocol.starts),
+        "steps": protocol.steps,
+        "gap": format_number(protocol.gap),
+        "grad_tol": format_number(protocol.grad_tol),
+        "runs": f"{protocol.runs:,}".replace(",", " "),
+        "landscape": result.surface.title,
+        "winner": first.title,
+        "winner_lr": format_number(first.lr, 3),
+        "winner_steps": format_number(first.median_steps),
+        "winner_finished": round(first.success * protocol.trials),
+        "winner_within": first.median_steps < protocol.steps,
+        "budget_bound": len(budget_bound),
+        "finishers": len(winners) - len(budget_bound),
+    }
+
+
+def _point_text(point: np.ndarray) -> str:
+    """A final point for a table: its coordinates, or for a network its size and norm."""
+    from gdviz.textview import MAX_COLUMNS
+
+    if point.shape[0] <= MAX_COLUMNS:
+        return format_point(point)
+    return f"{point.shape[0]} parameters, ‖θ‖ = {format_number(float(np.linalg.norm(point)), 3)}"
+
+
+def network_summary(result: ExperimentResult) -> dict[str, Any]:
+    """The numbers the "A real network" chapter quotes, from its runs and their PCA slice.
+
+    The slice is :func:`gdviz.figures.data.network_slice` (the figure's own, cached), the
+    verdicts :func:`gdviz.claims.slice_facts`, :func:`~gdviz.claims.classifier_fit` and
+    :func:`~gdviz.claims.race_order`.
+    """
+    from gdviz.claims import classifier_fit, finish, race_order
+    from gdviz.figures.data import network_slice
+
+    experiment = result.experiment
+    surface = experiment.surface
+    facts = network_slice(experiment).facts
+    runs = result.by_run()
+    fits = [classifier_fit(t, surface) for _, t in runs]
+    finishes = [finish(t, surface, experiment.grad_tol) for _, t in runs]
+    order = race_order(finishes, [t.final_loss for _, t in runs])
+    start = runs[0][1]
+    untrained = classifier_fit(start, surface, step=0)
+    explained = facts.explained or (math.nan, math.nan)
+    rows = [
+        [
+            run.display_name,
+            format_number(fit.final_loss, 3),
+            format_percent(fit.accuracy, 0),
+            str(fit.misclassified),
+            format_number(float(np.linalg.norm(t.final_point - t.points[0])), 3),
+            format_percent(off, 0),
+        ]
+        for (run, t), fit, off in zip(runs, fits, facts.off_plane, strict=True)
+    ]
+    return {
+        "parameters": surface.dim,
+        "samples": fits[0].samples,
+        "steps": experiment.steps,
+        "start_loss": format_number(start.losses[0], 3),
+        "start_accuracy": format_percent(untrained.accuracy, 0),
+        "explained": [format_percent(explained[0]), format_percent(explained[1])],
+        "captured": format_percent(explained[0] + explained[1]),
+        "off_plane": format_percent(max(facts.off_plane), 0),
+        "loss_gap": format_number(max(facts.loss_gap), 2),
+        "lowest": runs[order[0]][0].display_name,
+        "highest": runs[order[-1]][0].display_name,
+        "all_separate": all(fit.misclassified == 0 for fit in fits),
+        "header": [
+            "run",
+            "final loss",
+            "accuracy",
+            "misclassified",
+            "distance from the start",
+            "off the plane",
+        ],
+        "rows": rows,
+    }
 
 
 def describe_schedule(text: str | None) -> str:
@@ -660,17 +791,41 @@ def describe_schedule(text: str | None) -> str:
 
 
 def decay_table(result: ExperimentResult, marks: tuple[int, ...] = (0, 10, 50, 100, 150, 200)):
-    """The learning rate and loss along the decayed run next to the fixed-rate runs."""
+    """The learning rate and loss along the decayed run next to the fixed-rate runs, and what
+    the prose says of them: the share of its initial rate the schedule keeps after 100 and 200
+    epochs (:meth:`gdviz.schedules.Schedule.learning_rates`) and each run's verdict
+    (:func:`gdviz.claims.verdict`)."""
+    from gdviz.claims import nearest_minimum, verdict
+
     runs = result.by_run()
     header = ["step"] + [f"loss, {run.display_name}" for run, _ in runs]
-    decayed = next((t for run, t in runs if run.schedule), runs[-1][1])
+    config, decayed = next(((r, t) for r, t in runs if r.schedule), runs[-1])
     rows = []
     for k in marks:
         cells = [str(k), format_number(float(decayed.lrs[min(k, decayed.steps)]))]
         for _, trajectory in runs:
             cells.append(format_number(float(trajectory.losses[min(k, trajectory.steps)])))
         rows.append(cells)
-    return {"header": [header[0], "η with decay", *header[1:]], "rows": rows}
+    kept = []
+    schedule = config.make_schedule()
+    if schedule is not None:
+        rates = schedule.learning_rates(config.lr, 201)
+        kept = [(k, format_percent(float(rates[k] / rates[0]), 0)) for k in (100, 200)]
+    surface = result.experiment.surface
+    verdicts = []
+    for run, trajectory in runs:
+        minimum = nearest_minimum(surface, trajectory.points[0])
+        label = verdict(trajectory, minimum).label if minimum is not None else trajectory.status
+        verdicts.append({"lr": format_number(run.lr), "decays": bool(run.schedule), "says": label})
+    return {
+        "header": [header[0], "η with decay", *header[1:]],
+        "rows": rows,
+        "gamma": format_number(schedule.params["gamma"])
+        if schedule and "gamma" in schedule.params
+        else "",
+        "kept": kept,
+        "runs": verdicts,
+    }
 
 
 def slug(text: str) -> str:

@@ -52,8 +52,9 @@ def chapter_videos() -> dict[str, str]:
     return found
 
 
-#: key: (Typst math source, plain-text reading)
-FORMULAS: dict[str, tuple[str, str]] = {
+#: key: (Typst math source, plain-text reading[, the source arranged for a phone: a formula
+#: wider than a 390 px column, its parts one per line (Typst's ``\`` breaks the line)])
+FORMULAS: dict[str, tuple[str, str] | tuple[str, str, str]] = {
     "update": (
         "theta_(k+1) = theta_k - eta thin nabla L(theta_k)",
         "theta_{k+1} = theta_k − eta · grad L(theta_k)",
@@ -83,30 +84,65 @@ FORMULAS: dict[str, tuple[str, str]] = {
         "theta_t = theta_(t-1) - gamma g_t / (sqrt(v_t) + epsilon)",
         "v_t = alpha v_{t−1} + (1 − alpha) g_t²;  "
         "theta_t = theta_{t−1} − gamma g_t / (sqrt(v_t) + eps)",
+        "v_t &= alpha thin v_(t-1) + (1 - alpha) g_t^2 \\ "
+        "theta_t &= theta_(t-1) - gamma g_t / (sqrt(v_t) + epsilon)",
     ),
     "adam-moments": (
         "m_t = beta_1 m_(t-1) + (1 - beta_1) g_t, quad v_t = beta_2 v_(t-1) + (1 - beta_2) g_t^2",
         "m_t = beta1 m_{t−1} + (1 − beta1) g_t;  v_t = beta2 v_{t−1} + (1 − beta2) g_t²",
+        "m_t &= beta_1 m_(t-1) + (1 - beta_1) g_t \\ v_t &= beta_2 v_(t-1) + (1 - beta_2) g_t^2",
     ),
     "adam-step": (
         "hat(m)_t = m_t / (1 - beta_1^t), quad hat(v)_t = v_t / (1 - beta_2^t), quad "
         "theta_t = theta_(t-1) - gamma hat(m)_t / (sqrt(hat(v)_t) + epsilon)",
         "m̂_t = m_t / (1 − beta1^t);  v̂_t = v_t / (1 − beta2^t);  "
         "theta_t = theta_{t−1} − gamma m̂_t / (sqrt(v̂_t) + eps)",
+        "hat(m)_t = m_t / (1 - beta_1^t), quad hat(v)_t = v_t / (1 - beta_2^t) \\ "
+        "theta_t = theta_(t-1) - gamma hat(m)_t / (sqrt(hat(v)_t) + epsilon)",
     ),
     "criteria": (
         "norm(nabla L(theta_k)) < epsilon_g quad or quad "
         "abs(L(theta_(k+1)) - L(theta_k)) < epsilon_L quad or quad k = K",
         "‖grad L(theta_k)‖ < eps_g  or  |L(theta_{k+1}) − L(theta_k)| < eps_L  or  k = K",
+        "norm(nabla L(theta_k)) < epsilon_g \\ "
+        "or quad abs(L(theta_(k+1)) - L(theta_k)) < epsilon_L \\ or quad k = K",
     ),
     "mse": (
         "L(w, b) = 1/n sum_(i=1)^n (w x_i + b - y_i)^2",
         "L(w, b) = (1/n) Σ (w x_i + b − y_i)²",
     ),
+    "minibatch": (
+        "g_k &= 1/abs(B_k) sum_(i in B_k) nabla ell_i (theta_k) \\ "
+        "theta_(k+1) &= theta_k - eta_k thin g_k",
+        "g_k = (1/|B_k|) Σ_{i in B_k} grad l_i(theta_k);  theta_{k+1} = theta_k − eta_k g_k",
+    ),
+    "robbins-monro": (
+        "sum_(k=0)^infinity eta_k = infinity, quad sum_(k=0)^infinity eta_k^2 < infinity "
+        '\\ "e.g." eta_k = eta_0 / (1 + k slash tau)',
+        "Σ eta_k = ∞,  Σ eta_k² < ∞,  e.g. eta_k = eta_0 / (1 + k/tau)",
+    ),
+    "network": (
+        "z_i = W_2 tanh(W_1 x_i + b_1) + b_2",
+        "z_i = W2 tanh(W1 x_i + b1) + b2",
+    ),
+    "bce": (
+        "L(theta) = 1/n sum_(i=1)^n [log(1 + e^(z_i)) - y_i z_i]",
+        "L(theta) = (1/n) Σ [log(1 + e^(z_i)) − y_i z_i]",
+    ),
+    "slice": (
+        "theta(a, b) = theta_0 + a thin u + b thin v",
+        "theta(a, b) = theta_0 + a·u + b·v",
+    ),
+    "projection": (
+        "(a, b) = ((theta - theta_0) dot u, thin (theta - theta_0) dot v)",
+        "(a, b) = ((theta − theta_0)·u, (theta − theta_0)·v)",
+    ),
     "mse-gradient": (
         "(partial L) / (partial w) = 2/n sum_(i=1)^n (w x_i + b - y_i) x_i, quad "
         "(partial L) / (partial b) = 2/n sum_(i=1)^n (w x_i + b - y_i)",
         "dL/dw = (2/n) Σ (w x_i + b − y_i) x_i;  dL/db = (2/n) Σ (w x_i + b − y_i)",
+        "(partial L) / (partial w) &= 2/n sum_(i=1)^n (w x_i + b - y_i) x_i \\ "
+        "(partial L) / (partial b) &= 2/n sum_(i=1)^n (w x_i + b - y_i)",
     ),
 }
 
@@ -195,5 +231,34 @@ CHAPTERS: tuple[Chapter, ...] = (
         figures=("linear-regression",),
         experiments=("linear-regression",),
         formulas=("mse", "mse-gradient"),
+    ),
+    Chapter(
+        "noise",
+        "Noise: a few samples per step",
+        "seed 002 · seed 003",
+        "Minibatch SGD: the fan of seeds around the full-batch path, the noise floor of a "
+        "constant learning rate, and what a decaying one does to it.",
+        figures=("noise-fan", "noise-floor"),
+        experiments=(),
+        formulas=("minibatch", "robbins-monro"),
+    ),
+    Chapter(
+        "fair-race",
+        "A fair race",
+        "seed 003 · tuned by gdviz",
+        "Every optimizer tuned under one protocol: the same learning-rate grid, the same starts, "
+        "the same step budget.",
+        figures=("tune-success", "tune-sensitivity"),
+        experiments=(),
+    ),
+    Chapter(
+        "network",
+        "A real network",
+        "seed 002",
+        "A small tanh network learns to separate two moons; its 33 parameters are drawn on a "
+        "2-D slice through the paths of four optimizers.",
+        figures=("network-slice",),
+        experiments=("mlp-moons",),
+        formulas=("network", "bce", "slice", "projection"),
     ),
 )

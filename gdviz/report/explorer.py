@@ -7,7 +7,8 @@ Python registries — one source for every name, default, range, colour and land
 * the optimizers, presets and schedules with their hyperparameter specifications (names,
   defaults, kinds, ranges and the range texts of the validation messages);
 * every built-in landscape the page can draw (1-D and 2-D) with its catalogue data (bounds,
-  minima, starts, steps and a suggested learning rate per optimizer);
+  minima, starts, steps, a suggested learning rate per optimizer and, for a data problem, its
+  number of samples, which minibatches slice);
 * the shared style (one label and colour per optimizer, the landscape ramps of both themes);
 * the formula language's limits and the scalar table of :mod:`gdviz.report.page_scalars`.
 
@@ -23,7 +24,16 @@ from typing import Any
 from gdviz.hyperparams import OPTIMIZER_WORDING, REQUIRED, SCHEDULE_WORDING, Hyperparameter, Wording
 from gdviz.report.page_scalars import pow_table
 
-__all__ = ["CORE_SCRIPTS", "EXPLORER_SCRIPTS", "PAGE_SCRIPTS", "explorer_config", "page_script"]
+__all__ = [
+    "CORE_SCRIPTS",
+    "EXPLORER_SCRIPTS",
+    "EXPLORER_STYLES",
+    "PAGE_SCRIPTS",
+    "PAGE_STYLES",
+    "explorer_config",
+    "page_script",
+    "page_styles",
+]
 
 #: The page core, in load order: the generated kernels, Python's textual conventions, the
 #: optimizers, schedules and descend(), the formula language, and the run() API.
@@ -36,6 +46,7 @@ CORE_SCRIPTS: tuple[str, ...] = (
     "js/optimizers.js",
     "js/schedules.js",
     "js/hyperparams.js",
+    "js/random.js",
     "js/descend.js",
     "js/formula-tokens.js",
     "js/formula-parse.js",
@@ -58,19 +69,34 @@ EXPLORER_SCRIPTS: tuple[str, ...] = (
 )
 #: Everything the report page inlines, ending with the page host (window.gdviz).
 PAGE_SCRIPTS: tuple[str, ...] = (*CORE_SCRIPTS, *EXPLORER_SCRIPTS, "js/page.js")
+#: The explorer's styles: the theme's custom properties (on ``.gdviz-theme``), the component.
+EXPLORER_STYLES: tuple[str, ...] = ("theme.css", "explorer.css")
+#: The report page's styles: the theme, the page, the explorer and the tables of runs.
+PAGE_STYLES: tuple[str, ...] = ("theme.css", "report.css", "explorer.css")
 
 #: The landscape a fresh explorer opens on, and its optimizers.
 DEFAULT_LANDSCAPE = "rosenbrock"
 DEFAULT_OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
 #: The explorer's largest step budget (the run() API takes the CLI's range).
 MAX_EXPLORER_STEPS = 20_000
+#: The most starts the explorer keeps (a seventh replaces the oldest).
+MAX_EXPLORER_STARTS = 6
+
+
+def _concatenate(names: tuple[str, ...]) -> str:
+    from gdviz.report.render import read_static
+
+    return "\n".join(read_static(name) for name in names)
 
 
 def page_script(names: tuple[str, ...] = PAGE_SCRIPTS) -> str:
     """The page's script: the modules concatenated in order (each checked by ``read_static``)."""
-    from gdviz.report.render import read_static
+    return _concatenate(names)
 
-    return "\n".join(read_static(name) for name in names)
+
+def page_styles(names: tuple[str, ...] = PAGE_STYLES) -> str:
+    """The page's style sheet: the files concatenated in order (each checked by ``read_static``)."""
+    return _concatenate(names)
 
 
 def _json_number(value: float) -> float | None:
@@ -164,6 +190,7 @@ def _landscapes() -> list[dict[str, Any]]:
                 "steps": min(surface.steps, MAX_EXPLORER_STEPS),
                 "log_levels": surface.log_levels,
                 "data": surface.data is not None,
+                "samples": 0 if surface.data is None else surface.data.n,
                 "lrs": {
                     opt: suggested_lr(surface, opt) or default_lr(opt) for opt in optimizer_names()
                 },
@@ -192,6 +219,15 @@ def _style() -> dict[str, Any]:
     }
 
 
+def _long_options(command: Any) -> list[str]:
+    """The long option names of ``gdviz run`` (with ``--help``), the list click suggests from
+    when an option is misspelt; the page's ``run()`` suggests from the same list."""
+    import click
+
+    params = command.get_params(click.Context(command))
+    return [o for p in params for o in (*p.opts, *p.secondary_opts) if o.startswith("--")]
+
+
 def explorer_config() -> dict[str, Any]:
     """The JSON-ready document the page core and the explorer are configured with.
 
@@ -202,7 +238,9 @@ def explorer_config() -> dict[str, Any]:
          "schedules": [{"kind", "torch", "summary", "params": [spec]}],
          "wording": {"optimizer": {"suffix", "as_float"}, "schedule": {...}},
          "names": [every built-in landscape], "landscapes": [drawable entries],
-         "formula": {limits, "functions"}, "limits": {...}, "scalars": page_scalars table,
+         "formula": {limits, "functions"}, "limits": {...},
+         "cli_options": [gdviz run's long options],
+         "scalars": page_scalars table,
          "style": {"optimizers": {name: {"label", "color"}}, "ramps": {"light", "dark"}},
          "initial": {"landscape", "runs": [{"optimizer", "lr"}]}}
 
@@ -210,7 +248,7 @@ def explorer_config() -> dict[str, Any]:
     "high" (null: ∞), "low_open", "high_open", "range" (the messages' text), "doc"}``.
     """
     from gdviz import expression
-    from gdviz.cli.run import MAX_STEPS
+    from gdviz.cli.run import MAX_STEPS, command
     from gdviz.descent import DEFAULT_GRAD_TOL, DEFAULT_STEPS, DIVERGENCE_FACTOR
     from gdviz.landscapes import LANDSCAPES, get_landscape, suggested_lr
 
@@ -241,7 +279,9 @@ def explorer_config() -> dict[str, Any]:
             "default_steps": DEFAULT_STEPS,
             "grad_tol": DEFAULT_GRAD_TOL,
             "explorer_max_steps": MAX_EXPLORER_STEPS,
+            "explorer_max_starts": MAX_EXPLORER_STARTS,
         },
+        "cli_options": _long_options(command),
         "scalars": pow_table(),
         "style": _style(),
         "initial": {

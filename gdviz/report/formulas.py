@@ -51,6 +51,9 @@ class Formula:
         Size in ``em`` of the surrounding text, so formulas scale with the page's type.
     display : bool
         A block formula (centred on its own line) rather than one inside a sentence.
+    narrow : Formula or None
+        The same formula arranged for a phone's column (its parts one per line), shown
+        instead below 640 px; None when the formula fits.
     """
 
     source: str
@@ -59,10 +62,14 @@ class Formula:
     width: float
     height: float
     display: bool
+    narrow: Formula | None = None
 
 
-def compile_formula(source: str, alt: str, *, display: bool = True) -> Formula:
-    """Compile Typst math ``source`` (e.g. ``theta_(k+1) = theta_k - eta nabla L``).
+def compile_formula(
+    source: str, alt: str, *, display: bool = True, narrow: str | None = None
+) -> Formula:
+    """Compile Typst math ``source`` (e.g. ``theta_(k+1) = theta_k - eta nabla L``), and
+    ``narrow``, the same formula arranged for a phone, when given.
 
     Raises
     ------
@@ -85,6 +92,7 @@ def compile_formula(source: str, alt: str, *, display: bool = True) -> Formula:
         width=round(width_pt / size, 3),
         height=round(height_pt / size, 3),
         display=display,
+        narrow=None if narrow is None else compile_formula(narrow, alt, display=display),
     )
 
 

@@ -6,7 +6,15 @@
  * bad point is dropped); a start whose loss or gradient is not finite is an error; |L(θ_{k+1}) − L(θ_k)| < loss_tol is converged at θ_{k+1}; after ``steps``
  * updates the run ends as max_steps. The gradient norm is √(g₁² + g₂² + …), summed in order.
  *
- * A landscape here is {dim, variables, evaluate(point, out)} writing [L, ∂L/∂θ₁, …] into out. */
+ * A landscape here is {dim, variables, evaluate(point, out[, rows])} writing [L, ∂L/∂θ₁, …]
+ * into out; a data landscape averages over the samples ``rows`` when given (all otherwise).
+ *
+ * Minibatches (options.plan, a gdvizRandom.batchPlan of steps + 1 slices; gdviz/batches.py's
+ * contract, descent.py's rows): update k + 1 uses the gradient averaged over slice k at θ_k
+ * instead of the full gradient; everything else — the recorded loss and gradient norm, the
+ * stopping rules, divergence — is the full data set's, so a noisy run is judged by the loss it
+ * is meant to lower. Row k keeps slice k's own loss at θ_k as batchLosses[k] (the slice of the
+ * next update; what a torch training loop prints). */
 var gdvizDescent = (function (optimizers, schedules, py) {
   "use strict";
   var FACTOR = 1e8;
@@ -42,24 +50,27 @@ var gdvizDescent = (function (optimizers, schedules, py) {
     this.losses = new Float64Array(this.capacity);
     this.gradNorms = new Float64Array(this.capacity);
     this.lrs = new Float64Array(this.capacity);
+    this.batchLosses = new Float64Array(this.capacity);
     this.length = 0;
   }
-  Records.prototype.push = function (p, loss, gnorm, lr) {
+  Records.prototype.push = function (p, loss, gnorm, lr, batchLoss) {
     if (this.length === this.capacity) {
       var size = this.capacity * 2, d = this.d, grow = function (a, n) { var b = new Float64Array(n); b.set(a); return b; };
       this.points = grow(this.points, size * d); this.losses = grow(this.losses, size);
       this.gradNorms = grow(this.gradNorms, size); this.lrs = grow(this.lrs, size);
+      this.batchLosses = grow(this.batchLosses, size);
       this.capacity = size;
     }
     var k = this.length;
     for (var i = 0; i < this.d; i++) this.points[k * this.d + i] = p[i];
-    this.losses[k] = loss; this.gradNorms[k] = gnorm; this.lrs[k] = lr;
+    this.losses[k] = loss; this.gradNorms[k] = gnorm; this.lrs[k] = lr; this.batchLosses[k] = batchLoss;
     this.length = k + 1;
   };
 
   /* One run. ``optimizer`` is a gdvizHyper.makeOptimizer result, ``schedule`` a made schedule
-     or null; returns {points, losses, gradNorms, lrs, status, steps, dim} (typed arrays of
-     steps + 1 rows). */
+     or null; ``options.plan`` a minibatch plan or null. Returns {points, losses, gradNorms,
+     lrs, status, steps, dim} (typed arrays of steps + 1 rows), with batchLosses and the plan
+     when minibatched. */
   function descend(landscape, optimizer, start, options) {
     var d = landscape.dim, steps = options.steps, lr0 = options.lr;
     var gradTol = options.gradTol || 0, lossTol = options.lossTol || 0;
@@ -67,22 +78,25 @@ var gdvizDescent = (function (optimizers, schedules, py) {
     var rate = function (k) { return table ? table[k] : lr0; };
     var rule = optimizers.stepper(optimizer.name, optimizer.rule);
     var p = Float64Array.from(start), previous = new Float64Array(d), g = new Float64Array(d);
-    var out = new Float64Array(d + 1);
+    var out = new Float64Array(d + 1), plan = options.plan || null, slice = plan ? new Float64Array(d + 1) : null;
     landscape.evaluate(p, out);
     var loss = out[0], gnorm = norm(out, d);
     checkStart(out, d, gnorm);
+    if (plan) landscape.evaluate(p, slice, plan.rows(0));
     var limit = options.maxLoss !== undefined && options.maxLoss !== null ? options.maxLoss : FACTOR * Math.max(1.0, Math.abs(loss));
     var records = new Records(d, steps + 1);
-    records.push(p, loss, gnorm, rate(0));
+    records.push(p, loss, gnorm, rate(0), plan ? slice[0] : NaN);
     var state = rule.init(d), status = "max_steps", stop = steps;
     for (var k = 0; k < steps; k++) {
       if (gradTol > 0 && gnorm < gradTol) { status = "converged"; stop = k; break; }
       previous.set(p);
-      var previousLoss = loss, lr = rate(k);
-      for (var i = 0; i < d; i++) g[i] = out[i + 1];
+      var previousLoss = loss, lr = rate(k), source = plan ? slice : out;
+      for (var i = 0; i < d; i++) g[i] = source[i + 1];
       rule.update(g, state, p, k + 1, lr, d);
       landscape.evaluate(p, out);
       loss = out[0]; gnorm = norm(out, d);
+      if (plan) landscape.evaluate(p, slice, plan.rows(k + 1));
+      var batchLoss = plan ? slice[0] : NaN;
       var pointFinite = true;
       for (var j = 0; j < d; j++) if (!isFinite(p[j])) pointFinite = false;
       if (!pointFinite || !isFinite(loss) || !isFinite(gnorm) || !(loss <= limit)) {
@@ -92,18 +106,19 @@ var gdvizDescent = (function (optimizers, schedules, py) {
         break;
       }
       if (lossTol > 0 && Math.abs(loss - previousLoss) < lossTol) {
-        records.push(p, loss, gnorm, rate(k + 1));  // the point it converged at, with its rate
+        records.push(p, loss, gnorm, rate(k + 1), batchLoss);  // the point it converged at, with its rate
         status = "converged"; stop = k + 1;
         break;
       }
-      records.push(p, loss, gnorm, rate(k + 1));
+      records.push(p, loss, gnorm, rate(k + 1), batchLoss);
     }
-    var n = records.length;
-    return {
+    var n = records.length, result = {
       dim: d, status: status, steps: stop,
       points: records.points.subarray(0, n * d), losses: records.losses.subarray(0, n),
       gradNorms: records.gradNorms.subarray(0, n), lrs: records.lrs.subarray(0, n)
     };
+    if (plan) { result.plan = plan; result.batchLosses = records.batchLosses.subarray(0, n); }
+    return result;
   }
 
   return { descend: descend, configure: configure, factor: function () { return FACTOR; } };

@@ -154,6 +154,17 @@ var gdvizControls = (function (draw) {
     ui.tol = field(stop, "gradient tolerance", {}, "stop when ‖∇L‖ is below this (0: never)");
     ui.lossTol = field(stop, "loss tolerance", {}, "stop when the loss changes by less than this in one step (0: never)");
 
+    /* minibatches: shown on data landscapes only */
+    ui.batch = el("fieldset", { "class": "gx-batch", hidden: true }, panel);
+    el("legend", {}, ui.batch, "Minibatch noise");
+    var onWrap = el("div", { "class": "gx-field gx-check" }, ui.batch), onId = id("mb");
+    ui.batchOn = el("input", { type: "checkbox", id: onId }, onWrap);
+    ui.batchLabel = el("label", { "for": onId }, onWrap, "stochastic gradients: one step per minibatch");
+    ui.batchSize = field(ui.batch, "batch size", { inputmode: "numeric" }, "samples per step (the last slice of an epoch may be shorter)");
+    ui.seed = field(ui.batch, "seed", { inputmode: "numeric" }, "numpy.random.default_rng(seed) draws each epoch's order");
+    ui.nextSeed = el("button", { type: "button", "class": "gx-small" }, ui.batch, "Next seed");
+    ui.batchNote = el("p", { "class": "gx-note" }, ui.batch);
+
     var starts = el("fieldset", { "class": "gx-starts" }, panel);
     el("legend", {}, starts, "Starting points");
     ui.startList = el("ol", { "class": "gx-start-list" }, starts);

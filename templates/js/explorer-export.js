@@ -1,8 +1,10 @@
 /* The explorer's view as a TOML experiment (gdviz/experiments.py's format), which
  * `gdviz figures --config FILE.toml` and `gdviz report --config FILE.toml` accept: the same
  * landscape or formula, starts, steps, tolerances and one run per optimizer with its learning
- * rate, the hyperparameters that differ from its defaults, and the schedule. The numbers are
- * written as Python's repr writes them, so the file reads back to the page's very floats. */
+ * rate, the hyperparameters that differ from its defaults, and the schedule; with minibatches,
+ * the experiment's batch_size and seed (issue 10's names, as gdviz run --batch-size --seed).
+ * The numbers are written as Python's repr writes them, so the file reads back to the page's
+ * very floats. */
 var gdvizExport = (function (py, hyper) {
   "use strict";
 
@@ -23,6 +25,7 @@ var gdvizExport = (function (py, hyper) {
   function key(name) { return /^[A-Za-z0-9_-]+$/.test(name) ? name : string(name); }
 
   /* ``view``: {name, title, landscape | formula, starts, steps, tol, lossTol (numbers),
+     batchSize (null: full batch) and seed,
      runs: [{optimizer, lr, optimizerObject (made), schedule (made or null)}]}. */
   function toml(view) {
     var table = "experiment." + key(view.name), lines = [];
@@ -35,6 +38,10 @@ var gdvizExport = (function (py, hyper) {
     lines.push("steps = " + view.steps);
     lines.push("grad_tol = " + value(view.tol));
     lines.push("loss_tol = " + value(view.lossTol));
+    if (view.batchSize !== null && view.batchSize !== undefined) {
+      lines.push("batch_size = " + view.batchSize);
+      lines.push("seed = " + view.seed);
+    }
     view.runs.forEach(function (run) {
       lines.push("");
       lines.push("[[" + table + ".runs]]");

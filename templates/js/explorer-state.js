@@ -6,11 +6,14 @@
  *   starts: [[x, y], …]                      (1-D: [[x], …])
  *   runs: [{optimizer: "adam", lr: 0.05, params: {betas: "0.9,0.99"}}, …]  (params: CLI text)
  *   schedule: "" | "exponential:gamma=0.99", steps: 500, tol: "1e-06", lossTol: "0",
+ *   minibatch: false, batchSize: "1", seed: "0"   (data landscapes: stochastic gradients over
+ *                                                  slices of batchSize samples, gdviz/batches.py)
  *   step: 120, speed: 1
  * }
  * Hash: #explore/l=rosenbrock&s=-1.5,2;0.5,1&r=adam:0.05:betas=0.9,0.99&r=momentum:0.0005
- *       &sch=exponential:gamma=0.99&n=500&tol=1e-06&ltol=0&t=120&v=1
- * (f=<formula> instead of l=, b=x0,x1,y0,y1 for changed bounds), read back by fromHash. */
+ *       &sch=exponential:gamma=0.99&n=500&tol=1e-06&ltol=0&mb=2:7&t=120&v=1
+ * (f=<formula> instead of l=, b=x0,x1,y0,y1 for changed bounds, mb=<batch size>:<seed> when
+ * minibatches are on), read back by fromHash. */
 var gdvizExplorerState = (function () {
   "use strict";
   var PREFIX = "#explore/";
@@ -25,9 +28,12 @@ var gdvizExplorerState = (function () {
       landscape: first.name, formula: null, bounds: null,
       starts: [first.starts[0].slice()],
       runs: data.initial.runs.map(function (r) { return { optimizer: r.optimizer, lr: lrFor(first, r.optimizer, data), params: {} }; }),
-      schedule: "", steps: first.steps, tol: "1e-06", lossTol: "0", step: 0, speed: 1
+      schedule: "", steps: first.steps, tol: "1e-06", lossTol: "0",
+      minibatch: false, batchSize: defaultBatchSize(first), seed: "0", step: 0, speed: 1
     };
   }
+  /* A fifth of a data set, at least one sample (seed 000's five points: plain SGD). */
+  function defaultBatchSize(entry) { return String(Math.max(1, Math.round((entry && entry.samples ? entry.samples : 5) / 5))); }
   function lrFor(entry, optimizer, data) {
     if (entry && entry.lrs && entry.lrs[optimizer] !== undefined) return entry.lrs[optimizer];
     var all = data.optimizers.concat(data.presets);
@@ -53,6 +59,7 @@ var gdvizExplorerState = (function () {
     q.set("n", num(state.steps));
     q.set("tol", state.tol);
     q.set("ltol", state.lossTol);
+    if (state.minibatch) q.set("mb", state.batchSize + ":" + state.seed);
     if (state.step) q.set("t", num(state.step));
     if (state.speed !== 1) q.set("v", num(state.speed));
     return PREFIX + q.toString();
@@ -72,6 +79,11 @@ var gdvizExplorerState = (function () {
       else notes.push("unknown landscape '" + q.get("l") + "'");
     }
     var entry = data.landscapes.filter(function (l) { return l.name === state.landscape; })[0];
+    if (entry && state.landscape !== base.landscape) {  // a link to another landscape: its own defaults
+      state.starts = [entry.starts[0].slice()];
+      state.steps = entry.steps;
+      state.batchSize = defaultBatchSize(entry);
+    }
     var dim = entry ? entry.variables.length : null;
     if (q.has("b")) {
       var b = q.get("b").split(",").map(finite);
@@ -102,6 +114,12 @@ var gdvizExplorerState = (function () {
     if (n !== null && Number.isInteger(n) && n >= 0) state.steps = n;
     if (q.has("tol")) state.tol = q.get("tol");
     if (q.has("ltol")) state.lossTol = q.get("ltol");
+    state.minibatch = q.has("mb");
+    if (state.minibatch) {  // the texts as written: the explorer checks them with their messages
+      var mb = q.get("mb"), colon = mb.indexOf(":");
+      state.batchSize = colon < 0 ? mb : mb.slice(0, colon);
+      if (colon >= 0) state.seed = mb.slice(colon + 1);
+    }
     var t = finite(q.get("t") || "0");
     state.step = t !== null && t >= 0 ? Math.floor(t) : 0;
     var v = finite(q.get("v") || "1");
@@ -110,5 +128,5 @@ var gdvizExplorerState = (function () {
     return state;
   }
 
-  return { PREFIX: PREFIX, SPEEDS: SPEEDS, initial: initial, lrFor: lrFor, toHash: toHash, fromHash: fromHash, clone: clone };
+  return { PREFIX: PREFIX, SPEEDS: SPEEDS, initial: initial, lrFor: lrFor, defaultBatchSize: defaultBatchSize, toHash: toHash, fromHash: fromHash, clone: clone };
 })();

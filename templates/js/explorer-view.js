@@ -98,15 +98,21 @@ var gdvizView = (function (draw, numbers) {
     });
   }
 
-  /* Screen coordinates of every run's points (once per recompute). */
+  /* Screen coordinates of every run's points, and of its full-batch reference when it runs
+     on minibatches (once per recompute). */
+  function screen(E, r) {
+    var n = r.losses.length, d = r.dim, px = new Float64Array(n), py = new Float64Array(n);
+    for (var k = 0; k < n; k++) {
+      px[k] = E.sx.to(r.points[k * d]);
+      py[k] = d === 2 ? E.sy.to(r.points[k * d + 1]) : E.sy1.to(r.losses[k]);
+    }
+    return [px, py];
+  }
   function project(E) {
     E.runs.forEach(function (run) {
-      var r = run.result, n = r.losses.length, d = r.dim;
-      run.px = new Float64Array(n); run.py = new Float64Array(n);
-      for (var k = 0; k < n; k++) {
-        run.px[k] = E.sx.to(r.points[k * d]);
-        run.py[k] = d === 2 ? E.sy.to(r.points[k * d + 1]) : E.sy1.to(r.losses[k]);
-      }
+      var xy = screen(E, run.result);
+      run.px = xy[0]; run.py = xy[1];
+      run.referenceLine = run.reference ? draw.polyline.apply(null, screen(E, run.reference).concat([run.reference.steps])) : null;
     });
   }
 
@@ -120,6 +126,7 @@ var gdvizView = (function (draw, numbers) {
         var color = E.data.style.optimizers[run.optimizer].color;
         run.ghost = draw.polyline(run.px, run.py, run.result.steps);
         svg("polyline", { "class": "gx-ghost", stroke: color, points: run.ghost }, E.ui.ghosts);
+        if (run.referenceLine) svg("polyline", { "class": "gx-reference", stroke: color, points: run.referenceLine, "data-opt": run.optimizer }, E.ui.ghosts);
         svg("polyline", { "class": "gx-casing" }, E.ui.paths);
         svg("polyline", { "class": "gx-path", stroke: color, "data-opt": run.optimizer, "data-start": run.startIndex }, E.ui.paths);
         svg("circle", { "class": "gx-head", fill: color, r: 5.5 }, E.ui.heads);
@@ -164,8 +171,11 @@ var gdvizView = (function (draw, numbers) {
     var box = { left: 56, right: width - 12, top: 10, bottom: height - 34 };
     var maxStep = Math.max(1, E.maxStep), lo = Infinity, hi = -Infinity, positive = true;
     E.runs.forEach(function (run) {
-      var l = run.result.losses;
-      for (var k = 0; k < l.length; k++) { if (l[k] <= 0) positive = false; if (isFinite(l[k])) { lo = Math.min(lo, l[k]); hi = Math.max(hi, l[k]); } }
+      [run.result, run.reference].forEach(function (r) {
+        if (!r) return;
+        var l = r.losses;
+        for (var k = 0; k < l.length; k++) { if (l[k] <= 0) positive = false; if (isFinite(l[k])) { lo = Math.min(lo, l[k]); hi = Math.max(hi, l[k]); } }
+      });
     });
     if (!isFinite(lo)) { lo = 0; hi = 1; }
     var log = positive && lo > 0, sx = new draw.Scale(0, maxStep, box.left, box.right), sy, f;
@@ -197,8 +207,9 @@ var gdvizView = (function (draw, numbers) {
       draw.axes(ui.lossAxes, sx, sy, box, null);
     }
     svg("text", { "class": "gx-axis-name", x: box.right, y: box.bottom + 32, "text-anchor": "end" }, ui.lossAxes).textContent = "step";
-    ui.lossCaption.textContent = log ? "Loss per step, logarithmic scale; the faint lines are the rest of each run."
-      : "Loss per step, linear scale (some losses are ≤ 0, so no log scale); the faint lines are the rest of each run.";
+    var dashed = E.runs.some(function (run) { return run.reference; }) ? " The dashed lines are the same runs on the full data set." : "";
+    ui.lossCaption.textContent = (log ? "Loss per step, logarithmic scale; the faint lines are the rest of each run."
+      : "Loss per step, linear scale (some losses are ≤ 0, so no log scale); the faint lines are the rest of each run.") + dashed;
     E.runs.forEach(function (run) {
       var l = run.result.losses, n = l.length, xs2 = new Float64Array(n), ys = new Float64Array(n);
       for (var k = 0; k < n; k++) { xs2[k] = sx.to(k); ys[k] = f(l[k]); }
@@ -206,6 +217,11 @@ var gdvizView = (function (draw, numbers) {
       var color = E.data.style.optimizers[run.optimizer].color;
       run.lossGhost = draw.polyline(xs2, ys, n - 1);
       svg("polyline", { "class": "gx-loss-ghost", stroke: color, points: run.lossGhost }, ui.lossGhosts);
+      if (run.reference) {
+        var rl = run.reference.losses, m = Math.min(rl.length, maxStep + 1), rx = new Float64Array(m), ry = new Float64Array(m);
+        for (var j = 0; j < m; j++) { rx[j] = sx.to(j); ry[j] = f(rl[j]); }
+        svg("polyline", { "class": "gx-reference", stroke: color, "data-opt": run.optimizer, points: draw.polyline(rx, ry, m - 1) }, ui.lossGhosts);
+      }
       svg("polyline", { "class": "gx-loss-line", stroke: color, "data-opt": run.optimizer, points: "" }, ui.lossLines);
     });
   }
@@ -229,6 +245,7 @@ var gdvizView = (function (draw, numbers) {
     var body = E.ui.readout;
     if (E.readoutFor !== E.runs) {
       clear(body);
+      var heads = body.parentNode.tHead.rows[0].cells;  // each cell's label, for the phone's cards
       E.runs.forEach(function (run) {
         var style = E.data.style.optimizers[run.optimizer], tr = document.createElement("tr");
         tr.setAttribute("data-opt", run.optimizer); tr.setAttribute("data-start", run.startIndex);
@@ -236,9 +253,10 @@ var gdvizView = (function (draw, numbers) {
         th.scope = "row"; sw.className = "swatch"; sw.style.background = style.color;
         th.appendChild(sw); th.appendChild(document.createTextNode(style.label));
         tr.appendChild(th);
-        COLUMNS.forEach(function (c) {
+        COLUMNS.forEach(function (c, i) {
           var td = document.createElement("td");
           td.setAttribute("data-col", c[0]);
+          td.setAttribute("data-label", heads[i + 1].textContent);
           if (c[1]) td.className = c[1];
           if (c[0] === "status") td.appendChild(document.createElement("span"));
           tr.appendChild(td);

@@ -10,9 +10,8 @@
  *
  * Every change recomputes every run with the page core (gdvizRun.execute on jobs checked with
  * the CLI's own rules and messages), then redraws. */
-var gdvizExplorer = (function (core, hyper, run, formula, py, states, controls, view, exporter) {
+var gdvizExplorer = (function (core, hyper, run, formula, py, states, controls, view, exporter, numbers) {
   "use strict";
-  var MAX_STARTS = 6;
   var exactness = core.exactness;
 
   function ExpressionMessage(e) { return e && (e.name === "ExpressionError" || e.name === "ValueError") ? e.message : null; }
@@ -25,6 +24,7 @@ var gdvizExplorer = (function (core, hyper, run, formula, py, states, controls, 
     var base = states.initial(data);
     var fromHash = options.hash ? states.fromHash(window.location.hash, base, data) : null;
     E.state = fromHash || (options.state ? Object.assign(states.clone(base), states.clone(options.state)) : base);
+    E.ui.copyLink.hidden = !options.hash; // a link keeps the view only where the hash is read
     wire(E);
     apply(E, { landscape: true, controls: true });
     root.setAttribute("data-ready", "true");
@@ -87,7 +87,7 @@ var gdvizExplorer = (function (core, hyper, run, formula, py, states, controls, 
     if (!own) { var d = E.data.formula.default_bounds; own = E.land.variables.map(function () { return d.slice(); }); }
     if (s.bounds && (s.bounds.length !== E.land.dim || !s.bounds.every(function (b) { return b[0] < b[1]; }))) s.bounds = null;
     E.bounds = s.bounds || own;
-    s.starts = s.starts.filter(function (p) { return p.length === E.land.dim && p.every(isFinite); }).slice(0, MAX_STARTS);
+    s.starts = s.starts.filter(function (p) { return p.length === E.land.dim && p.every(isFinite); }).slice(0, E.data.limits.explorer_max_starts);
     if (!s.starts.length) s.starts = [defaultStart(E)];
     E.ui.window.forEach(function (input, i) {
       var axis = Math.floor(i / 2);
@@ -95,6 +95,10 @@ var gdvizExplorer = (function (core, hyper, run, formula, py, states, controls, 
       if (axis < E.land.dim) input.value = py.floatRepr(E.bounds[axis][i % 2]).replace(/\.0$/, "");
     });
     E.ui.caption.textContent = caption(E);
+    var n = E.land.samples || 0;
+    E.ui.batch.hidden = !n;
+    if (!n) s.minibatch = false;
+    else E.ui.batchLabel.textContent = "stochastic gradients: one step per minibatch of the " + n + " samples";
   }
 
   function defaultStart(E) {
@@ -129,6 +133,14 @@ var gdvizExplorer = (function (core, hyper, run, formula, py, states, controls, 
     if (n < 0 || n > limit) throw hyper.ValueError(n + " is not in the range 0<=x<=" + limit + ".");
     return n;
   }
+  /* click's IntRange(min=low) wording (the page's seeds stop at 2⁵³ − 1). */
+  function wholeOf(text, low) {
+    var n = py.parseInt(text);
+    if (n === null) throw hyper.ValueError(py.strRepr(text) + " is not a valid integer range.");
+    if (n < low) throw hyper.ValueError(n + " is not in the range x>=" + low + ".");
+    if (!Number.isSafeInteger(n)) throw hyper.ValueError(text + " is beyond the page's whole numbers (at most 2**53 - 1)");
+    return n;
+  }
   function attempt(message, fn) {
     try { return { value: fn() }; } catch (e) {
       if (e.name !== "ValueError" && e.name !== "ExpressionError") throw e;
@@ -140,7 +152,7 @@ var gdvizExplorer = (function (core, hyper, run, formula, py, states, controls, 
   /* Every job of the view (one per enabled optimizer × start), or the fields at fault. */
   function jobs(E) {
     var s = E.state, ui = E.ui, ok = true;
-    [ui.steps.message, ui.tol.message, ui.lossTol.message, ui.scheduleMessage].forEach(function (m) { m.textContent = ""; });
+    [ui.steps.message, ui.tol.message, ui.lossTol.message, ui.scheduleMessage, ui.batchSize.message, ui.seed.message].forEach(function (m) { m.textContent = ""; });
     Object.keys(ui.optimizers).forEach(function (name) {
       var row = ui.optimizers[name];
       row.message.textContent = "";
@@ -150,7 +162,12 @@ var gdvizExplorer = (function (core, hyper, run, formula, py, states, controls, 
     var tol = attempt(ui.tol.message, function () { return nonnegative(s.tol); });
     var lossTol = attempt(ui.lossTol.message, function () { return nonnegative(s.lossTol); });
     var schedule = attempt(ui.scheduleMessage, function () { return s.schedule ? hyper.parseSchedule(s.schedule) : null; });
-    [steps, tol, lossTol, schedule].forEach(function (r) { if ("error" in r) ok = false; });
+    var batch = { value: null }, seed = { value: 0 };
+    if (s.minibatch && E.land.samples) {
+      batch = attempt(ui.batchSize.message, function () { return wholeOf(String(s.batchSize), 1); });
+      seed = attempt(ui.seed.message, function () { return wholeOf(String(s.seed), 0); });
+    }
+    [steps, tol, lossTol, schedule, batch, seed].forEach(function (r) { if ("error" in r) ok = false; });
     var list = [];
     s.runs.forEach(function (r) {
       var row = ui.optimizers[r.optimizer];
@@ -170,7 +187,8 @@ var gdvizExplorer = (function (core, hyper, run, formula, py, states, controls, 
           optimizer: r.optimizer, startIndex: i,
           job: {
             landscape: E.land, optimizer: made.value, start: start.slice(), lr: lr.value, steps: steps.value,
-            schedule: schedule.value, gradTol: tol.value, lossTol: lossTol.value
+            schedule: schedule.value, gradTol: tol.value, lossTol: lossTol.value,
+            batchSize: batch.value, seed: seed.value
           }
         });
       });
@@ -185,13 +203,16 @@ var gdvizExplorer = (function (core, hyper, run, formula, py, states, controls, 
     if (E.invalid) return false;
     E.problems = [];
     E.runs = list.map(function (item) {
-      var result = null;
-      try { result = run.execute(item.job); } catch (e) {
+      var result = null, reference = null;
+      try {
+        result = run.execute(item.job);
+        if (item.job.batchSize !== null) reference = run.execute(Object.assign({}, item.job, { batchSize: null, plan: null }));
+      } catch (e) {
         if (e.name !== "ValueError") throw e;
         var note = "start " + (item.startIndex + 1) + ": " + e.message;
         if (E.problems.indexOf(note) < 0) E.problems.push(note);
       }
-      return { optimizer: item.optimizer, startIndex: item.startIndex, job: item.job, result: result, exact: exactness(item.job) };
+      return { optimizer: item.optimizer, startIndex: item.startIndex, job: item.job, result: result, reference: reference, exact: exactness(item.job) };
     }).filter(function (r) { return r.result !== null; });
     E.maxStep = E.runs.reduce(function (m, r) { return Math.max(m, r.result.steps); }, 0);
     E.state.step = Math.max(0, Math.min(E.state.step, E.maxStep));
@@ -227,12 +248,34 @@ var gdvizExplorer = (function (core, hyper, run, formula, py, states, controls, 
       return;
     }
     var bit = E.runs.filter(function (r) { return r.exact === "bit"; }).length, close = E.runs.length - bit;
+    var batched = E.runs.filter(function (r) { return r.result.plan; })[0];
     var parts = [];
     if (bit) parts.push(bit === E.runs.length ? "every number is what gdviz run computes, bit for bit" : bit + " run" + (bit > 1 ? "s are" : " is") + " bit for bit what gdviz run computes");
     if (close) parts.push((close === E.runs.length ? "every run agrees" : close + " run" + (close > 1 ? "s agree" : " agrees")) + " with gdviz run to 10⁻¹² (sin, cos, exp, log or a formula's derivative: the browser's maths library rounds differently)");
     var text = E.runs.length ? "Computed live in your browser by gdviz's optimizer core: " + parts.join("; ") + "." : "Choose an optimizer to start.";
+    batchNote(E, batched);
+    if (batched) {
+      var plan = batched.result.plan;
+      text += " Each step averages the gradient over " + plan.size + " of the " + plan.n + " samples: every epoch walks numpy.random.default_rng(" + plan.seed + ").permutation(" + plan.n + ") in slices of " + plan.size + " (gdviz's minibatch contract); the loss shown is the full data set's, the dashed lines are the full-batch runs.";
+    }
     if (E.problems && E.problems.length) text = "No run from " + E.problems.join("; ") + ". " + text;
     E.ui.claim.textContent = text;
+  }
+
+  /* Under the minibatch controls, what the first noisy run did, from its numbers: the range of
+     its full-data loss over the last quarter of its steps against the full-batch run's end. */
+  function batchNote(E, batched) {
+    var note = E.ui.batchNote, n = E.land.samples;
+    if (!n) { note.textContent = ""; return; }
+    if (!batched) { note.textContent = E.state.minibatch ? "" : "Off: every step uses all " + n + " samples (full batch)."; return; }
+    var r = batched.result, ref = batched.reference, last = r.steps, from = Math.floor(last * 3 / 4);
+    if (last < 4 || !ref) { note.textContent = ""; return; }
+    var lo = Infinity, hi = -Infinity;
+    for (var k = from; k <= last; k++) { lo = Math.min(lo, r.losses[k]); hi = Math.max(hi, r.losses[k]); }
+    var label = E.data.style.optimizers[batched.optimizer].label;
+    note.textContent = label + ", start " + (batched.startIndex + 1) + ": over steps " + from + "–" + last + " the full-data loss runs from " +
+      numbers.formatNumber(lo) + " to " + numbers.formatNumber(hi) + "; on the full batch it ends at " +
+      numbers.formatNumber(ref.losses[ref.losses.length - 1]) + " (step " + ref.steps + ", " + view.STATUS[ref.status] + ").";
   }
 
   /* Re-read the whole view: landscape, controls, runs, pictures, hash. */
@@ -290,6 +333,10 @@ var gdvizExplorer = (function (core, hyper, run, formula, py, states, controls, 
     });
     Object.keys(ui.scheduleInputs).forEach(function (k) { ui.scheduleInputs[k].value = given[k] !== undefined ? given[k] : ""; });
     wireSchedule(E);
+    ui.batchOn.checked = Boolean(s.minibatch);
+    ui.batchSize.input.value = String(s.batchSize);
+    ui.seed.input.value = String(s.seed);
+    ui.batchSize.input.disabled = ui.seed.input.disabled = ui.nextSeed.disabled = !s.minibatch;
     ui.steps.input.value = String(s.steps);
     ui.tol.input.value = s.tol;
     ui.lossTol.input.value = s.lossTol;
@@ -318,12 +365,12 @@ var gdvizExplorer = (function (core, hyper, run, formula, py, states, controls, 
       remove.disabled = E.state.starts.length === 1;
       remove.addEventListener("click", function () { removeStart(E, i); });
     });
-    E.ui.addStart.input.disabled = E.state.starts.length >= MAX_STARTS;
+    E.ui.addStart.input.disabled = E.state.starts.length >= E.data.limits.explorer_max_starts;
     E.ui.addStart.input.placeholder = E.land.dim === 2 ? "x, y" : "x";
   }
 
   function addStart(E, point) {
-    if (E.state.starts.length >= MAX_STARTS) E.state.starts.shift();
+    if (E.state.starts.length >= E.data.limits.explorer_max_starts) E.state.starts.shift();
     E.state.starts.push(point);
     E.state.step = 0;
     apply(E, { controls: true });
@@ -364,6 +411,7 @@ var gdvizExplorer = (function (core, hyper, run, formula, py, states, controls, 
       title: "Explorer view: " + title, landscape: s.landscape, formula: s.formula,
       starts: s.starts, steps: list.length ? list[0].job.steps : s.steps,
       tol: list.length ? list[0].job.gradTol : 0, lossTol: list.length ? list[0].job.lossTol : 0,
+      batchSize: list.length ? list[0].job.batchSize : null, seed: list.length ? list[0].job.seed : 0,
       runs: byOptimizer.map(function (item) { return { optimizer: item.optimizer, lr: item.job.lr, optimizerObject: item.job.optimizer, schedule: item.job.schedule }; })
     });
   }
@@ -395,6 +443,7 @@ var gdvizExplorer = (function (core, hyper, run, formula, py, states, controls, 
       }
       var entry = entryOf(E, name);
       s.landscape = name; s.formula = null; s.bounds = null; s.starts = [entry.starts[0].slice()]; s.steps = entry.steps; s.step = 0;
+      s.batchSize = states.defaultBatchSize(entry);
       s.runs.forEach(function (r) { r.lr = states.lrFor(entry, r.optimizer, E.data); });
       apply(E, { landscape: true, controls: true });
     });
@@ -412,6 +461,15 @@ var gdvizExplorer = (function (core, hyper, run, formula, py, states, controls, 
     });
     [["steps", "steps"], ["tol", "tol"], ["lossTol", "lossTol"]].forEach(function (pair) {
       ui[pair[0]].input.addEventListener("change", function () { E.state[pair[1]] = pair[1] === "steps" ? ui.steps.input.value : ui[pair[0]].input.value; apply(E, {}); });
+    });
+    ui.batchOn.addEventListener("change", function () { E.state.minibatch = ui.batchOn.checked; E.state.step = 0; apply(E, { controls: true }); });
+    ui.batchSize.input.addEventListener("change", function () { E.state.batchSize = ui.batchSize.input.value; E.state.step = 0; apply(E, {}); });
+    ui.seed.input.addEventListener("change", function () { E.state.seed = ui.seed.input.value; E.state.step = 0; apply(E, {}); });
+    ui.nextSeed.addEventListener("click", function () {
+      var n = py.parseInt(String(E.state.seed));
+      E.state.seed = String(n !== null && n >= 0 && Number.isSafeInteger(n + 1) ? n + 1 : 0);
+      E.state.step = 0;
+      apply(E, { controls: true });
     });
     ui.addStart.input.addEventListener("keydown", function (event) {
       if (event.key !== "Enter") return;
@@ -521,4 +579,4 @@ var gdvizExplorer = (function (core, hyper, run, formula, py, states, controls, 
   }
 
   return { mount: mount, exactness: exactness };
-})(gdvizCore, gdvizHyper, gdvizRun, gdvizFormula, gdvizPy, gdvizExplorerState, gdvizControls, gdvizView, gdvizExport);
+})(gdvizCore, gdvizHyper, gdvizRun, gdvizFormula, gdvizPy, gdvizExplorerState, gdvizControls, gdvizView, gdvizExport, gdvizNumbers);

@@ -30,15 +30,24 @@ var gdvizKernels = (function () {
      per-sample kernel ``sample`` with ``outputs`` values; writes the means into ``out``. */
   function sampleMean(sample, outputs, columns, params, rows, out) {
     var n = rows ? rows.length : columns[0].length, p = params.length, cols = columns.length;
-    var store = scratch(outputs * n), tmp = scratch(outputs, 1);
-    var call = new Array(p + cols + 1);  // one argument list, refilled per sample
-    for (var i = 0; i < p; i++) call[i] = params[i];
-    call[p + cols] = tmp;
-    for (var s = 0; s < n; s++) {
-      var row = rows ? rows[s] : s;
-      for (var c = 0; c < cols; c++) call[p + c] = columns[c][row];
-      sample.apply(null, call);
-      for (var k = 0; k < outputs; k++) store[k * n + s] = tmp[k];
+    var store = scratch(outputs * n), tmp = scratch(outputs, 1), s, k, row;
+    if (p === 2 && cols === 2) {  // every 2-D data problem (x, y columns): a direct call
+      var a = params[0], b = params[1], c0 = columns[0], c1 = columns[1];
+      for (s = 0; s < n; s++) {
+        row = rows ? rows[s] : s;
+        sample(a, b, c0[row], c1[row], tmp);
+        for (k = 0; k < outputs; k++) store[k * n + s] = tmp[k];
+      }
+    } else {
+      var call = new Array(p + cols + 1);  // one argument list, refilled per sample
+      for (var i = 0; i < p; i++) call[i] = params[i];
+      call[p + cols] = tmp;
+      for (s = 0; s < n; s++) {
+        row = rows ? rows[s] : s;
+        for (var c = 0; c < cols; c++) call[p + c] = columns[c][row];
+        sample.apply(null, call);
+        for (k = 0; k < outputs; k++) store[k * n + s] = tmp[k];
+      }
     }
     for (var m = 0; m < outputs; m++) out[m] = pairwiseSum(store, m * n, n) / n;
   }

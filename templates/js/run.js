@@ -6,8 +6,13 @@
  *   start              [x] or [x, y] (or the CLI's text "x,y")                     (required)
  *   params             {torch name: value}, e.g. {momentum: 0.9, betas: [0.9, 0.99]}
  *   lr, schedule, steps, tol, loss_tol                 as --lr, --schedule, --steps, --tol, --loss-tol
+ *   batch_size, seed   minibatches on a data landscape (as --batch-size, --seed; gdviz/batches.py):
+ *                      each epoch walks default_rng(seed).permutation(n) in slices of batch_size
  * Returns the document `gdviz run --format json` prints: {spec, variables, status, steps,
- * final, records: [{step, x, y, loss, grad_norm, lr}, …]}. A bad spec throws an Error whose
+ * final, records: [{step, x, y, loss, grad_norm, lr}, …]}; a minibatch run adds epoch and
+ * batch_loss to each record (the loss at that step's point on the slice of the next update),
+ * batch_size and seed to the spec, and batches: [{epoch, indices}, …], one slice per record.
+ * A bad spec throws an Error whose
  * message is the CLI's one-line message without "Error: " (e.g. "Invalid value for '--param':
  * invalid eps for adam: -1.0 (must be ≥ 0)"). Each value is read as the text the CLI would get
  * (String(number), arrays joined by commas) and checked in the CLI's order. */
@@ -17,10 +22,10 @@ var gdvizRun = (function (py, hyper, descent, formula) {
   var OPTIONS = [
     ["landscape", ["--landscape", "-l"]], ["expr", ["--expr", "-e"]], ["optimizer", ["--optimizer"]],
     ["start", ["--start", "-s"]], ["steps", ["--steps", "-n"]], ["lr", ["--lr"]], ["params", ["--param", "-p"]],
-    ["schedule", ["--schedule"]], ["tol", ["--tol"]], ["loss_tol", ["--loss-tol"]]
+    ["schedule", ["--schedule"]], ["tol", ["--tol"]], ["loss_tol", ["--loss-tol"]],
+    ["batch_size", ["--batch-size"]], ["seed", ["--seed"]]
   ];
-  var LONG = ["--landscape", "--expr", "--optimizer", "--start", "--steps", "--lr", "--param", "--schedule",
-    "--tol", "--loss-tol", "--format", "--output", "--quiet", "--verbose", "--help"];
+  var LONG = [];  // gdviz run's long options, for click's "Did you mean" (the configuration's cli_options)
   var CLI_ONLY = ["format", "output", "quiet", "verbose", "help"];
 
   /* Built-in landscapes: the catalogue entries (name, variables, …) with their page kernels. */
@@ -32,12 +37,14 @@ var gdvizRun = (function (py, hyper, descent, formula) {
       if (kernel) LANDSCAPES[entry.name] = landscape(entry, kernel);
     });
     if (data.limits) Object.assign(LIMITS, data.limits);
+    LONG = (data.cli_options || []).slice();
   }
   function landscape(entry, kernel) {
     var fn = kernel.valueAndGradient, d = kernel.dim;
     return {
       name: entry.name, variables: entry.variables, dim: d, formula: false, exact: kernel.exact, entry: entry,
-      evaluate: d === 1 ? function (p, out) { fn(p[0], out); } : function (p, out) { fn(p[0], p[1], out); },
+      samples: kernel.columns ? kernel.columns[0].length : 0,  // a data problem's n (0: a formula)
+      evaluate: d === 1 ? function (p, out) { fn(p[0], out); } : function (p, out, rows) { fn(p[0], p[1], out, rows); },
       value: function (p) { var out = new Float64Array(d + 1); if (d === 1) kernel.value(p[0], out); else kernel.value(p[0], p[1], out); return out[0]; }
     };
   }
@@ -76,6 +83,30 @@ var gdvizRun = (function (py, hyper, descent, formula) {
       if (!isFinite(v) || (nonnegative && v < 0)) throw valueError(nonnegative ? "must be a finite number ≥ 0" : "must be finite");
       return v;
     });
+  }
+
+  /* click's IntRange(min=low): a whole number ≥ low (seeds beyond 2⁵³ stay exact as text). */
+  function whole(key, raw, low) {
+    return convert(key, function () {
+      var n = py.parseInt(raw);
+      if (n === null) throw valueError(py.strRepr(raw) + " is not a valid integer range.");
+      if (n < low) throw valueError(n + " is not in the range x>=" + low + ".");
+      if (!Number.isSafeInteger(n)) throw valueError(raw + " is beyond the page's whole numbers (at most 2**53 - 1)");
+      return n;
+    });
+  }
+
+  /* The minibatch plan of a job (null: full batch); the last few plans are kept, so the
+     explorer's runs (every optimizer and start, one seed) share theirs. */
+  var PLANS = [];
+  function planOf(job) {
+    if (job.batchSize === null || job.batchSize === undefined) return null;
+    var key = [job.landscape.samples, job.batchSize, job.seed, job.steps].join("|");
+    for (var i = 0; i < PLANS.length; i++) if (PLANS[i].key === key) return PLANS[i].plan;
+    var plan = gdvizRandom.batchPlan(job.landscape.samples, job.batchSize, job.seed, job.steps + 1);
+    PLANS.unshift({ key: key, plan: plan });
+    PLANS.length = Math.min(PLANS.length, 4);
+    return plan;
   }
 
   /* ------------------------------------------------------------ the command */
@@ -133,6 +164,8 @@ var gdvizRun = (function (py, hyper, descent, formula) {
         case "schedule": args.schedule = convert(key, function () { return hyper.parseSchedule(text(raw)); }); break;
         case "tol": args.tol = number(key, text(raw), true); break;
         case "loss_tol": args.lossTol = number(key, text(raw), true); break;
+        case "batch_size": args.batchSize = whole(key, text(raw), 1); break;
+        case "seed": args.seed = whole(key, text(raw), 0); break;
       }
     });
     if (args.optimizer === undefined) throw usage("Missing option '--optimizer'.");
@@ -159,13 +192,17 @@ var gdvizRun = (function (py, hyper, descent, formula) {
       if (e.name !== "ValueError") throw e;
       throw bad(Object.keys(values).length && names.indexOf(name) >= 0 ? "'--param'" : "'--optimizer'", e.message);
     }
+    if (args.batchSize !== undefined && !land.samples) {
+      throw bad("'--batch-size'", land.name + " has no data set: minibatches need a data landscape (see `gdviz list landscapes`)");
+    }
     var lr = args.lr === undefined ? hyper.defaultLr(name) : args.lr;
     try { hyper.validateLr(lr); } catch (e) { throw bad("'--lr'", e.message); }
     return {
       landscape: land, optimizer: optimizer, start: args.start, lr: lr,
       steps: args.steps === undefined ? LIMITS.default_steps : args.steps,
       schedule: args.schedule || null,
-      gradTol: args.tol === undefined ? LIMITS.grad_tol : args.tol, lossTol: args.lossTol || 0
+      gradTol: args.tol === undefined ? LIMITS.grad_tol : args.tol, lossTol: args.lossTol || 0,
+      batchSize: args.batchSize === undefined ? null : args.batchSize, seed: args.seed === undefined ? 0 : args.seed
     };
   }
 
@@ -176,6 +213,7 @@ var gdvizRun = (function (py, hyper, descent, formula) {
       var row = { step: k };
       for (var i = 0; i < d; i++) row[variables[i]] = run.points[k * d + i];
       row.loss = run.losses[k]; row.grad_norm = run.gradNorms[k]; row.lr = run.lrs[k];
+      if (run.plan) { row.epoch = run.plan.epochs[k]; row.batch_loss = run.batchLosses[k]; }
       rows.push(row);
     }
     return rows;
@@ -188,7 +226,7 @@ var gdvizRun = (function (py, hyper, descent, formula) {
       hp[k] = Array.isArray(v) ? v.slice() : v;
     });
     var rows = records(run, job.landscape.variables);
-    return {
+    var out = {
       spec: {
         landscape: job.landscape.name, optimizer: job.optimizer.preset || job.optimizer.name, lr: job.lr,
         start: job.start.slice(), steps: job.steps, hyperparams: hp,
@@ -198,12 +236,19 @@ var gdvizRun = (function (py, hyper, descent, formula) {
       variables: job.landscape.variables.slice(), status: run.status, steps: run.steps,
       final: Object.assign({}, rows[rows.length - 1]), records: rows
     };
+    if (run.plan) {
+      out.spec.batch_size = run.plan.size; out.spec.seed = run.plan.seed;
+      out.batches = [];
+      for (var k = 0; k < rows.length; k++) out.batches.push({ epoch: run.plan.epochs[k], indices: Array.from(run.plan.rows(k)) });
+    }
+    return out;
   }
 
   /* The run itself, for callers that already hold a checked job (the explorer). */
   function execute(job) {
     return descent.descend(job.landscape, job.optimizer, job.start, {
-      lr: job.lr, steps: job.steps, schedule: job.schedule, gradTol: job.gradTol, lossTol: job.lossTol
+      lr: job.lr, steps: job.steps, schedule: job.schedule, gradTol: job.gradTol, lossTol: job.lossTol,
+      plan: job.plan !== undefined ? job.plan : planOf(job)
     });
   }
 
@@ -217,7 +262,7 @@ var gdvizRun = (function (py, hyper, descent, formula) {
   }
 
   return {
-    run: run, prepare: prepare, execute: execute, configure: configure, getLandscape: getLandscape,
+    run: run, prepare: prepare, execute: execute, planOf: planOf, configure: configure, getLandscape: getLandscape,
     landscapes: function () { return LANDSCAPES; }
   };
 })(gdvizPy, gdvizHyper, gdvizDescent, gdvizFormula);
