@@ -365,7 +365,16 @@ def stability_limit(landscape: Landscape, point: Sequence[float]) -> float:
     return 2 / top if top > 0 else math.inf
 
 
-__all__ += ["first_below"]
+__all__ += ["curvature_ratio", "first_below"]
+
+
+def curvature_ratio(landscape: Landscape, point: Sequence[float]) -> float:
+    """How many times more sharply the loss curves in its steepest direction than in its
+    flattest at ``point``: :math:`\\lambda_{max} / \\lambda_{min}` of the Hessian (inf if
+    :math:`\\lambda_{min} \\le 0`)."""
+    eigen = np.linalg.eigvalsh(landscape.hessian(np.asarray(point, dtype=float)))
+    low, top = float(eigen.min()), float(eigen.max())
+    return top / low if low > 0 else math.inf
 
 
 def first_below(values: np.ndarray, limit: float) -> int | None:
@@ -464,6 +473,52 @@ def optimizer_states(
         out.append(StepState(k + 1, params, grad, lr, {n: v.copy() for n, v in state.items()}, new))
         params = new
     return out
+
+
+@dataclass(frozen=True)
+class Balance:
+    """How unequal the coordinates of the gradient and of the step are, over the first steps.
+
+    With :math:`s = \\arg\\max_j |g_{1,j}|` the steep coordinate and :math:`f` the flat one
+    (the smallest :math:`|g_{1,j}|`), over the first ``n`` updates
+
+    .. math::
+
+        \\text{gradient} = \\operatorname{median}_k |g_{k,s}| / |g_{k,f}|, \\qquad
+        \\text{step} = \\operatorname{median}_k |\\Delta\\theta_{k,s}| / |\\Delta\\theta_{k,f}|.
+
+    Plain gradient descent has ``step == gradient``; a per-coordinate scaling (RMSProp's
+    :math:`1/\\sqrt{v}`, Adam's :math:`1/\\sqrt{\\hat v}`) brings ``step`` towards 1.
+    """
+
+    steep: int
+    flat: int
+    gradient: float
+    step: float
+
+    @property
+    def evened(self) -> bool:
+        """Whether the steps are at least twice as even as the gradients."""
+        return self.step <= 0.5 * self.gradient
+
+
+__all__ += ["Balance", "step_balance"]
+
+
+def step_balance(states: Sequence[StepState], steps: int = 3) -> Balance | None:
+    """The :class:`Balance` of the first ``steps`` updates of a replayed run (None for a 1-D
+    run or when a coordinate of the gradient or the step is zero)."""
+    first = list(states[:steps])
+    if not first or len(first[0].grad) < 2:
+        return None
+    grads = np.abs(np.array([s.grad for s in first]))
+    moves = np.abs(np.array([s.new_point - s.point for s in first]))
+    steep, flat = int(np.argmax(grads[0])), int(np.argmin(grads[0]))
+    if steep == flat or np.any(grads[:, flat] == 0) or np.any(moves[:, flat] == 0):
+        return None
+    gradient = float(np.median(grads[:, steep] / grads[:, flat]))
+    step = float(np.median(moves[:, steep] / moves[:, flat]))
+    return Balance(steep, flat, gradient, step)
 
 
 # -------------------------------------------------------------------------------- noise

@@ -352,6 +352,30 @@ def _builtins() -> list[Experiment]:
             source="seed 000",
         ),
         Experiment(
+            name="minibatch-noise",
+            title="Minibatch SGD on the line fit: a constant and a decaying rate",
+            landscape="linear-regression",
+            starts=((0.5, 0.0),),
+            runs=(
+                RunConfig("sgd", 0.04, label="constant 0.04"),
+                RunConfig(
+                    "sgd",
+                    0.04,
+                    schedule="inverse-time:decay_rate=1,decay_steps=150",
+                    label="0.04/(1 + k/150)",
+                ),
+            ),
+            steps=600,
+            grad_tol=0.0,
+            loss_tol=0.0,
+            batch_size=1,
+            seed=(0, 1, 2, 3, 4, 5),
+            description="One point per step (batch size 1, six shuffling seeds) for 120 epochs "
+            "from w = 0.5, b = 0: a constant rate hovers at a noise floor, a Robbins–Monro "
+            "decay settles.",
+            source="issue 10",
+        ),
+        Experiment(
             name="descent-path",
             title="Gradient descent on f(x) = x² + 4x + 9",
             landscape="shifted-parabola",

@@ -20,7 +20,7 @@ from gdviz.animation.clock import Clock, play_clock
 from gdviz.animation.colors import FG, MUTED, series
 from gdviz.animation.equations import caption_of, rate, tnum, tvec
 from gdviz.animation.marks import key_row, series_dot, star
-from gdviz.animation.runner import Runner
+from gdviz.animation.runner import Runner, layered
 from gdviz.animation.scene import GDScene
 from gdviz.animation.text import LiveText, fixed, formula, label
 from gdviz.claims import first_below, optimizer_states, stability_limit, verdict
@@ -80,7 +80,6 @@ class Decay(GDScene):
             label("the parameters (w, b)", 26).next_to(image, UP, buff=0.6),
             label("loss per epoch", 26).next_to(loss_axes, UP, buff=0.6),
         )
-        assert surface.data is not None  # the scene draws data landscapes only
         xs_data, ys_data = surface.data.X[:, 0], surface.data.y
         points = VGroup(
             *(
@@ -104,7 +103,7 @@ class Decay(GDScene):
         clock = Clock(0)
         moving = VGroup()
         to_param, to_loss = to_scene_fn(param_axes), to_scene_fn(loss_axes)
-        keys = VGroup()
+        keys, on_map = VGroup(), VGroup()
         count = len(chosen)
         for i, (run, trajectory) in enumerate(chosen):
             col = series(i, count)
@@ -134,7 +133,7 @@ class Decay(GDScene):
             )
             fit = Line(LEFT, RIGHT, color=col, stroke_width=4)
 
-            def update(_m: object, t=trajectory, fit=fit) -> None:
+            def update(_m: Line, t=trajectory, fit=fit) -> None:
                 w, b = t.points[min(clock.step, t.steps)]
                 span = _visible_span(w, b, 0.0, 6.0)
                 if span is None:  # the line misses the window: nothing to draw
@@ -150,8 +149,12 @@ class Decay(GDScene):
             fit.add_updater(update)
             update(fit)
             keys.add(key_row(col, name, 26))
-            moving.add(fit, runner, loss_runner)
-        keys.arrange(RIGHT, buff=0.8).move_to((0, -2.2, 0))
+            moving.add(fit, loss_runner)
+            on_map.add_to_back(runner)
+        # on the map the first recipes are drawn last: the decayed run's dense zig-zag (and its
+        # halo) lies underneath and cannot blot out the short path of the small constant rate
+        moving.add(*layered(list(on_map)))
+        keys.arrange(RIGHT, buff=0.8).move_to([0, -2.2, 0])
         for i, key in enumerate(keys):
             key.remove(key[0])
             key.add_to_back(
@@ -179,7 +182,7 @@ class Decay(GDScene):
                 else:
                     lines.append(f'"diverged at epoch" {trajectory.steps}')
             rows = VGroup(*(formula(line, 38) for line in lines))
-            rows.arrange(DOWN, aligned_edge=LEFT, buff=0.16).move_to((0.3, -2.75, 0))
+            rows.arrange(DOWN, aligned_edge=LEFT, buff=0.16).move_to([0.3, -2.75, 0])
             for i, row in enumerate(rows):
                 row.add(series_dot(i, series(i, count)).next_to(row, LEFT, buff=0.2))
             rows.caption = caption_of(lines)  # type: ignore[attr-defined]
@@ -193,13 +196,20 @@ class Decay(GDScene):
         play_clock(self, clock, epochs, RUN_SECONDS, lambda u: u**1.5)
         self.end_badge(tag)
 
-        bound = formula(f"2 \\/ lambda_max = {tnum(limit)}", 40).move_to((0, -2.2, 0))
-        self.play(FadeOut(keys), FadeIn(bound), run_time=0.5)
+        # the bound takes the epoch read-out's place; the key stays for the beats naming runs
+        bound = formula(f"2 \\/ lambda_max = {tnum(limit)}", 40)
+        bound.move_to(readout.get_right(), aligned_edge=RIGHT)
+        self.play(FadeOut(readout), FadeIn(bound), run_time=0.5)
         self.beat(
             "A constant rate is stable only below",
             f"2 over the largest curvature: {fixed(limit, 3)}.",
             hold=3.5,
         )
+        self.conclude(chosen, verdicts, limit)
+        self.hold(1.0)
+
+    def conclude(self, chosen, verdicts, limit: float) -> None:
+        """One beat per recipe from its verdict, then the two lowest final losses."""
         for (run, trajectory), judged in zip(chosen, verdicts, strict=True):
             self.beat(*_explain(run, trajectory, judged, limit), hold=3.5)
         finals = {_describe(r): float(t.losses[-1]) for r, t in chosen if t.status != "diverged"}
@@ -210,7 +220,6 @@ class Decay(GDScene):
                 f"then {b} ({fixed(lb, 2)}).",
                 hold=4,
             )
-        self.hold(1.0)
 
 
 def _explain(run, trajectory, judged, limit: float) -> tuple[str, str]:

@@ -127,7 +127,8 @@ class Hiker(GDScene):
                 base = axes.c2p(xs[k], y_lo) + 0.25 * UP
                 end = axes.c2p(xs[min(k + 1, n)], y_lo) + 0.25 * UP
                 set_arrow(step_arrow, base, end, run_color(run.optimizer))
-                grad_name.next_to(grad_arrow, RIGHT if g > 0 else LEFT, buff=0.12)
+                # under its arrow, so the name never reaches into the panel on the right
+                grad_name.next_to(grad_arrow, DOWN, buff=0.1)
                 ahead = RIGHT if xs[min(k + 1, n)] >= xs[k] else LEFT
                 step_name.next_to(step_arrow, ahead, buff=0.12)
             opacity = show.get_value() if k < n else 0.0

@@ -26,7 +26,7 @@ from gdviz.animation.marks import panel, ring, set_arrow, star
 from gdviz.animation.runner import Runner
 from gdviz.animation.scene import GDScene
 from gdviz.animation.text import LiveText, fixed, formula
-from gdviz.claims import optimizer_states
+from gdviz.claims import Balance, optimizer_states, step_balance
 from gdviz.numbers import format_number
 from gdviz.video import scene_catalogue
 
@@ -64,20 +64,14 @@ STORY = {
     ),
     "rmsprop": (
         ("RMSprop keeps v, a running mean of the", "squared gradient, per coordinate."),
-        (
-            "The ellipse shows the root of v per coordinate:",
-            "the steeper direction gets smaller steps.",
-        ),
+        ("The ellipse is the root of v per coordinate:", "each gradient is divided by its own."),
     ),
     "adam": (
         ("Adam keeps both: m, a running mean of the", "gradient, and v, of its square."),
-        (
-            "The arrow is the step, the ellipse the root",
-            "of v per coordinate: similar steps in each.",
-        ),
+        ("The arrow is the step, the ellipse the root", "of v̂ per coordinate, which divides m̂."),
     ),
 }
-RUN_SECONDS = 6.0
+RUN_SECONDS = 5.0
 MAP_CENTRE = np.array([-3.55, -0.15, 0])
 
 
@@ -201,14 +195,13 @@ class Inside(GDScene):
             readouts[1].set_text(f"next {_pair(s.new_point)}")
 
         glyphs.add(step_arrow, grad_arrow)
+        scaling = VGroup()  # the bars of √v per coordinate and their names
         if kind != "momentum":
             glyphs.add(ellipse)
-            readouts.add(bars)
+            scaling.add(bars, bar_names)
         glyphs.add_updater(update)
         update(glyphs)
-        if kind != "momentum":
-            self.add(bar_names)
-        self.add(runner, glyphs, readouts)
+        self.add(scaling, runner, glyphs, readouts)
         for lines in STORY[kind]:
             self.beat(*lines, hold=3)
 
@@ -223,10 +216,14 @@ class Inside(GDScene):
             return out
 
         self.clear_beat()
-        aside = VGroup(box, rules, readouts, *([bar_names] if kind != "momentum" else []))
+        # the card covers the rules and the bars; the read-outs below stay and keep counting
+        aside = VGroup(box, rules, scaling)
         self.play(FadeOut(aside), run_time=0.3)
-        self.slow_steps(clock, card, steps=min(3, steps))
+        self.slow_steps(clock, card, steps=min(3, steps), step_seconds=1.0)
         self.play(FadeIn(aside), run_time=0.3)
+        evened = step_balance(states, min(3, steps)) if kind != "momentum" else None
+        if evened is not None:
+            self.beat(*_balance_lines(evened, surface.variables), hold=3)
         tag = self.speed_up(f"faster: {round((steps - 3) / RUN_SECONDS)} steps/s")
         play_clock(self, clock, steps, RUN_SECONDS, lambda u: u**1.5)
         self.end_badge(tag)
@@ -234,6 +231,16 @@ class Inside(GDScene):
             self.clear_beat()
             self.play(FadeOut(Group(*self.mobjects)), run_time=0.6)
             self.clear()
+
+
+def _balance_lines(balance: Balance, names: tuple[str, ...]) -> tuple[str, str]:
+    """The beat about :func:`gdviz.claims.step_balance` of the slow steps just shown."""
+    steep, flat = names[balance.steep], names[balance.flat]
+    ratio = fixed(balance.step, 1)
+    return (
+        f"Along {steep} the gradient is {fixed(balance.gradient, 1)}× that along {flat};",
+        f"the steps differ only {ratio}×." if balance.evened else f"the steps differ {ratio}×.",
+    )
 
 
 def _arrow(col, width: float = 6):

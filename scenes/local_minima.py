@@ -54,7 +54,8 @@ class LocalMinima(GDScene):
         to_scene = to_scene_fn(axes)
         gx = np.linspace(*X_RANGE, 240)
         ground = curve(axes, gx, surface.loss(gx[:, None]), FG, 4)
-        ticks = tick_labels(axes, xs=(-4, -2, 0, 2, 4, 6), ys=(-4, 0, 4))
+        # no x tick at the corner, where the y axis's lowest label stands
+        ticks = tick_labels(axes, xs=(-2, 0, 2, 4, 6), ys=(-4, 0, 4))
         names = axis_names(axes, "x", "L(x)")
         self.add(axes, ground, ticks, names)
 
@@ -64,7 +65,10 @@ class LocalMinima(GDScene):
             col = series(i, len(runs))
             xs = trajectory.points[:, 0]
             start = to_scene(np.array([[xs[0], trajectory.losses[0]]]))[0]
-            tag = label(f"start {fixed(xs[0], 0)}", 26, MUTED).next_to(start, DOWN, buff=0.3)
+            # under the axis line, clear of the ground the hikers walk on
+            tag = label(f"start {fixed(xs[0], 0)}", 26, MUTED).move_to(
+                axes.c2p(xs[0], 0.45 * Y_RANGE[0])
+            )
             self.add(ring(start, 0.1, MUTED), tag)
             runners.append(
                 Runner(

@@ -20,7 +20,14 @@ from gdviz.animation.marks import ring, series_dot, star
 from gdviz.animation.runner import Runner
 from gdviz.animation.scene import GDScene
 from gdviz.animation.text import LiveText, fixed, formula, label
-from gdviz.claims import coordinate_rates, optimizer_states, reached, same_rate, verdict
+from gdviz.claims import (
+    coordinate_rates,
+    curvature_ratio,
+    optimizer_states,
+    reached,
+    same_rate,
+    verdict,
+)
 from gdviz.experiments import get_experiment
 
 SCENE = {
@@ -57,7 +64,7 @@ class Overshoot(GDScene):
             f'L(x) = x^2 quad "from" x_0 = {experiment.starts[0][0]:g}, quad {steps} "steps each"',
         )
         rule = formula("x_(k+1) = x_k - eta dot 2 x_k = (1 - 2 eta) thin x_k", 40)
-        rule.move_to((0, 2.05, 0))
+        rule.move_to([0, 2.05, 0])
         self.add(title)
         clock = Clock(0)
         static, moving, heads, factors = Group(), VGroup(), VGroup(), VGroup()
@@ -66,12 +73,12 @@ class Overshoot(GDScene):
         for i, ((run, trajectory), judged) in enumerate(zip(runs, verdicts, strict=True)):
             axes = plain_axes((*X_RANGE, 1), (*Y_RANGE, 4), PANEL_WIDTH, 1.75)
             x_mid = (i - (count - 1) / 2) * (PANEL_WIDTH + 0.5)
-            axes.move_to((x_mid, 0.1, 0))
+            axes.move_to([x_mid, 0.1, 0])
             to_scene = to_scene_fn(axes)
             gx = np.linspace(*X_RANGE, 81)
             static.add(curve(axes, gx, surface.loss(gx[:, None]), MUTED, 3))
             static.add(tick_labels(axes, xs=(-4, 0, 4)), star(axes.c2p(0, 0), 0.1))
-            head = formula(f"eta = {run.lr:g}", 40).move_to((x_mid, 1.4, 0))
+            head = formula(f"eta = {run.lr:g}", 40).move_to([x_mid, 1.4, 0])
             heads.add(head)
             col = series(i, count)
             runner = Runner(
@@ -87,11 +94,11 @@ class Overshoot(GDScene):
             )
             readout = LiveText(10, 24)
             readout.place([x_mid - readout.box_width / 2, -1.35, 0])
-            factor = formula(f"abs(x_(k+1) \\/ x_k) = {judged.rate:.2f}", 38, MUTED)
-            factor.move_to((x_mid, -2.1, 0))
+            factor = formula(f"abs(x_(k+1) \\/ x_k) = {fixed(judged.rate, 2)}", 38, MUTED)
+            factor.move_to([x_mid, -2.1, 0])
             factors.add(factor)
 
-            def update(_m: object, t=trajectory, readout=readout) -> None:
+            def update(_m: LiveText, t=trajectory, readout=readout) -> None:
                 k = min(clock.step, t.steps)
                 readout.set_text(f"x = {fixed(t.points[k, 0], 3)}")
 
@@ -115,7 +122,7 @@ class Overshoot(GDScene):
                 )
             rows = VGroup(*(formula(line, 38) for line in lines))
             rows.arrange_in_grid(rows=2, cols=2, col_alignments="ll", buff=(0.6, 0.25))
-            rows.move_to((0, -2.3, 0))
+            rows.move_to([0, -2.3, 0])
             rows.caption = caption_of(lines)  # type: ignore[attr-defined]
             return rows
 
@@ -128,8 +135,8 @@ class Overshoot(GDScene):
         self.beat("Measured from the runs: the factor per step.", hold=3)
 
         words = VGroup()
-        for heading, judged in zip(heads, verdicts, strict=True):
-            words.add(label(judged.label, 28, ACCENT).move_to(heading.get_center() + 0.55 * UP))
+        for head, judged in zip(heads, verdicts, strict=True):
+            words.add(label(judged.label, 28, ACCENT).move_to(head.get_center() + 0.55 * UP))
         self.play(FadeOut(rule), FadeIn(words), run_time=0.6)
         rates = [r.lr for r, _ in runs]
         for (run, trajectory), judged in zip(runs, verdicts, strict=True):
@@ -146,12 +153,12 @@ class Overshoot(GDScene):
         if judged.label == "diverges":
             return (
                 f"{lr:g} diverges: each step overshoots further,",
-                f"x grows ×{judged.rate:.2f} per step, to {x_end}.",
+                f"x grows ×{fixed(judged.rate, 2)} per step, to {x_end}.",
             )
         if judged.label == "too small":
             return (
                 f"{lr:g} is too small: after {trajectory.steps} steps",
-                f"x is still {x_end}: {end / start:.0%} of the distance is left.",
+                f"x is still {x_end}: {fixed(100 * end / start, 0)}% of the distance is left.",
             )
         twin = next(
             (
@@ -163,12 +170,12 @@ class Overshoot(GDScene):
         )
         if judged.label == "zig-zags":
             second = (
-                f"x shrinks ×{judged.rate:.2f}: as fast as {twin:g}."
+                f"x shrinks ×{fixed(judged.rate, 2)}: as fast as {twin:g}."
                 if twin is not None
-                else f"x shrinks ×{judged.rate:.2f} per step."
+                else f"x shrinks ×{fixed(judged.rate, 2)} per step."
             )
             return (f"{lr:g} zig-zags across the minimum,", second)
-        return (f"{lr:g} converges: x shrinks ×{judged.rate:.2f}", f"per step, to {x_end}.")
+        return (f"{lr:g} converges: x shrinks ×{fixed(judged.rate, 2)}", f"per step, to {x_end}.")
 
     # ---------------------------------------------------------------------- part 2
     def zigzag(self) -> None:
@@ -201,15 +208,15 @@ class Overshoot(GDScene):
             clip=inside_fn(window),
         )
         lines = VGroup(
-            formula(f'"across (y):" quad y_(k+1) \\/ y_k = {rates[1]:.2f}', 40),
-            formula(f'"along (x):" quad x_(k+1) \\/ x_k = {rates[0]:.2f}', 40),
+            formula(f'"across (y):" quad y_(k+1) \\/ y_k = {fixed(rates[1], 2)}', 40),
+            formula(f'"along (x):" quad x_(k+1) \\/ x_k = {fixed(rates[0], 2)}', 40),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.45)
-        lines.move_to((3.2, 0.9, 0))
+        lines.move_to([3.2, 0.9, 0])
         readout = VGroup(
             LiveText(28, 26).place([0.6, -0.8, 0]), LiveText(28, 26).place([0.6, -1.3, 0])
         )
 
-        def update(_m: object) -> None:
+        def update(_m: VGroup) -> None:
             k = min(clock.step, trajectory.steps)
             x, y = trajectory.points[k]
             readout[0].set_text(f"step {k:>3}")
@@ -219,7 +226,8 @@ class Overshoot(GDScene):
         update(readout)
         self.play(FadeIn(Group(image, deco, title, start, goal)), run_time=0.8)
         self.add(readout, runner)
-        self.beat("A long valley: ten times steeper across", "than along.", hold=3)
+        sharper = fixed(curvature_ratio(surface, minimum), 0)
+        self.beat(f"A long valley: it curves {sharper}× more sharply", "across than along.", hold=3)
         self.beat("Plain gradient descent from the ring,", "one step at a time.")
         states = optimizer_states(run, trajectory, surface)
         hyper = dict(run.make_optimizer().hyperparams)
@@ -228,26 +236,37 @@ class Overshoot(GDScene):
             rows = step_lines(run.optimizer, hyper, states[k])
             group = VGroup(*(formula(line, 40) for line in rows))
             group.arrange(DOWN, aligned_edge=LEFT, buff=0.22)
-            group.move_to((-1.05 + group.width / 2, 0.6, 0))
+            group.move_to([-1.05 + group.width / 2, 0.6, 0])
             group.caption = caption_of(rows)  # type: ignore[attr-defined]
             return group
 
         self.clear_beat()
         self.slow_steps(clock, card)
         self.play(FadeIn(lines[0]), run_time=0.5)
-        self.beat("Across, every step overshoots the floor:", "y flips sign and shrinks.", hold=3.5)
+        self.beat(*_coordinate_beat("Across", "y", rates[1]), hold=3.5)
         self.play(FadeIn(lines[1]), run_time=0.5)
-        self.beat(
-            "Along the floor there is no overshoot:", "x shrinks a little each step.", hold=3.5
-        )
+        self.beat(*_coordinate_beat("Along the floor", "x", rates[0]), hold=3.5)
         shown = min(trajectory.steps, 60)
         tag = self.speed_up("faster: 8 steps/s")
         play_clock(self, clock, shown, (shown - 3) / 8)
         self.end_badge(tag)
         if near is not None:
             self.beat(
-                "Both shrink at about the same rate:",
+                f"Per step y shrinks ×{fixed(abs(rates[1]), 2)}, x ×{fixed(abs(rates[0]), 2)}:",
                 f"within 1% of the minimum by step {near}.",
                 hold=4,
             )
         self.hold(1.0)
+
+
+def _coordinate_beat(where: str, name: str, factor: float) -> tuple[str, str]:
+    """What one coordinate does per step, from its measured factor (negative: it flips sign,
+    the step overshoots the valley's floor in that coordinate)."""
+    size = f"×{fixed(abs(factor), 2)}"
+    change = "shrinks" if abs(factor) < 1 else "grows"
+    if factor < 0:
+        return (
+            f"{where}, every step overshoots the floor:",
+            f"{name} flips sign, {change} {size}.",
+        )
+    return (f"{where}, no step overshoots:", f"{name} keeps its sign, {change} {size} a step.")

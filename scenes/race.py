@@ -9,10 +9,8 @@ known minimum has no stars, and its finish line is convergence (‖∇L‖ below
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypedDict
-
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, Dot, FadeIn, FadeOut, VGroup, VMobject
+from manim import DOWN, LEFT, RIGHT, Dot, FadeIn, FadeOut, VGroup
 
 from gdviz.animation.axes import inside_fn, to_scene_fn
 from gdviz.animation.backgrounds import contour_panel
@@ -21,14 +19,10 @@ from gdviz.animation.clock import Clock, play_clock
 from gdviz.animation.colors import MUTED, run_color
 from gdviz.animation.equations import rate, step_summary
 from gdviz.animation.marks import panel, ring, star
-from gdviz.animation.runner import Runner
+from gdviz.animation.runner import Runner, layered
 from gdviz.animation.scene import GDScene
 from gdviz.animation.text import LiveText, fixed, formula, label
 from gdviz.claims import FINISH_GAP, finish, optimizer_states, race_order
-
-if TYPE_CHECKING:
-    from gdviz.experiments import RunConfig
-    from gdviz.trajectory import Trajectory
 
 SCENE = {
     "name": "race",
@@ -56,21 +50,6 @@ BOARD_HEIGHT = 3.75
 BOARD_TOP = 2.215
 #: The slow start's card explains each runner's update; it has room for this many.
 CARD_ROWS = 4
-
-
-class _Row(TypedDict):
-    """One leaderboard row: its run and what the board shows of it, and its current slot."""
-
-    run: RunConfig
-    t: Trajectory
-    finish: int | None
-    swatch: Dot
-    name: VMobject
-    lr: VMobject
-    live: LiveText
-    rank: LiveText
-    runner: Runner
-    slot: int
 
 
 class Race(GDScene):
@@ -109,15 +88,15 @@ class Race(GDScene):
             height = 0.55 + row_height * len(runs)
             width = BOARD_RIGHT - COMPACT_X
             box = panel(width, height).move_to(
-                ((BOARD_RIGHT + COMPACT_X) / 2, BOARD_TOP - height / 2, 0)
+                [(BOARD_RIGHT + COMPACT_X) / 2, BOARD_TOP - height / 2, 0]
             )
         else:
             row_height, top = ROW, 1.52
             box = panel(5.85, 0.55 + ROW * len(runs)).move_to(
-                (BOARD_X + 2.9, 1.74 - ROW * (len(runs) - 1) / 2 - 0.2, 0)
+                [BOARD_X + 2.9, 1.74 - ROW * (len(runs) - 1) / 2 - 0.2, 0]
             )
         header = label("leaderboard", 28, weight="BOLD").move_to(
-            ((COMPACT_X if compact else BOARD_X) + 0.2, 2.08, 0), aligned_edge=LEFT
+            [(COMPACT_X if compact else BOARD_X) + 0.2, 2.08, 0], aligned_edge=LEFT
         )
         step_text = LiveText(12, 26, MUTED)
         step_text.place([box.get_right()[0] - 0.2 - step_text.box_width, 2.08, 0])
@@ -127,10 +106,11 @@ class Race(GDScene):
         self.add(image, deco, goals, start, box, header, finish_note)
 
         clock = Clock(0)
-        rows: list[_Row] = []
-        widths = np.linspace(6.0, 6.0 - 1.2 * (FULL_ROWS - 1), FULL_ROWS)
+        rows = []
+        # earlier runners wider: where paths coincide they show as bands ~1.5 px wide at 1080p
+        widths = np.linspace(9.0, 9.0 - 2.2 * (FULL_ROWS - 1), FULL_ROWS)
         if compact:
-            widths = np.linspace(6.0, 1.5, len(runs))
+            widths = np.linspace(9.0, 1.5, len(runs))
         for i, (run, trajectory) in enumerate(runs):
             col = run_color(run.optimizer)
             rows.append(
@@ -158,18 +138,18 @@ class Race(GDScene):
                 }
             )
 
-        def place(row: _Row, slot: int) -> None:
+        def place(row: dict, slot: int) -> None:
             y = top - slot * row_height
             if compact:  # one line: rank, name, rate, read-out in columns
                 row["rank"].place([COMPACT_X + 0.12, y - 0.02, 0])
-                row["swatch"].move_to((COMPACT_X + 0.62, y, 0))
-                row["name"].move_to((COMPACT_X + 0.82, y, 0), aligned_edge=LEFT)
-                row["lr"].move_to((COMPACT_X + 2.5, y, 0), aligned_edge=LEFT)
+                row["swatch"].move_to([COMPACT_X + 0.62, y, 0])
+                row["name"].move_to([COMPACT_X + 0.82, y, 0], aligned_edge=LEFT)
+                row["lr"].move_to([COMPACT_X + 2.5, y, 0], aligned_edge=LEFT)
                 row["live"].place([COMPACT_X + 4.05, y - 0.02, 0])
             else:
                 row["rank"].place([BOARD_X + 0.2, y - 0.02, 0])
-                row["swatch"].move_to((BOARD_X + 0.75, y, 0))
-                row["name"].move_to((BOARD_X + 1.0, y, 0), aligned_edge=LEFT)
+                row["swatch"].move_to([BOARD_X + 0.75, y, 0])
+                row["name"].move_to([BOARD_X + 1.0, y, 0], aligned_edge=LEFT)
                 row["lr"].next_to(row["name"], RIGHT, buff=0.3)
                 row["live"].place([BOARD_X + 1.0, y - 0.42, 0])
             row["slot"] = slot
@@ -177,7 +157,7 @@ class Race(GDScene):
         for slot, row in enumerate(rows):
             place(row, slot)
 
-        def update_board(_m: object) -> None:
+        def update_board(_m: VGroup) -> None:
             c = clock.get_value()
             step_text.set_text(f"step {min(int(c), horizon)}".rjust(12))
             order = sorted(rows, key=lambda r: (_loss_at(r["t"], c), r["slot"]))
@@ -202,7 +182,7 @@ class Race(GDScene):
         board.add_updater(update_board)
         update_board(board)
         runners = [row["runner"] for row in rows]
-        self.add(board, *runners)
+        self.add(board, *layered(runners))
 
         self.beat(
             f"{_count(len(runs)).capitalize()} optimizer{'s' if len(runs) > 1 else ''}, one start,",
@@ -210,20 +190,7 @@ class Race(GDScene):
             hold=3,
         )
         self.beat("The leaderboard ranks them by their loss", "at every step.", hold=3)
-        states = {id(row): optimizer_states(row["run"], row["t"], surface) for row in rows}
-        hypers = {id(row): dict(row["run"].make_optimizer().hyperparams) for row in rows}
-
-        def card(k: int) -> VGroup:
-            entries = [
-                (
-                    row["run"].display_name,
-                    run_color(row["run"].optimizer),
-                    step_summary(row["run"].optimizer, hypers[id(row)], states[id(row)][k]),
-                )
-                for row in rows[:CARD_ROWS]
-                if k < len(states[id(row)])
-            ]
-            return summary_card(entries, right=6.3, centre_y=-0.1)
+        card = _first_steps_card(rows[:CARD_ROWS], surface)
 
         self.clear_beat()
         leaderboard = VGroup(box, header, finish_note, board)
@@ -243,6 +210,11 @@ class Race(GDScene):
         )
         self.end_badge(tag)
 
+        self.announce(runs, finishes, horizon)
+        self.hold(1.0)
+
+    def announce(self, runs, finishes, horizon: int) -> None:
+        """The beats of the result: who finished first, then the others, then who did not."""
         order = race_order(finishes, [float(t.losses[-1]) for _, t in runs])
         done = [i for i in order if finishes[i].step is not None]
         if done:
@@ -258,7 +230,27 @@ class Race(GDScene):
         if rest:
             who = _join(rest) if len(rest) <= 3 else f"{_count(len(rest)).capitalize()} others"
             self.beat(f"{who} did not finish", f"within {horizon} steps.", hold=3.5)
-        self.hold(1.0)
+
+
+def _first_steps_card(rows: list[dict], surface):
+    """The card of step ``k`` for the slow start: each row's state and new point, replayed
+    through the core (:func:`gdviz.claims.optimizer_states`)."""
+    states = [optimizer_states(row["run"], row["t"], surface) for row in rows]
+    hypers = [dict(row["run"].make_optimizer().hyperparams) for row in rows]
+
+    def card(k: int) -> VGroup:
+        entries = [
+            (
+                row["run"].display_name,
+                run_color(row["run"].optimizer),
+                step_summary(row["run"].optimizer, hyper, state[k]),
+            )
+            for row, state, hyper in zip(rows, states, hypers, strict=True)
+            if k < len(state)
+        ]
+        return summary_card(entries, right=6.3, centre_y=-0.1)
+
+    return card
 
 
 def _finish_rule(line) -> list[str]:
@@ -277,7 +269,21 @@ def _rhs(formula_text: str) -> str:
 
 def _count(n: int) -> str:
     """``four``, ``twelve``; digits above twelve."""
-    words = "zero one two three four five six seven eight nine ten eleven twelve".split()
+    words = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+    ]
     return words[n] if n < len(words) else str(n)
 
 

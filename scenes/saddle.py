@@ -18,7 +18,7 @@ from gdviz.animation.clock import Clock, play_clock
 from gdviz.animation.colors import FG, run_color
 from gdviz.animation.equations import step_summary
 from gdviz.animation.marks import key_row, ring
-from gdviz.animation.runner import Runner
+from gdviz.animation.runner import Runner, layered
 from gdviz.animation.scene import GDScene
 from gdviz.animation.text import LiveText, fixed, label
 from gdviz.claims import optimizer_states, saddle_passage
@@ -96,7 +96,7 @@ class Saddle(GDScene):
             line.add_updater(update)
             update(line)
             moving.add(line)
-        self.add(moving, *runners)
+        self.add(moving, *layered(runners))
 
         self.beat("At a saddle the slope is zero,", "but it is not a minimum.", hold=3)
         self.beat("Uphill along x, downhill along y.", hold=3)

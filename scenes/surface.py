@@ -44,6 +44,9 @@ PHI, THETA = 62 * DEGREES, -58 * DEGREES
 RUN_SECONDS = 14.0
 #: Where the landscape's centre sits on screen (left of the cards on the right).
 SCREEN = np.array([-2.9, -0.45, 0.0])
+#: The top view at the end: the map's centre on screen and the camera's zoom (the map is then
+#: about SIZE × TOP_ZOOM tall, between the title and the captions).
+TOP_VIEW, TOP_ZOOM = np.array([-2.2, -0.25, 0.0]), 0.85
 
 
 class SplitTrail(VGroup):
@@ -96,9 +99,8 @@ class Surface(GDThreeDScene):
         runs = experiment.run().by_run()
         steps = max(t.steps for _, t in runs)
         bounds = surface.bounds
-        grid = height_grid(
-            surface, bounds, SIZE, Z_MAX, resolution=RESOLUTION, origin=self._centre(PHI, THETA)
-        )
+        centre = self._centre(PHI, THETA)
+        grid = height_grid(surface, bounds, SIZE, Z_MAX, resolution=RESOLUTION, origin=centre)
         height_text = "log_10 (1 + (L - L_min) \\/ m)" if surface.log_levels else "L - L_min"
         title = self.title_block(
             "The landscape in 3-D", f'"height" = {height_text} quad "(clipped)"'
@@ -223,15 +225,20 @@ class Surface(GDThreeDScene):
             path = VMobject(stroke_color=run_color(run.optimizer), stroke_width=4)
             path.set_points_as_corners(grid.on_floor(trajectory.points[: r.last_visible + 1]))
             floor_paths.add(path)
+        # straight above, the floor's map fills the space left of the key, centred at TOP_VIEW
+        floor_centre = grid.on_floor(np.array([[np.mean(bounds[0]), np.mean(bounds[1])]]))[0]
         self.move_camera(
             phi=0,
             theta=-90 * DEGREES,
-            zoom=0.78,
+            zoom=TOP_ZOOM,
+            frame_center=floor_centre - TOP_VIEW / TOP_ZOOM,
             run_time=5,
             added_anims=[
                 FadeOut(patches),
                 FadeOut(trails),
                 FadeOut(marks[:count]),
+                FadeOut(axes[2]),  # the height axis: seen end-on from above
+                FadeOut(names[2]),
                 FadeIn(floor_paths),
             ],
         )

@@ -44,6 +44,10 @@ def test_zig_zag_rates_per_coordinate_on_the_valley():
     step = claims.reached(t, (0.0, 0.0))
     distances = np.linalg.norm(t.points, axis=1)
     assert distances[step] <= 0.01 * distances[0] < distances[step - 1]
+    valley = get_experiment("race-valley").surface
+    assert claims.curvature_ratio(valley, (0.0, 0.0)) == pytest.approx(10.0)  # 20 / 2
+    saddle = get_experiment("saddle").surface
+    assert claims.curvature_ratio(saddle, (0.0, 0.0)) == float("inf")
 
 
 def test_decay_rescues_a_rate_that_starts_above_the_stability_limit():
@@ -133,3 +137,47 @@ def test_a_replay_that_leaves_the_trajectory_raises():
     with pytest.raises(RuntimeError, match="left the trajectory"):
         claims.optimizer_states(other, t, experiment.surface)
     del run
+
+
+def test_rmsprop_and_adam_even_out_the_steps_gradient_descent_does_not():
+    experiment = get_experiment("race-valley")
+    balances = {
+        r.optimizer: claims.step_balance(claims.optimizer_states(r, t, experiment.surface))
+        for r, t in experiment.run().by_run()
+    }
+    # on x² + 10y² from (−2.6, 1.4) the gradient is 3–5× steeper along y than along x
+    for balance in balances.values():
+        assert (balance.steep, balance.flat) == (1, 0)
+        assert balance.gradient > 3
+    gd = balances["sgd"]
+    assert gd.step == pytest.approx(gd.gradient) and not gd.evened
+    for name in ("rmsprop", "adam"):
+        assert balances[name].evened and balances[name].step == pytest.approx(1.0, abs=0.05)
+    one_d = get_experiment("descent-path")
+    ((run, t),) = one_d.run().by_run()
+    assert claims.step_balance(claims.optimizer_states(run, t, one_d.surface)) is None
+
+
+def test_the_noise_scenes_experiment_has_a_floor_that_its_decay_removes():
+    import dataclasses
+
+    experiment = get_experiment("minibatch-noise")
+    assert experiment.batch_size == 1 and len(experiment.seeds) == 6
+    result = experiment.run()
+    constant, decayed = result.seed_runs(0, 0), result.seed_runs(1, 0)
+    floor = claims.noise_floor(constant, decayed, claims.lowest_loss(experiment.surface))
+    assert floor.label == "removes" and floor.floor > 0.1 > floor.decayed_final
+    fulls = dataclasses.replace(experiment, batch_size=None, seed=0).run().by_run()
+    spread, settled = (
+        claims.seed_spread(constant, fulls[0][1]),
+        claims.seed_spread(decayed, fulls[1][1]),
+    )
+    assert settled.distance < 0.5 * spread.distance
+
+
+def test_minibatch_states_replay_each_steps_sample():
+    experiment = get_experiment("minibatch-noise")
+    run, trajectory = experiment.runs[0], experiment.run().seed_runs(0, 0)[2]
+    states = claims.optimizer_states(run, trajectory, experiment.surface)
+    for s, rows in zip(states, trajectory.batches, strict=False):
+        np.testing.assert_array_equal(s.grad, experiment.surface.minibatch(s.point, rows)[1])

@@ -203,6 +203,22 @@ def expected_paths(name: str) -> dict[str, np.ndarray]:
             paths[label] = t.points
             paths[f"{label} loss"] = np.column_stack([np.arange(t.steps + 1), np.log10(t.losses)])
         return paths
+    if name == "noise":
+        import dataclasses
+
+        result = experiment.run()
+        full = dataclasses.replace(experiment, batch_size=None, seed=0).run().by_run()[0][1]
+        paths = {"full batch": full.points}
+        paths["full batch loss"] = np.column_stack(
+            [np.arange(full.steps + 1), np.log10(full.losses)]
+        )
+        for index, kind in ((0, "constant"), (len(experiment.runs) - 1, "decayed")):
+            runs = result.seed_runs(index, 0)
+            for seed, t in zip(experiment.seeds, runs, strict=True):
+                paths[f"{kind} seed {seed}"] = t.points
+            mean = np.mean([t.losses for t in runs], axis=0)
+            paths[f"{kind} loss"] = np.column_stack([np.arange(len(mean)), np.log10(mean)])
+        return paths
     if name == "inside":
         return {
             run.display_name: t.points
@@ -480,6 +496,28 @@ def test_decay_shows_the_divergence_and_the_rescue(rendered):
     runs = dict((r.lr, t) for r, t in get_experiment("linear-regression").run().by_run())
     assert f"diverges by epoch {runs[0.5].steps}" in spoken
     assert f"to {round(runs[0.1].losses.max())}" in spoken and "recovers" in spoken
+
+
+def test_noise_says_where_the_seeds_hover(rendered):
+    import dataclasses
+
+    from gdviz.animation.text import fixed
+    from gdviz.claims import lowest_loss, noise_floor, seed_spread
+
+    result, _ = rendered("noise")
+    spoken = " ".join(text for _, _, text in _cues(result["captions"]))
+    experiment = get_experiment("minibatch-noise")
+    runs = experiment.run()
+    constant, decayed = runs.seed_runs(0, 0), runs.seed_runs(1, 0)
+    fulls = dataclasses.replace(experiment, batch_size=None, seed=0).run().by_run()
+    floor = noise_floor(constant, decayed, lowest_loss(experiment.surface))
+    spread = seed_spread(constant, fulls[0][1])
+    assert f"Full batch ends at L = {fixed(fulls[0][1].losses[-1], 3)}" in spoken
+    assert f"L = {fixed(spread.low, 3)} to {fixed(spread.high, 3)}" in spoken
+    assert f"{fixed(floor.floor, 3)}: the noise floor" in spoken
+    assert f"The decaying rate {floor.label} the noise floor" in spoken
+    assert f"ends at {fixed(floor.decayed_final, 4)}" in spoken
+    assert "point 3 of seed 0" in spoken  # seed 0's first sample, as the contract draws it
 
 
 def test_local_minima_readouts_follow_the_hikers(rendered):

@@ -222,7 +222,7 @@ def test_a_bad_declaration_is_a_one_line_error(tmp_path):
 def test_listing_scenes_and_the_cli_do_not_import_manim():
     code = (
         "import sys; import gdviz.video as v; from gdviz.cli import cli; "
-        "assert len(v.SCENES) == 8 and v.QUALITIES['high'].fps == 60; "
+        "assert len(v.SCENES) == 9 and v.QUALITIES['high'].fps == 60; "
         "assert 'manim' not in sys.modules, 'manim imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

@@ -24,7 +24,8 @@ def summary_card(
     """One row per run: its name in its colour, then its Typst lines stacked to the right.
 
     The card is right-aligned at ``right`` and centred vertically at ``centre_y``; its
-    ``caption`` attribute reads the lines as plain text (for the WebVTT captions).
+    ``caption`` attribute reads the lines as plain text, one caption line per run (for
+    the WebVTT captions).
     """
     rows = VGroup()
     names = VGroup()
@@ -35,7 +36,7 @@ def summary_card(
         maths.arrange(DOWN, aligned_edge=LEFT, buff=0.08)
         names.add(tag)
         rows.add(VGroup(tag, maths))
-        words.append(f"{name}: " + caption_of(lines))
+        words.append(f"{name}: " + caption_of(lines).replace("\n", ", "))
     width = max(tag.width for tag in names) + 0.25
     for row in rows:
         name_tag: Any = row[0]
@@ -47,5 +48,5 @@ def summary_card(
     card = VGroup(back, rows)
     rows.move_to(back)
     card.move_to(np.array([right - card.width / 2, centre_y, 0.0]))
-    card.caption = " · ".join(words)  # type: ignore[attr-defined]
+    card.caption = "\n".join(words)  # type: ignore[attr-defined]
     return card

@@ -78,17 +78,22 @@ def play_clock(
     """
     start = clock.get_value()
     span = target - start
-    # one static group per runner, in runner order (the same stacking as the live trails)
+    # the frozen halos under every frozen trail (a halo never covers another runner's trail),
+    # then one static group per runner, in runner order (the same stacking as the live trails)
+    halos = VGroup()
     keep = [VGroup() for _ in runners]
     if under is not None and segments > 1:
         position = scene.mobjects.index(under) + 1
-        scene.mobjects[position:position] = keep
+        scene.mobjects[position:position] = [halos, *keep]
     for j in range(segments):
         u0, u1 = j / segments, (j + 1) / segments
         f0, f1 = rate(u0), rate(u1)
         if under is not None and j > 0:
             for group, runner in zip(keep, runners, strict=True):
-                group.add(*runner.freeze_trail())
+                pieces = runner.freeze_trail()
+                if pieces:
+                    halos.add(pieces[0])
+                    group.add(*pieces[1:])
         if f1 - f0 <= 1e-12:
             scene.wait(run_time / segments, frozen_frame=False)
             continue

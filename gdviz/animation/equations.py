@@ -10,6 +10,7 @@ number shown is a number the core produced.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -128,18 +129,14 @@ def step_lines(
 
 
 def caption_of(lines: Sequence[str]) -> str:
-    """A plain-text reading of Typst lines for the captions (symbols spelled as shown)."""
-    text = " ".join(lines)
+    """A plain-text reading of Typst lines for the captions (symbols spelled as shown), one
+    caption line per Typst line."""
+    text = "\n".join(lines)
+    for typst, plain in (("hat(m)", "m̂"), ("hat(v)", "v̂"), ("sqrt", "√")):
+        text = text.replace(typst, plain)
+    # Greek letters as whole names only (``theta`` is not ``th`` + ``eta``)
+    text = _GREEK.sub(lambda match: GREEK[match.group(0)], text)
     for typst, plain in (
-        ("hat(m)", "m̂"),
-        ("hat(v)", "v̂"),
-        ("sqrt", "√"),
-        ("nabla", "∇"),
-        ("eta", "η"),
-        ("theta", "θ"),
-        ("alpha", "α"),
-        ("mu", "μ"),
-        ("epsilon", "ε"),
         (" thin ", " "),
         (" dot ", "·"),
         (" quad ", "  "),
@@ -148,6 +145,22 @@ def caption_of(lines: Sequence[str]) -> str:
     ):
         text = text.replace(typst, plain)
     return text
+
+
+#: Typst's names of the symbols the equations use, and how a caption spells them.
+GREEK = {
+    "nabla": "∇",
+    "eta": "η",
+    "theta": "θ",
+    "alpha": "α",
+    "beta": "β",
+    "gamma": "γ",
+    "lambda": "λ",
+    "mu": "μ",
+    "rho": "ρ",
+    "epsilon": "ε",
+}
+_GREEK = re.compile(r"(?<![A-Za-z])(" + "|".join(GREEK) + r")(?![A-Za-z])")
 
 
 def step_summary(optimizer: str, hyperparams: dict[str, Any], s: StepState) -> tuple[str, str]:

@@ -3,14 +3,15 @@
 Drawing only: every point comes from a :class:`~gdviz.trajectory.Trajectory`; between two steps
 the marker moves along the straight segment (see :mod:`gdviz.animation.clock`), or along the
 ground for a 1-D curve (``lift``). Overlapping trails stay visible: each trail is drawn over a
-thin halo of the background colour, and scenes give earlier runners wider trails so a later,
-thinner one drawn on top never hides them.
+thin halo of the background colour, scenes give earlier runners wider trails so a later,
+thinner one drawn on top never hides them, and :func:`layered` puts every runner's halo under
+all the trails (a halo drawn with its own trail would blot out the wider trail beneath it).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -19,7 +20,7 @@ from manim import RIGHT, Dot, ManimColor, VGroup, VMobject
 from gdviz.animation.clock import Clock, path_at, path_until
 from gdviz.animation.colors import BG
 
-__all__ = ["Runner"]
+__all__ = ["Runner", "layered"]
 
 Mapping = Callable[[np.ndarray], np.ndarray]
 
@@ -142,3 +143,15 @@ class Runner(VGroup):
             self.dot.stand_at(self.position(), phase=2 * math.pi * 1.5 * c if moving else 0.0)
         else:
             self.dot.move_to(self.position())
+
+
+def layered(runners: Sequence[Runner]) -> list[VMobject]:
+    """The mobjects to add for ``runners`` that share a map: every halo first, then the
+    runners (trail and marker) in the given order. Each halo is taken out of its runner, which
+    keeps redrawing it (:meth:`Runner.refresh`), so it still follows the trail."""
+    halos = []
+    for runner in runners:
+        if runner.halo in runner.submobjects:
+            runner.remove(runner.halo)
+            halos.append(runner.halo)
+    return [*halos, *runners]

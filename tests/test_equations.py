@@ -1,0 +1,28 @@
+"""The update cards' Typst lines and their plain-text captions."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gdviz.animation.equations import caption_of, step_lines
+from gdviz.claims import optimizer_states
+from gdviz.experiments import get_experiment
+
+
+def test_captions_spell_whole_symbol_names_one_line_each():
+    lines = ["theta_1 = theta_0 - eta thin nabla L(theta_0)", "m_t = beta_1 m_(t-1)"]
+    assert caption_of(lines) == "θ_1 = θ_0 - η ∇ L(θ_0)\nm_t = β_1 m_(t-1)"
+    assert caption_of(["hat(m) \\/ sqrt(hat(v)) = 1"]) == "m̂ / √(v̂) = 1"
+    assert caption_of(["betas = meta"]) == "betas = meta"  # not a symbol's name
+
+
+def test_adams_card_reads_the_cores_numbers():
+    experiment = get_experiment("race-valley")
+    run, trajectory = next((r, t) for r, t in experiment.run().by_run() if r.optimizer == "adam")
+    state = optimizer_states(run, trajectory, experiment.surface)[0]
+    lines = step_lines(run.optimizer, dict(run.make_optimizer().hyperparams), state)
+    caption = caption_of(lines)
+    assert len(caption.splitlines()) == len(lines) <= 6
+    assert "thη" not in caption and "bη" not in caption
+    # the first step of Adam moves each coordinate by η (m̂/√v̂ = sign of the gradient)
+    np.testing.assert_allclose(np.abs(state.new_point - state.point), run.lr, rtol=1e-6)
