@@ -80,6 +80,7 @@ class Decay(GDScene):
             label("the parameters (w, b)", 26).next_to(image, UP, buff=0.6),
             label("loss per epoch", 26).next_to(loss_axes, UP, buff=0.6),
         )
+        assert surface.data is not None  # decay draws a data landscape (its declaration)
         xs_data, ys_data = surface.data.X[:, 0], surface.data.y
         points = VGroup(
             *(
@@ -103,7 +104,8 @@ class Decay(GDScene):
         clock = Clock(0)
         moving = VGroup()
         to_param, to_loss = to_scene_fn(param_axes), to_scene_fn(loss_axes)
-        keys, on_map = VGroup(), VGroup()
+        keys = VGroup()
+        on_map: list[Runner] = []
         count = len(chosen)
         for i, (run, trajectory) in enumerate(chosen):
             col = series(i, count)
@@ -133,7 +135,7 @@ class Decay(GDScene):
             )
             fit = Line(LEFT, RIGHT, color=col, stroke_width=4)
 
-            def update(_m: Line, t=trajectory, fit=fit) -> None:
+            def update(_m: object, t=trajectory, fit=fit) -> None:
                 w, b = t.points[min(clock.step, t.steps)]
                 span = _visible_span(w, b, 0.0, 6.0)
                 if span is None:  # the line misses the window: nothing to draw
@@ -150,11 +152,11 @@ class Decay(GDScene):
             update(fit)
             keys.add(key_row(col, name, 26))
             moving.add(fit, loss_runner)
-            on_map.add_to_back(runner)
+            on_map.insert(0, runner)
         # on the map the first recipes are drawn last: the decayed run's dense zig-zag (and its
         # halo) lies underneath and cannot blot out the short path of the small constant rate
-        moving.add(*layered(list(on_map)))
-        keys.arrange(RIGHT, buff=0.8).move_to([0, -2.2, 0])
+        moving.add(*layered(on_map))
+        keys.arrange(RIGHT, buff=0.8).move_to((0, -2.2, 0))
         for i, key in enumerate(keys):
             key.remove(key[0])
             key.add_to_back(
@@ -182,7 +184,7 @@ class Decay(GDScene):
                 else:
                     lines.append(f'"diverged at epoch" {trajectory.steps}')
             rows = VGroup(*(formula(line, 38) for line in lines))
-            rows.arrange(DOWN, aligned_edge=LEFT, buff=0.16).move_to([0.3, -2.75, 0])
+            rows.arrange(DOWN, aligned_edge=LEFT, buff=0.16).move_to((0.3, -2.75, 0))
             for i, row in enumerate(rows):
                 row.add(series_dot(i, series(i, count)).next_to(row, LEFT, buff=0.2))
             rows.caption = caption_of(lines)  # type: ignore[attr-defined]

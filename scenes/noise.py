@@ -94,7 +94,7 @@ class Noise(GDScene):
         lo = float(np.floor(min(logs.min(), np.log10(lowest) if lowest else logs.min())))
         hi = float(min(np.ceil(logs.max()), lo + 3))
         loss_axes = plain_axes((0, steps, steps / 2), (lo, hi, 1), LOSS_WIDTH, LOSS_HEIGHT)
-        loss_axes.move_to([3.75, 0.45, 0])
+        loss_axes.move_to((3.75, 0.45, 0))
         to_loss = to_scene_fn(loss_axes)
         loss_ticks = tick_labels(loss_axes, xs=(0, steps // 2, steps))
         for exponent in range(int(lo), int(hi) + 1):
@@ -174,13 +174,13 @@ class Noise(GDScene):
             key_row(sgd, decayed_run.display_name, 24),
         )
         keys.arrange_in_grid(rows=2, cols=2, col_alignments="ll", buff=(0.3, 0.2))
-        keys.move_to([3.25, -2.0, 0])
+        keys.move_to((3.25, -2.0, 0))
         keys[3].set_opacity(0)
         active = [clock]
         readout = LiveText(24, 26, MUTED)
         readout.place([keys.get_left()[0], -1.22, 0])
 
-        def read(_m: LiveText) -> None:
+        def read(_m: object) -> None:
             k = min(active[0].step, steps)
             epoch = k * size // n if n else k
             readout.set_text(f"step {k:>3}   epoch {epoch:>3}")
@@ -215,17 +215,17 @@ class Noise(GDScene):
                 label("all points", 24, FG),
                 label(f"point {sample}", 24, sgd),
             )
-            rows = VGroup(
+            card = VGroup(
                 *(
                     VGroup(name, formula(line, 38)).arrange(RIGHT, buff=0.3)
                     for name, line in zip(names, lines, strict=True)
                 )
             )
-            rows.arrange(DOWN, aligned_edge=LEFT, buff=0.2).move_to([0, -2.85, 0])
-            rows.caption = caption_of(  # type: ignore[attr-defined]
+            card.arrange(DOWN, aligned_edge=LEFT, buff=0.2).move_to((0, -2.85, 0))
+            card.caption = caption_of(  # type: ignore[attr-defined]
                 [f'"all points:" {lines[0]}', f'"point {sample} of seed {seeds[0]}:" {lines[1]}']
             ).replace('"', "")
-            return rows
+            return card
 
         self.clear_beat()
         self.play(keys.animate.set_opacity(0), run_time=0.3)

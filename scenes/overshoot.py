@@ -64,7 +64,7 @@ class Overshoot(GDScene):
             f'L(x) = x^2 quad "from" x_0 = {experiment.starts[0][0]:g}, quad {steps} "steps each"',
         )
         rule = formula("x_(k+1) = x_k - eta dot 2 x_k = (1 - 2 eta) thin x_k", 40)
-        rule.move_to([0, 2.05, 0])
+        rule.move_to((0, 2.05, 0))
         self.add(title)
         clock = Clock(0)
         static, moving, heads, factors = Group(), VGroup(), VGroup(), VGroup()
@@ -73,12 +73,12 @@ class Overshoot(GDScene):
         for i, ((run, trajectory), judged) in enumerate(zip(runs, verdicts, strict=True)):
             axes = plain_axes((*X_RANGE, 1), (*Y_RANGE, 4), PANEL_WIDTH, 1.75)
             x_mid = (i - (count - 1) / 2) * (PANEL_WIDTH + 0.5)
-            axes.move_to([x_mid, 0.1, 0])
+            axes.move_to((x_mid, 0.1, 0))
             to_scene = to_scene_fn(axes)
             gx = np.linspace(*X_RANGE, 81)
             static.add(curve(axes, gx, surface.loss(gx[:, None]), MUTED, 3))
             static.add(tick_labels(axes, xs=(-4, 0, 4)), star(axes.c2p(0, 0), 0.1))
-            head = formula(f"eta = {run.lr:g}", 40).move_to([x_mid, 1.4, 0])
+            head = formula(f"eta = {run.lr:g}", 40).move_to((x_mid, 1.4, 0))
             heads.add(head)
             col = series(i, count)
             runner = Runner(
@@ -95,10 +95,10 @@ class Overshoot(GDScene):
             readout = LiveText(10, 24)
             readout.place([x_mid - readout.box_width / 2, -1.35, 0])
             factor = formula(f"abs(x_(k+1) \\/ x_k) = {fixed(judged.rate, 2)}", 38, MUTED)
-            factor.move_to([x_mid, -2.1, 0])
+            factor.move_to((x_mid, -2.1, 0))
             factors.add(factor)
 
-            def update(_m: LiveText, t=trajectory, readout=readout) -> None:
+            def update(_m: object, t=trajectory, readout=readout) -> None:
                 k = min(clock.step, t.steps)
                 readout.set_text(f"x = {fixed(t.points[k, 0], 3)}")
 
@@ -122,7 +122,7 @@ class Overshoot(GDScene):
                 )
             rows = VGroup(*(formula(line, 38) for line in lines))
             rows.arrange_in_grid(rows=2, cols=2, col_alignments="ll", buff=(0.6, 0.25))
-            rows.move_to([0, -2.3, 0])
+            rows.move_to((0, -2.3, 0))
             rows.caption = caption_of(lines)  # type: ignore[attr-defined]
             return rows
 
@@ -135,8 +135,8 @@ class Overshoot(GDScene):
         self.beat("Measured from the runs: the factor per step.", hold=3)
 
         words = VGroup()
-        for head, judged in zip(heads, verdicts, strict=True):
-            words.add(label(judged.label, 28, ACCENT).move_to(head.get_center() + 0.55 * UP))
+        for heading, judged in zip(heads, verdicts, strict=True):
+            words.add(label(judged.label, 28, ACCENT).move_to(heading.get_center() + 0.55 * UP))
         self.play(FadeOut(rule), FadeIn(words), run_time=0.6)
         rates = [r.lr for r, _ in runs]
         for (run, trajectory), judged in zip(runs, verdicts, strict=True):
@@ -211,12 +211,12 @@ class Overshoot(GDScene):
             formula(f'"across (y):" quad y_(k+1) \\/ y_k = {fixed(rates[1], 2)}', 40),
             formula(f'"along (x):" quad x_(k+1) \\/ x_k = {fixed(rates[0], 2)}', 40),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.45)
-        lines.move_to([3.2, 0.9, 0])
+        lines.move_to((3.2, 0.9, 0))
         readout = VGroup(
             LiveText(28, 26).place([0.6, -0.8, 0]), LiveText(28, 26).place([0.6, -1.3, 0])
         )
 
-        def update(_m: VGroup) -> None:
+        def update(_m: object) -> None:
             k = min(clock.step, trajectory.steps)
             x, y = trajectory.points[k]
             readout[0].set_text(f"step {k:>3}")
@@ -236,7 +236,7 @@ class Overshoot(GDScene):
             rows = step_lines(run.optimizer, hyper, states[k])
             group = VGroup(*(formula(line, 40) for line in rows))
             group.arrange(DOWN, aligned_edge=LEFT, buff=0.22)
-            group.move_to([-1.05 + group.width / 2, 0.6, 0])
+            group.move_to((-1.05 + group.width / 2, 0.6, 0))
             group.caption = caption_of(rows)  # type: ignore[attr-defined]
             return group
 

@@ -9,8 +9,10 @@ known minimum has no stars, and its finish line is convergence (‖∇L‖ below
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, Dot, FadeIn, FadeOut, VGroup
+from manim import DOWN, LEFT, RIGHT, Dot, FadeIn, FadeOut, VGroup, VMobject
 
 from gdviz.animation.axes import inside_fn, to_scene_fn
 from gdviz.animation.backgrounds import contour_panel
@@ -23,6 +25,10 @@ from gdviz.animation.runner import Runner, layered
 from gdviz.animation.scene import GDScene
 from gdviz.animation.text import LiveText, fixed, formula, label
 from gdviz.claims import FINISH_GAP, finish, optimizer_states, race_order
+
+if TYPE_CHECKING:
+    from gdviz.experiments import RunConfig
+    from gdviz.trajectory import Trajectory
 
 SCENE = {
     "name": "race",
@@ -50,6 +56,21 @@ BOARD_HEIGHT = 3.75
 BOARD_TOP = 2.215
 #: The slow start's card explains each runner's update; it has room for this many.
 CARD_ROWS = 4
+
+
+class _Row(TypedDict):
+    """One leaderboard row: its run and what the board shows of it, and its current slot."""
+
+    run: RunConfig
+    t: Trajectory
+    finish: int | None
+    swatch: Dot
+    name: VMobject
+    lr: VMobject
+    live: LiveText
+    rank: LiveText
+    runner: Runner
+    slot: int
 
 
 class Race(GDScene):
@@ -88,15 +109,15 @@ class Race(GDScene):
             height = 0.55 + row_height * len(runs)
             width = BOARD_RIGHT - COMPACT_X
             box = panel(width, height).move_to(
-                [(BOARD_RIGHT + COMPACT_X) / 2, BOARD_TOP - height / 2, 0]
+                ((BOARD_RIGHT + COMPACT_X) / 2, BOARD_TOP - height / 2, 0)
             )
         else:
             row_height, top = ROW, 1.52
             box = panel(5.85, 0.55 + ROW * len(runs)).move_to(
-                [BOARD_X + 2.9, 1.74 - ROW * (len(runs) - 1) / 2 - 0.2, 0]
+                (BOARD_X + 2.9, 1.74 - ROW * (len(runs) - 1) / 2 - 0.2, 0)
             )
         header = label("leaderboard", 28, weight="BOLD").move_to(
-            [(COMPACT_X if compact else BOARD_X) + 0.2, 2.08, 0], aligned_edge=LEFT
+            ((COMPACT_X if compact else BOARD_X) + 0.2, 2.08, 0), aligned_edge=LEFT
         )
         step_text = LiveText(12, 26, MUTED)
         step_text.place([box.get_right()[0] - 0.2 - step_text.box_width, 2.08, 0])
@@ -106,7 +127,7 @@ class Race(GDScene):
         self.add(image, deco, goals, start, box, header, finish_note)
 
         clock = Clock(0)
-        rows = []
+        rows: list[_Row] = []
         # earlier runners wider: where paths coincide they show as bands ~1.5 px wide at 1080p
         widths = np.linspace(9.0, 9.0 - 2.2 * (FULL_ROWS - 1), FULL_ROWS)
         if compact:
@@ -138,18 +159,18 @@ class Race(GDScene):
                 }
             )
 
-        def place(row: dict, slot: int) -> None:
+        def place(row: _Row, slot: int) -> None:
             y = top - slot * row_height
             if compact:  # one line: rank, name, rate, read-out in columns
                 row["rank"].place([COMPACT_X + 0.12, y - 0.02, 0])
-                row["swatch"].move_to([COMPACT_X + 0.62, y, 0])
-                row["name"].move_to([COMPACT_X + 0.82, y, 0], aligned_edge=LEFT)
-                row["lr"].move_to([COMPACT_X + 2.5, y, 0], aligned_edge=LEFT)
+                row["swatch"].move_to((COMPACT_X + 0.62, y, 0))
+                row["name"].move_to((COMPACT_X + 0.82, y, 0), aligned_edge=LEFT)
+                row["lr"].move_to((COMPACT_X + 2.5, y, 0), aligned_edge=LEFT)
                 row["live"].place([COMPACT_X + 4.05, y - 0.02, 0])
             else:
                 row["rank"].place([BOARD_X + 0.2, y - 0.02, 0])
-                row["swatch"].move_to([BOARD_X + 0.75, y, 0])
-                row["name"].move_to([BOARD_X + 1.0, y, 0], aligned_edge=LEFT)
+                row["swatch"].move_to((BOARD_X + 0.75, y, 0))
+                row["name"].move_to((BOARD_X + 1.0, y, 0), aligned_edge=LEFT)
                 row["lr"].next_to(row["name"], RIGHT, buff=0.3)
                 row["live"].place([BOARD_X + 1.0, y - 0.42, 0])
             row["slot"] = slot
@@ -157,7 +178,7 @@ class Race(GDScene):
         for slot, row in enumerate(rows):
             place(row, slot)
 
-        def update_board(_m: VGroup) -> None:
+        def update_board(_m: object) -> None:
             c = clock.get_value()
             step_text.set_text(f"step {min(int(c), horizon)}".rjust(12))
             order = sorted(rows, key=lambda r: (_loss_at(r["t"], c), r["slot"]))
@@ -232,7 +253,7 @@ class Race(GDScene):
             self.beat(f"{who} did not finish", f"within {horizon} steps.", hold=3.5)
 
 
-def _first_steps_card(rows: list[dict], surface):
+def _first_steps_card(rows: list[_Row], surface):
     """The card of step ``k`` for the slow start: each row's state and new point, replayed
     through the core (:func:`gdviz.claims.optimizer_states`)."""
     states = [optimizer_states(row["run"], row["t"], surface) for row in rows]
