@@ -38,3 +38,14 @@ def js_page(browser: Any) -> Iterator[Any]:
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(scope="module")
+def core(browser: Any) -> Iterator[Any]:
+    """A page with the page core loaded (:func:`page_helpers.load_core`), one per module."""
+    from page_helpers import load_core
+
+    context = browser.new_context()
+    page = load_core(context.new_page())
+    yield page
+    context.close()

@@ -22,7 +22,6 @@ from page_helpers import (
     cli_args,
     cli_message,
     config,
-    load_core,
     record_matrix,
     relative_error,
     run_cli,
@@ -59,14 +58,6 @@ EXACT_KERNELS = {
     **{name: k.exact for name, k in compiled.FORMULAS.items()},
     **{name: k.exact for name, k in compiled.SAMPLES.items()},
 }
-
-
-@pytest.fixture(scope="module")
-def core(browser: Any) -> Any:
-    context = browser.new_context()
-    page = load_core(context.new_page())
-    yield page
-    context.close()
 
 
 def _evaluate_all(core: Any, specs: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from page_helpers import load_core, relative_error, same_bits
+from page_helpers import relative_error, same_bits
 from test_expression import REJECTED
 
 from gdviz.expression import Expression, ExpressionError, parse_expression
@@ -94,14 +94,6 @@ ATTACKS = [
     "sin.call(null, 1)",
     "globalThis.__marker = 1",
 ]
-
-
-@pytest.fixture(scope="module")
-def core(browser: Any) -> Any:
-    context = browser.new_context()
-    page = load_core(context.new_page())
-    yield page
-    context.close()
 
 
 def python_message(text: str) -> str | None:

@@ -19,7 +19,6 @@ from click.testing import CliRunner
 from page_helpers import (
     cli_args,
     cli_message,
-    load_core,
     record_matrix,
     relative_error,
     run_cli,
@@ -43,14 +42,6 @@ SEEDS = (
 )
 #: Sizes drawn in turn from one generator (so the kept half of a 64-bit draw crosses calls).
 SIZES = (1, 2, 3, 5, 7, 8, 9, 16, 17, 30, 31, 64, 100, 255, 256, 257, 1000)
-
-
-@pytest.fixture(scope="module")
-def core(browser: Any) -> Any:
-    context = browser.new_context()
-    page = load_core(context.new_page())
-    yield page
-    context.close()
 
 
 def test_seed_sequence_state_equals_numpy(core: Any) -> None:

@@ -15,7 +15,6 @@ import struct
 from typing import Any
 
 import pytest
-from page_helpers import load_core
 
 from gdviz.names import did_you_mean, unknown_name_message
 from gdviz.numbers import format_fixed, format_number, format_point
@@ -23,14 +22,6 @@ from gdviz.numbers import format_fixed, format_number, format_point
 pytestmark = pytest.mark.slow
 
 RNG = random.Random(20261204)
-
-
-@pytest.fixture(scope="module")
-def core(browser: Any) -> Any:
-    context = browser.new_context()
-    page = load_core(context.new_page())
-    yield page
-    context.close()
 
 
 def _values() -> list[float]:
