@@ -129,3 +129,24 @@ def config_option(help_text: str) -> Callable[[F], F]:
         callback=load,
         help=help_text,
     )
+
+
+def batch_size_option(function: F) -> F:
+    """``--batch-size B``: minibatch SGD on a data landscape (:mod:`gdviz.batches`)."""
+    return click.option(
+        "--batch-size",
+        type=click.IntRange(min=1),
+        metavar="B",
+        help="Data landscapes: minibatch SGD, B samples per step (each epoch walks "
+        "numpy.random.default_rng(SEED).permutation(n) in slices of B) [default: full batch].",
+    )(function)
+
+
+def check_batch_landscape(landscape: Any, batch_size: int | None) -> None:
+    """``--batch-size`` on a landscape without data is a one-line usage error."""
+    if batch_size is not None and landscape.data is None:
+        raise click.BadParameter(
+            f"{landscape.name} has no data set: minibatches need a data landscape "
+            "(see `gdviz list landscapes`)",
+            param_hint="'--batch-size'",
+        )

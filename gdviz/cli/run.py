@@ -8,7 +8,13 @@ from typing import Any
 
 import click
 
-from gdviz.cli.options import console, file_output_option, verbosity_options
+from gdviz.cli.options import (
+    batch_size_option,
+    check_batch_landscape,
+    console,
+    file_output_option,
+    verbosity_options,
+)
 from gdviz.cli.types import FORMULA, LANDSCAPE, NONNEGATIVE, NUMBER, POINT, SCHEDULE, HyperParameter
 from gdviz.descent import DEFAULT_GRAD_TOL, DEFAULT_LOSS_TOL, DEFAULT_STEPS
 
@@ -97,13 +103,7 @@ _SUFFIXES = {".csv": "csv", ".json": "json", ".npz": "npz", ".txt": "table"}
     metavar="TOL",
     help="Stop when the loss changes by less than TOL in one step; 0 disables.",
 )
-@click.option(
-    "--batch-size",
-    type=click.IntRange(min=1),
-    metavar="B",
-    help="Data landscapes: minibatch SGD, B samples per step (each epoch walks "
-    "numpy.random.default_rng(SEED).permutation(n) in slices of B) [default: full batch].",
-)
+@batch_size_option
 @click.option(
     "--seed",
     type=click.IntRange(min=0),
@@ -151,12 +151,7 @@ def command(
 
     landscape = _landscape(surface, formula)
     start = _start(landscape, start)
-    if batch_size is not None and landscape.data is None:
-        raise click.BadParameter(
-            f"{landscape.name} has no data set: minibatches need a data landscape "
-            "(see `gdviz list landscapes`)",
-            param_hint="'--batch-size'",
-        )
+    check_batch_landscape(landscape, batch_size)
     _check_budget(landscape, steps, batch_size)
     opt, rate = _optimizer(optimizer, params, lr)
     fmt = output_format(fmt, output)

@@ -8,7 +8,13 @@ from typing import Any
 
 import click
 
-from gdviz.cli.options import console, file_output_option, verbosity_options
+from gdviz.cli.options import (
+    batch_size_option,
+    check_batch_landscape,
+    console,
+    file_output_option,
+    verbosity_options,
+)
 from gdviz.cli.types import LANDSCAPE, POINT, POSITIVE
 
 #: Most steps per run ``gdviz tune`` accepts.
@@ -72,12 +78,7 @@ MAX_STEPS = 100_000
     show_default=True,
     help="Starts per side: a GRID × GRID grid over the landscape's plotting bounds.",
 )
-@click.option(
-    "--batch-size",
-    type=click.IntRange(1, None),
-    metavar="B",
-    help="Minibatch SGD on a data landscape: B samples per step (gdviz.batches).",
-)
+@batch_size_option
 @click.option(
     "--seeds",
     type=click.IntRange(1, 1024),
@@ -147,11 +148,7 @@ def command(
     _check_arguments(surface, optimizers, lr_range, lr_count, name, show_start)
     if seeds is not None and batch_size is None:
         raise click.BadParameter("needs --batch-size (minibatch seeds)", param_hint="'--seeds'")
-    if batch_size is not None and surface.data is None:
-        raise click.BadParameter(
-            f"{surface.name} has no data set: --batch-size needs a data landscape",
-            param_hint="'--batch-size'",
-        )
+    check_batch_landscape(surface, batch_size)
     starts = None
     if seeds is None or not surface.starts:
         try:
