@@ -232,10 +232,10 @@ def fake_videos(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, private_cache: 
     from gdviz.report import build as report_build
     from gdviz.report.chapters import CHAPTERS
 
-    chapter = next(c for c in CHAPTERS if c.video)
+    chapter = next(c for c in CHAPTERS if c.videos)
     monkeypatch.setattr(report_build, "CHAPTERS", (chapter,))
     monkeypatch.setattr(video, "video_available", lambda: True)
-    state = SimpleNamespace(damage=lambda directory: None, rendered=True, scene=chapter.video)
+    state = SimpleNamespace(damage=lambda directory: None, rendered=True, scene=chapter.videos[0])
 
     def render_videos(names, output_dir, quality, formats, progress=None, **kwargs):
         (name,) = names

@@ -403,8 +403,8 @@ def test_every_chapter_shows_its_figures_video_and_table(built: dict[str, object
         assert chapter.id in page.ids
         for figure in chapter.figures:
             assert f"figure-{figure}" in page.ids, (chapter.id, figure)
-        if chapter.video:
-            assert f"video-{chapter.video}" in page.ids, chapter.id
+        for name in chapter.videos:
+            assert f"video-{name}" in page.ids, chapter.id
     assert "explore" in page.ids
     assert f"user-{slug('my-race')}" in page.ids
     html = str(built["html"])

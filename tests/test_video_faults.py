@@ -150,7 +150,7 @@ def test_the_report_embeds_a_real_render_and_renders_a_damaged_one_again(
     (scenes / "hiker.py").write_text(quick)
     monkeypatch.setenv("GDVIZ_SCENES_DIR", str(scenes))
     monkeypatch.setenv("GDVIZ_CACHE_DIR", str(tmp_path / "cache"))
-    (chapter,) = [c for c in CHAPTERS if c.video == "hiker"]
+    (chapter,) = [c for c in CHAPTERS if "hiker" in c.videos]
     monkeypatch.setattr(report_build, "CHAPTERS", (chapter,))
     said: list[str] = []
     options = ReportOptions(output=tmp_path / "r", quality="low", scenes=("hiker",))

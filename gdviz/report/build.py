@@ -447,7 +447,7 @@ def _render_videos(
 ) -> tuple[dict[str, VideoView], str]:
     from gdviz import video
 
-    wanted = [chapter.video for chapter in CHAPTERS if chapter.video]
+    wanted = [name for chapter in CHAPTERS for name in chapter.videos]
     if options.scenes is not None:
         wanted = [name for name in wanted if name in options.scenes]
     infos = {name: video.SCENES[name] for name in wanted}
@@ -609,7 +609,7 @@ def _chapter_section(
         summary=chapter.summary,
         prose=f"partials/prose/{chapter.id}.jinja",
         figures=tuple(figures[name] for name in chapter.figures if name in figures),
-        video=videos.get(chapter.video) if chapter.video else None,
+        videos=tuple(videos[name] for name in chapter.videos if name in videos),
         tables=tuple(tables),
         formulas=tuple(formulas[key] for key in chapter.formulas),
         extra=extra,
@@ -638,7 +638,7 @@ def _user_section(
         summary=summary,
         prose=None,
         figures=own,
-        video=None,
+        videos=(),
         tables=(table,),
         formulas=(formula,) if formula is not None else (),
         extra={"landscape": surface.pretty or surface.name, "steps": experiment.steps},

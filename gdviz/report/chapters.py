@@ -19,8 +19,8 @@ class Chapter:
 
     ``experiments`` are built-in experiment names whose runs fill the chapter's result table;
     ``figures`` gallery figure names; ``formulas`` keys of :data:`FORMULAS` shown as display
-    equations. The chapter's video is not listed here: each scene file declares its chapter,
-    and :attr:`video` is the first scene (in lesson order) that declares this one.
+    equations. The chapter's videos are not listed here: each scene file declares its chapter,
+    and :attr:`videos` are the scenes (in lesson order) that declare this one.
     """
 
     id: str
@@ -32,23 +32,23 @@ class Chapter:
     formulas: tuple[str, ...] = ()
 
     @property
-    def video(self) -> str | None:
-        """The scene whose declaration names this chapter (None if no scene does)."""
-        return chapter_videos().get(self.id)
+    def videos(self) -> tuple[str, ...]:
+        """The scenes whose declarations name this chapter, in lesson order (often one)."""
+        return chapter_videos().get(self.id, ())
 
 
-def chapter_videos() -> dict[str, str]:
-    """Chapter id → its scene, from the scenes' declarations (first in lesson order wins)."""
+def chapter_videos() -> dict[str, tuple[str, ...]]:
+    """Chapter id → its scenes, from the scenes' declarations, in lesson order."""
     from gdviz.video import scene_catalogue
 
     try:
         catalogue = scene_catalogue()
     except FileNotFoundError:  # an installation without its scenes: no videos
         return {}
-    found: dict[str, str] = {}
+    found: dict[str, tuple[str, ...]] = {}
     for info in catalogue.values():
-        if info.chapter and info.chapter not in found:
-            found[info.chapter] = info.name
+        if info.chapter:
+            found[info.chapter] = (*found.get(info.chapter, ()), info.name)
     return found
 
 

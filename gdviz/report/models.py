@@ -99,7 +99,7 @@ class Section:
     summary: str
     prose: str | None
     figures: tuple[FigureView, ...]
-    video: VideoView | None
+    videos: tuple[VideoView, ...]
     tables: tuple[ResultTable, ...]
     formulas: tuple[Formula, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
