@@ -26,6 +26,7 @@ import inspect
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from matplotlib.figure import Figure
@@ -45,6 +46,7 @@ from gdviz.figures import (
     sweeps,
 )
 from gdviz.figures._base import FORMATS, check_layout, save_figure, theme_of
+from gdviz.keyed import Keyed
 from gdviz.names import did_you_mean, unknown_name_message
 
 __all__ = [
@@ -149,12 +151,8 @@ class FigureSpec:
     @property
     def caption(self) -> str:
         """A one-paragraph caption; its numbers come from the runs (computed once, cached)."""
-        key = (self.name, self.experiment.fingerprint() if self.experiment else "")
-        if key not in _CAPTIONS:
-            _CAPTIONS[key] = (
-                self.captioner(self.experiment) if self.experiment is not None else self.captioner()
-            )
-        return _CAPTIONS[key]
+        fingerprint = self.experiment.fingerprint() if self.experiment else ""
+        return _caption(Keyed((self.name, fingerprint), self))
 
     def for_experiment(self, experiment: Experiment) -> FigureSpec:
         """The figure drawn for one (user) experiment, named ``<figure>-<experiment>``."""
@@ -168,7 +166,11 @@ class FigureSpec:
         )
 
 
-_CAPTIONS: dict[tuple[str, str], str] = {}
+@cache
+def _caption(spec: Keyed[FigureSpec]) -> str:
+    """A figure's caption, once per figure and experiment (keyed by the spec's name too)."""
+    figure = spec.value
+    return figure.captioner(figure.experiment) if figure.experiment else figure.captioner()
 
 
 def _spec(

@@ -20,6 +20,7 @@ import numpy as np
 from gdviz.claims import SliceFacts
 from gdviz.descent import TrajectoryBatch, descend
 from gdviz.experiments import Experiment, ExperimentResult, RunConfig, get_experiment
+from gdviz.keyed import Keyed
 from gdviz.landscapes import REGRESSION_X, REGRESSION_Y, Landscape, from_expression
 from gdviz.slices import Plane
 from gdviz.trajectory import Trajectory
@@ -49,8 +50,6 @@ __all__ = [
     "steps_near",
 ]
 
-_RESULTS: dict[str, ExperimentResult] = {}
-
 
 def builtin(name: str) -> Experiment:
     """A built-in experiment by name."""
@@ -61,10 +60,12 @@ def experiment_result(experiment: Experiment | str) -> ExperimentResult:
     """Run an experiment once per process (keyed by its full, deterministic ``repr``)."""
     if isinstance(experiment, str):
         experiment = builtin(experiment)
-    key = experiment.fingerprint()
-    if key not in _RESULTS:
-        _RESULTS[key] = experiment.run()
-    return _RESULTS[key]
+    return _result(Keyed(experiment.fingerprint(), experiment))
+
+
+@cache
+def _result(experiment: Keyed[Experiment]) -> ExperimentResult:
+    return experiment.value.run()
 
 
 def behaviour(trajectory: Trajectory, minimum: float) -> str:
@@ -422,8 +423,6 @@ class SliceView:
     through: int | None = None
 
 
-_SLICES: dict[str, SliceView] = {}
-
 #: Grid points per axis of a slice.
 SLICE_RESOLUTION = 121
 
@@ -487,8 +486,10 @@ def slice_view(
 def network_slice(experiment: Experiment, plane: str = "pca", seed: int = 0) -> SliceView:
     """:func:`slice_view` of ``experiment``'s runs from its first start, cached per process
     (the figure, its caption and the report chapter share one computation)."""
-    key = f"{experiment.fingerprint()}|{plane}|{seed}"
-    if key not in _SLICES:
-        trajectories = [t for _, t in experiment_result(experiment).by_run()]
-        _SLICES[key] = slice_view(experiment.surface, trajectories, plane, seed)
-    return _SLICES[key]
+    return _network_slice(Keyed(experiment.fingerprint(), experiment), plane, seed)
+
+
+@cache
+def _network_slice(experiment: Keyed[Experiment], plane: str, seed: int) -> SliceView:
+    trajectories = [t for _, t in experiment_result(experiment.value).by_run()]
+    return slice_view(experiment.value.surface, trajectories, plane, seed)

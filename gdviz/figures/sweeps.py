@@ -7,6 +7,7 @@ Each is one batched :func:`~gdviz.descent.descend` call (hundreds of learning ra
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cache
 
 import numpy as np
 from matplotlib.artist import Artist
@@ -36,6 +37,7 @@ from gdviz.figures.primitives import (
     landscape_grid,
     mark_minima,
 )
+from gdviz.keyed import Keyed
 from gdviz.landscapes import get_landscape
 from gdviz.numbers import format_number, superscript
 from gdviz.style import Theme, series_color
@@ -73,9 +75,6 @@ EXAMPLE_RATIOS, EXAMPLE_STEPS = (0.9, 1.05), 40
 LOSS_FLOOR = 1e-16
 
 Sweep = tuple[RunConfig, np.ndarray, TrajectoryBatch]
-_LR_SWEEPS: dict[str, list[Sweep]] = {}
-_BASINS: dict[tuple, BasinMap] = {}
-_STABILITY: dict[str, StabilitySweep] = {}
 
 
 # ------------------------------------------------------------------------------ lr sweep
@@ -93,25 +92,28 @@ def sweep_range(
 
 def compute_lr_sweeps(experiment: Experiment) -> list[Sweep]:
     """For each run of ``experiment``: its config, the swept rates, and the batched result."""
-    key = experiment.fingerprint()
-    if key not in _LR_SWEEPS:
-        lrs = sweep_range(experiment)
-        _LR_SWEEPS[key] = [
-            (
+    return _lr_sweeps(Keyed(experiment.fingerprint(), experiment))
+
+
+@cache
+def _lr_sweeps(keyed: Keyed[Experiment]) -> list[Sweep]:
+    experiment = keyed.value
+    lrs = sweep_range(experiment)
+    return [
+        (
+            config,
+            lrs,
+            lr_sweep(
+                experiment.surface,
                 config,
+                experiment.starts[0],
                 lrs,
-                lr_sweep(
-                    experiment.surface,
-                    config,
-                    experiment.starts[0],
-                    lrs,
-                    steps=experiment.steps,
-                    grad_tol=experiment.grad_tol,
-                ),
-            )
-            for config in experiment.runs
-        ]
-    return _LR_SWEEPS[key]
+                steps=experiment.steps,
+                grad_tol=experiment.grad_tol,
+            ),
+        )
+        for config in experiment.runs
+    ]
 
 
 def plot_diverged_band(
@@ -296,10 +298,12 @@ def make_lr_sweep(
 
 def compute_stability(experiment: Experiment) -> StabilitySweep:
     """:func:`~gdviz.figures.data.stability_sweep` for ``experiment``, cached."""
-    key = experiment.fingerprint()
-    if key not in _STABILITY:
-        _STABILITY[key] = stability_sweep(experiment)
-    return _STABILITY[key]
+    return _stability(Keyed(experiment.fingerprint(), experiment))
+
+
+@cache
+def _stability(experiment: Keyed[Experiment]) -> StabilitySweep:
+    return stability_sweep(experiment.value)
 
 
 def loss_axis(ax: Axes, top: float, floor: float = LOSS_FLOOR, every: int = 4) -> None:
@@ -472,6 +476,7 @@ def make_stability(theme: str = "light", experiments: Experiments = None) -> Fig
 # ------------------------------------------------------------------------------ basins
 
 
+@cache
 def compute_basins(
     landscape: str = "himmelblau",
     lr: float = BASIN_LR,
@@ -479,12 +484,7 @@ def compute_basins(
     resolution: int = BASIN_RESOLUTION,
 ) -> BasinMap:
     """:func:`~gdviz.figures.data.basin_map` on a built-in landscape, cached."""
-    key = (landscape, lr, steps, resolution)
-    if key not in _BASINS:
-        _BASINS[key] = basin_map(
-            get_landscape(landscape), lr=lr, steps=steps, resolution=resolution
-        )
-    return _BASINS[key]
+    return basin_map(get_landscape(landscape), lr=lr, steps=steps, resolution=resolution)
 
 
 def basin_colors(count: int, theme: Theme) -> list[str]:
