@@ -35,6 +35,9 @@ from gdviz.report.explorer import CORE_SCRIPTS, EXPLORER_SCRIPTS, explorer_confi
 def _dummy_comm() -> Iterator[None]:
     from ipywidgets import Widget
 
+    # widgets another module left open (the notebook tests' explore()) close with the comm
+    # they were made with, before the test comm replaces its manager
+    Widget.close_all()
     setup_test_comm()
     yield
     Widget.close_all()
