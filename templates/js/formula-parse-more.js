@@ -128,20 +128,7 @@
       this.invalidKvpair();
       return null;
     });
-    this.alt(function () {
-      if (!this.expression() || !this.expect(":")) return null;
-      var a = this.expect("*");
-      if (!a || !this.bitwiseOr()) return null;
-      this.raise(a, "cannot use a starred expression in a dictionary value");
-    });
-    this.alt(function () {
-      if (!this.expression()) return null;
-      var colon = this.expect(":");
-      if (!colon) return null;
-      var t = this.peek();
-      if (this.isOp(t, "}") || this.isOp(t, ",")) this.raise(colon, "expression expected after dictionary key and ':'");
-      return null;
-    });
+    this.invalidKvpairValue();
   };
 
   P.invalidKvpair = function () {
@@ -150,6 +137,11 @@
       if (!a || this.isOp(this.peek(), ":")) return null;
       throw tokens.SyntaxErr("':' expected after dictionary key", a.end);
     });
+    this.invalidKvpairValue();
+  };
+
+  /* The value errors both invalid-pair rules share (CPython's grammar lists them in each). */
+  P.invalidKvpairValue = function () {
     this.alt(function () {
       if (!this.expression() || !this.expect(":")) return null;
       var a = this.expect("*");
