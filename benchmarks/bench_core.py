@@ -24,14 +24,27 @@ for bit and torch's within 1e-12. Exits 2 without torch. Run: ``python benchmark
 (``make bench``); ``--sizes 1000,10000`` and ``--steps`` shrink it, ``--threads N`` sets both
 libraries' threads (default: torch's default, the CPU count); on a busy machine,
 ``--threads 1 --clock cpu`` compares the single-threaded work of each.
+
+First, torch or not, the command line's start-up: ``gdviz --help`` and ``gdviz run`` on the
+built-in Rosenbrock (the installed ``gdviz`` script, else ``python -m gdviz``) against a bare
+``python -c "import numpy, click"``, each the median wall time of ``--startup-runs`` fresh
+processes (default 15), run interleaved after one warm-up each; the target is at most 1.6× the
+peer. The processes cache their bytecode in a temporary ``PYTHONPYCACHEPREFIX`` as an installed
+wheel has it (``PYTHONDONTWRITEBYTECODE`` would have gdviz compiled from source at every start,
+numpy and click not). ``--startup-only`` stops after it.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -39,8 +52,7 @@ import numpy as np
 try:
     import torch
 except ImportError:
-    print("bench_core: torch is not installed (make bench installs it); nothing to compare")
-    sys.exit(2)
+    torch = None
 
 from gdviz.descent import Engine, TrajectoryBatch, descend
 from gdviz.landscapes import Functions, Landscape, get_landscape
@@ -58,6 +70,13 @@ ADAM = make_optimizer("adam")
 #: wall-clock time; ``--clock cpu`` (with ``--threads 1``) times the process's CPU instead, which
 #: other processes on a busy machine disturb far less
 CLOCK = time.perf_counter
+#: The start-up peer and the gdviz commands timed against it (target: at most 1.6x the peer).
+STARTUP_PEER = ("-c", "import numpy, click")
+STARTUP_COMMANDS = {
+    "gdviz --help": ("--help",),
+    "gdviz run": ("run", "-l", "rosenbrock", "--optimizer", "adam", "--start=-1,1", "-n", "200"),
+}
+STARTUP_RUNS = 15
 
 
 def starts(n: int) -> np.ndarray:
@@ -230,6 +249,35 @@ def _check(n: int, best: dict[str, Result]) -> bool:
     return True
 
 
+def _gdviz_command() -> list[str]:
+    """The installed ``gdviz`` script beside this interpreter, else ``python -m gdviz``."""
+    script = Path(sys.executable).with_name("gdviz")
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "gdviz"]
+
+
+def startup(runs: int) -> None:
+    """Print the median start-up of each :data:`STARTUP_COMMANDS` and its ratio to the peer."""
+    commands = {"python -c 'import numpy, click'": [sys.executable, *STARTUP_PEER]}
+    commands |= {name: [*_gdviz_command(), *args] for name, args in STARTUP_COMMANDS.items()}
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    with tempfile.TemporaryDirectory() as cache:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["PYTHONPYCACHEPREFIX"] = cache
+        for round_ in range(runs + 1):  # round 0 warms up (and writes the bytecode)
+            for name, command in commands.items():
+                start = time.perf_counter()
+                subprocess.run(command, stdout=subprocess.DEVNULL, check=True, env=env)
+                if round_:
+                    times[name].append(time.perf_counter() - start)
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    peer_name, *ours = medians
+    print(f"start-up, median of {runs} fresh processes each (interleaved):")
+    print(f"  {peer_name}: {medians[peer_name] * 1e3:6.1f} ms")
+    for name in ours:
+        ratio = medians[name] / medians[peer_name]
+        print(f"  {name}: {medians[name] * 1e3:6.1f} ms = {ratio:.2f}x the peer (target <= 1.6)")
+
+
 def main() -> None:
     global STEPS, CLOCK
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -238,7 +286,15 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=REPEATS)
     parser.add_argument("--threads", type=int, default=None, help="threads for both libraries")
     parser.add_argument("--clock", choices=("wall", "cpu"), default="wall")
+    parser.add_argument("--startup-runs", type=int, default=STARTUP_RUNS)
+    parser.add_argument("--startup-only", action="store_true", help="only time the start-up")
     args = parser.parse_args()
+    startup(args.startup_runs)
+    if args.startup_only:
+        return
+    if torch is None:
+        print("bench_core: torch is not installed (make bench installs it); nothing to compare")
+        sys.exit(2)
     STEPS = args.steps
     if args.clock == "cpu":
         CLOCK = time.process_time
