@@ -29,8 +29,6 @@ from typing import Any, Literal
 
 import numpy as np
 
-from gdviz.atomic import atomic_write
-
 __all__ = ["STATUSES", "RunSpec", "Trajectory", "load_trajectory"]
 
 Status = Literal["converged", "diverged", "max_steps"]
@@ -249,6 +247,8 @@ class Trajectory:
 
     def save(self, path: str | Path, fmt: str | None = None) -> Path:
         """Write to ``path`` atomically; the format comes from ``fmt`` or the suffix."""
+        from gdviz.atomic import atomic_write  # not needed by a run printed on stdout
+
         path = Path(path)
         atomic_write(path, self.encode(fmt or path.suffix.lstrip(".").lower()))
         return path

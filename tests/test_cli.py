@@ -281,7 +281,9 @@ def test_bad_output_leaves_nothing_behind(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == [target]
 
 
-HEAVY = ("sympy", "matplotlib", "manim", "jinja2", "scipy", "PIL")
+#: What ``--help`` and a run on a built-in printed on stdout never import: the heavy libraries,
+#: numpy.random (no data set is drawn) and the atomic writer (nothing is written to a file).
+HEAVY = ("sympy", "matplotlib", "manim", "jinja2", "scipy", "PIL", "numpy.random", "gdviz.atomic")
 
 
 @pytest.mark.parametrize(

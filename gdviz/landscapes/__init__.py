@@ -85,15 +85,17 @@ def _formula_landscape(entry: Entry) -> Landscape:
 
 
 @cache
-def _builtins() -> dict[str, Landscape]:
+def _builtin(name: str) -> Landscape:
+    """Built-in ``name``, built on first use: a formula landscape draws no data, loads no net."""
     from gdviz.landscapes import compiled
 
-    catalogue = {entry.name: _formula_landscape(entry) for entry in FORMULA_ENTRIES}
-    for data in DATA_ENTRIES:
-        catalogue[data.name] = data_landscape(data, compiled.SAMPLES[data.name])
-    catalogue["least-squares"] = least_squares_landscape()
-    catalogue["mlp-moons"] = network_landscape()
-    return catalogue
+    formulas = {entry.name: entry for entry in FORMULA_ENTRIES}
+    if name in formulas:
+        return _formula_landscape(formulas[name])
+    data = {entry.name: entry for entry in DATA_ENTRIES}
+    if name in data:
+        return data_landscape(data[name], compiled.SAMPLES[name])
+    return least_squares_landscape() if name == "least-squares" else network_landscape()
 
 
 def landscape_names() -> list[str]:
@@ -109,9 +111,8 @@ def get_landscape(name: str) -> Landscape:
     ValueError
         For an unknown name, suggesting the closest one.
     """
-    catalogue = _builtins()
-    if name in catalogue:
-        return catalogue[name]
+    if name in LANDSCAPES:
+        return _builtin(name)
     raise ValueError(unknown_name_message("landscape", name, LANDSCAPES))
 
 

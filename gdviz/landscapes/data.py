@@ -52,11 +52,17 @@ def two_classes(seed: int = 3, per_class: int = 15) -> Dataset:
     return Dataset(x[:, None], y)
 
 
-#: Each data problem's samples, by catalogue name (columns in the entry's ``columns`` order).
-DATASETS: dict[str, Dataset] = {
-    "linear-regression": Dataset(REGRESSION_X[:, None].copy(), REGRESSION_Y.copy()),
-    "logistic-regression": two_classes(),
-}
+@cache
+def dataset(name: str) -> Dataset:
+    """A catalogue data problem's samples (columns in the entry's ``columns`` order).
+
+    Drawn on first use, so importing the landscapes (``gdviz run`` on a formula) draws none.
+    """
+    if name == "linear-regression":
+        return Dataset(REGRESSION_X[:, None].copy(), REGRESSION_Y.copy())
+    if name == "logistic-regression":
+        return two_classes()
+    raise KeyError(name)
 
 
 def _columns(dataset: Dataset) -> tuple[np.ndarray, ...]:
@@ -111,9 +117,9 @@ def sample_functions(kernels: Any, dataset: Dataset, dim: int) -> Functions:
 
 def data_landscape(entry: DataEntry, kernels: Any) -> Landscape:
     """The landscape of a catalogue data problem, from its generated kernels."""
-    dataset = DATASETS[entry.name]
+    samples = dataset(entry.name)
     dim = len(entry.variables)
-    functions = sample_functions(kernels, dataset, dim)
+    functions = sample_functions(kernels, samples, dim)
     optimum = _newton(functions, np.zeros(dim))
     return Landscape(
         **declared(entry),
@@ -121,7 +127,7 @@ def data_landscape(entry: DataEntry, kernels: Any) -> Landscape:
         minima=(tuple(float(v) for v in optimum),),
         formula=entry.formula,
         pretty=entry.pretty,
-        data=dataset,
+        data=samples,
     )
 
 

@@ -116,7 +116,7 @@ def python_source() -> str:
 
 def javascript_source() -> str:
     """The text of ``templates/js/landscapes.js``."""
-    from gdviz.landscapes.data import DATASETS
+    from gdviz.landscapes.data import dataset as data_samples
 
     lines = [
         f"/* Kernels of gdviz's built-in landscapes — {_WARNING}; do not edit.",
@@ -147,7 +147,7 @@ def javascript_source() -> str:
         for role in ("sample_loss", "sample_both"):
             source = programs[role].javascript_source(f"{key}_{role}")
             lines.append("\n".join("  " + line if line else "" for line in source.splitlines()))
-        dataset = DATASETS[data.name]
+        dataset = data_samples(data.name)
         columns = [[float(v) for v in dataset.X[:, j]] for j in range(dataset.X.shape[1])]
         columns.append([float(v) for v in dataset.y])
         args = ", ".join(f"v{i}" for i in range(dim))
