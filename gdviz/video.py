@@ -238,6 +238,8 @@ _CORE_MODULES = (
     "optimizers",
     "schedules",
     "expression",
+    "expression_syntax",
+    "expression_display",
     "descent",
     "trajectory",
     "experiments",

@@ -17,15 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import gdviz.expression as expression
-from gdviz import kernels
-from gdviz.expression import (
-    MAX_DEPTH,
-    MAX_LENGTH,
-    MAX_NODES,
-    Expression,
-    ExpressionError,
-    parse_expression,
-)
+from gdviz import expression_display, expression_syntax, kernels
+from gdviz.expression import Expression, ExpressionError, parse_expression
+from gdviz.expression_syntax import MAX_DEPTH, MAX_LENGTH, MAX_NODES
 
 # --------------------------------------------------------------------------------------------
 # Values and gradients against hand-written numpy
@@ -537,12 +531,20 @@ def test_accepted_text_never_reaches_a_string_evaluator(monkeypatch):
     assert expr.value(1.0, 0.0) == 1.0
 
 
-def test_module_source_never_uses_string_evaluators():
-    tree = ast.parse(Path(expression.__file__).read_text())
+@pytest.mark.parametrize("module", [expression, expression_syntax, expression_display])
+def test_module_source_never_uses_string_evaluators(module):
+    tree = ast.parse(Path(module.__file__).read_text())
     names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
     attributes = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
     forbidden = {"eval", "exec", "sympify", "parse_expr"}
     assert not (names | attributes) & forbidden
+
+
+def test_the_checker_and_the_builder_know_the_same_functions_and_constants():
+    assert tuple(expression.FUNCTIONS) == expression_syntax.FUNCTION_NAMES
+    assert {k: float(v) for k, v in expression.CONSTANTS.items()} == (
+        expression_syntax.CONSTANT_VALUES
+    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -250,7 +250,7 @@ def explorer_config() -> dict[str, Any]:
     where a spec is ``{"name", "kind" (float|int|bool|pair), "default", "required", "low",
     "high" (null: ∞), "low_open", "high_open", "range" (the messages' text), "doc"}``.
     """
-    from gdviz import expression
+    from gdviz import expression_syntax as syntax
     from gdviz.cli.run import MAX_STEPS, command
     from gdviz.descent import DEFAULT_GRAD_TOL, DEFAULT_STEPS, DIVERGENCE_FACTOR
     from gdviz.landscapes import LANDSCAPES, get_landscape, suggested_lr
@@ -268,12 +268,12 @@ def explorer_config() -> dict[str, Any]:
         "names": list(LANDSCAPES),
         "landscapes": _landscapes(),
         "formula": {
-            "max_length": expression.MAX_LENGTH,
-            "max_nodes": expression.MAX_NODES,
-            "max_depth": expression.MAX_DEPTH,
-            "max_exponent": expression.MAX_EXPONENT,
-            "max_tower": expression.MAX_TOWER,
-            "functions": list(expression.FUNCTIONS),
+            "max_length": syntax.MAX_LENGTH,
+            "max_nodes": syntax.MAX_NODES,
+            "max_depth": syntax.MAX_DEPTH,
+            "max_exponent": syntax.MAX_EXPONENT,
+            "max_tower": syntax.MAX_TOWER,
+            "functions": list(syntax.FUNCTION_NAMES),
             "default_bounds": [-5.0, 5.0],
         },
         "limits": {
