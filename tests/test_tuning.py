@@ -348,23 +348,23 @@ def test_figures_config_takes_the_tuned_experiment(tuned_toml: Path, tmp_path: P
 
 
 def test_video_config_takes_the_tuned_experiment(small, tuned_toml: Path, tmp_path: Path) -> None:
-    from gdviz import video
+    from gdviz import scene_catalogue as catalogue
     from gdviz.tuning import builtin_tuning
 
     every = tmp_path / "every.toml"  # all twelve: the race draws them, the surface scene cannot
     every.write_text(builtin_tuning().to_toml("every"), encoding="utf-8")
-    scenes = {job.scene for job in video.plan(config=every)}
+    scenes = {job.scene for job in catalogue.plan(config=every)}
     assert "race" in scenes and "surface" not in scenes
     with pytest.raises(ValueError, match=r"scene 'surface' draws at most 4 runs.*--top 4"):
-        video.plan(["surface"], config=every)
+        catalogue.plan(["surface"], config=every)
     top = tmp_path / "top.toml"
     top.write_text(builtin_tuning().to_toml("top", top=4), encoding="utf-8")
-    assert {job.scene for job in video.plan(config=top)} >= {"race", "surface"}
+    assert {job.scene for job in catalogue.plan(config=top)} >= {"race", "surface"}
     assert len(load_experiments(top)["top"].runs) == 4
 
-    jobs = {(job.scene, job.stem) for job in video.plan(config=tuned_toml)}
+    jobs = {(job.scene, job.stem) for job in catalogue.plan(config=tuned_toml)}
     assert ("race", "race-tuned-small") in jobs
-    experiment = video.scene_experiment("race", config=tuned_toml, experiment="tuned-small")
+    experiment = catalogue.scene_experiment("race", config=tuned_toml, experiment="tuned-small")
     assert experiment is not None
     assert [r.optimizer for r in experiment.runs] == [w.optimizer for w in small.winners]
 

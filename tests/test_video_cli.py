@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
+from gdviz import scene_catalogue as catalogue
 from gdviz import video
 from gdviz.cli import cli
 
@@ -72,19 +73,19 @@ def test_every_drawable_builtin_has_a_job_for_the_scenes_that_draw_it():
     from gdviz.landscapes import get_landscape, landscape_names
 
     for name in landscape_names():
-        kind = video.landscape_kind(get_landscape(name))
-        drawers = [n for n, i in video.scene_catalogue().items() if kind in i.draws]
+        kind = catalogue.landscape_kind(get_landscape(name))
+        drawers = [n for n, i in catalogue.scene_catalogue().items() if kind in i.draws]
         if not drawers:
             with pytest.raises(ValueError, match="no scene draws"):
-                video.plan(landscape=name)
+                catalogue.plan(landscape=name)
             continue
-        jobs = video.plan(landscape=name)
+        jobs = catalogue.plan(landscape=name)
         assert [job.scene for job in jobs] == drawers
         for job in jobs:  # each builds its experiment: no landscape is rejected
-            experiment = video.scene_experiment(job.scene, landscape=name)
+            experiment = catalogue.scene_experiment(job.scene, landscape=name)
             assert experiment.surface.name == name
-    assert "booth" in video.drawable_landscapes("race")
-    assert video.drawable_landscapes("hiker") == ["parabola", "shifted-parabola", "xcosx"]
+    assert "booth" in catalogue.drawable_landscapes("race")
+    assert catalogue.drawable_landscapes("hiker") == ["parabola", "shifted-parabola", "xcosx"]
 
 
 TOML = """
@@ -119,7 +120,7 @@ lr = 0.02
 def test_config_renders_each_experiment_through_the_scenes_that_apply(tmp_path):
     path = tmp_path / "mine.toml"
     path.write_text(TOML)
-    jobs = {(job.scene, job.stem) for job in video.plan(config=path)}
+    jobs = {(job.scene, job.stem) for job in catalogue.plan(config=path)}
     assert jobs == {
         ("hiker", "hiker-line"),
         ("race", "race-flat"),
@@ -128,9 +129,9 @@ def test_config_renders_each_experiment_through_the_scenes_that_apply(tmp_path):
         ("surface", "surface-plain"),
         ("inside", "inside-flat"),
     }
-    only = video.plan(["race"], config=path, experiment="flat")
+    only = catalogue.plan(["race"], config=path, experiment="flat")
     assert [(job.scene, job.stem) for job in only] == [("race", "race-flat")]
-    formula = video.scene_experiment("race", config=path, experiment="flat")
+    formula = catalogue.scene_experiment("race", config=path, experiment="flat")
     assert formula.surface.minima == () and formula.expression
 
 
@@ -202,21 +203,21 @@ def test_scene_names_come_from_the_files_and_classes_are_named_after_them():
     names = subprocess.run(
         [sys.executable, "-m", "gdviz.video"], capture_output=True, text=True, check=True, cwd=ROOT
     ).stdout.split()
-    assert names == list(video.scene_catalogue())
-    for info in video.scene_catalogue().values():
+    assert names == list(catalogue.scene_catalogue())
+    for info in catalogue.scene_catalogue().values():
         source = (ROOT / "scenes" / info.file).read_text()
         assert f"class {info.class_name}(" in source
-        assert info.class_name == video.class_name_of(ROOT / "scenes" / info.file)
+        assert info.class_name == catalogue.class_name_of(ROOT / "scenes" / info.file)
         assert info.file == info.name.replace("-", "_") + ".py"
 
 
 def test_a_bad_declaration_is_a_one_line_error(tmp_path):
     (tmp_path / "odd.py").write_text("SCENE = {'name': 'odd', 'title': 'Odd'}\n")
     with pytest.raises(ValueError, match=r"odd\.py: SCENE lacks 'experiment'"):
-        video.read_declaration(tmp_path / "odd.py")
+        catalogue.read_declaration(tmp_path / "odd.py")
     (tmp_path / "odd.py").write_text("x = 1\n")
     with pytest.raises(ValueError, match="no SCENE"):
-        video.read_declaration(tmp_path / "odd.py")
+        catalogue.read_declaration(tmp_path / "odd.py")
 
 
 def test_listing_scenes_and_the_cli_do_not_import_manim():
@@ -381,4 +382,4 @@ def test_conversions_never_upscale(clip, tmp_path):
 
 def test_the_scenes_readme_table_is_the_catalogue():
     readme = (ROOT / "scenes" / "README.md").read_text()
-    assert video.catalogue_table() in readme
+    assert catalogue.catalogue_table() in readme

@@ -65,14 +65,15 @@ def command(
       gdviz video race --landscape booth --quality low
       gdviz video --config mine.toml --experiment my-race
     """
+    from gdviz import scene_catalogue as catalogue
     from gdviz import video
 
     if list_only:
-        for info in video.scene_catalogue().values():
+        for info in catalogue.scene_catalogue().values():
             click.echo(f"  {info.name:<14} {info.summary}")
         return
     try:
-        video.plan(list(scenes), landscape=landscape, config=config, experiment=experiment)
+        catalogue.plan(list(scenes), landscape=landscape, config=config, experiment=experiment)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     _check(output)

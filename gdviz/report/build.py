@@ -454,7 +454,7 @@ def _render_videos(
 
     def placeholder(name: str, note: str) -> VideoView:
         info = infos[name]
-        return VideoView(name, info.title, info.description, (), None, note)
+        return VideoView(name, info.title, info.summary, (), None, note)
 
     if not options.videos:
         note = "Videos were left out of this build (--no-videos); run gdviz report to add them."
@@ -499,7 +499,7 @@ def _render_videos(
             continue
         if not result.rendered:
             say(f"  video {name}: reusing the cached video {result.paths['mp4']} (verified)")
-        views[name] = VideoView(name, info.title, info.description, sources, poster)
+        views[name] = VideoView(name, info.title, info.summary, sources, poster)
     if failed:
         return (
             views,

@@ -39,7 +39,7 @@ class Chapter:
 
 def chapter_videos() -> dict[str, tuple[str, ...]]:
     """Chapter id → its scenes, from the scenes' declarations, in lesson order."""
-    from gdviz.video import scene_catalogue
+    from gdviz.scene_catalogue import scene_catalogue
 
     try:
         catalogue = scene_catalogue()
