@@ -134,7 +134,7 @@ def test_robbins_monro_conditions_by_schedule_kind() -> None:
 
 
 def test_the_noise_chapter_quotes_the_runs() -> None:
-    from gdviz.report import build
+    from gdviz.report import sections
     from gdviz.report.chapters import CHAPTERS, FORMULAS
     from gdviz.report.formulas import compile_formula
     from gdviz.report.noise import noise_view
@@ -143,7 +143,7 @@ def test_the_noise_chapter_quotes_the_runs() -> None:
     chapter = next(c for c in CHAPTERS if c.id == "noise")
     assert chapter.figures == ("noise-fan", "noise-floor")
     formulas = {key: compile_formula(*FORMULAS[key]) for key in chapter.formulas}
-    section = build._chapter_section(chapter, {}, {}, {}, formulas)
+    section = sections.chapter_section(chapter, {}, {}, {}, formulas)
     page = SimpleNamespace(formulas=formulas)  # what the chapter's display() reads
     html = environment().get_template("partials/section.jinja").render(section=section, report=page)
     view = noise_view()

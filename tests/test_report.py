@@ -22,12 +22,13 @@ from gdviz.landscapes import get_landscape
 from gdviz.numbers import format_number, format_point
 from gdviz.report import ReportError, ReportOptions, build_report, template_dir
 from gdviz.report import build as report_build
-from gdviz.report.build import MARKER, check_title, decay_table, result_rows, slug
+from gdviz.report.build import MARKER, check_title
 from gdviz.report.chapters import CHAPTERS, FORMULAS
 from gdviz.report.explorer import PAGE_SCRIPTS, explorer_config, page_script
 from gdviz.report.formulas import FormulaError, compile_formula
 from gdviz.report.page_scalars import bits, pow_table, tabulated_bases
 from gdviz.report.render import environment, read_static
+from gdviz.report.sections import decay_table, result_rows, slug
 
 HOSTILE_TITLE = "<script>window.__pwned=1</script>"
 
@@ -585,7 +586,7 @@ def test_formulas_fall_back_to_text_without_typst(monkeypatch: pytest.MonkeyPatc
 
 
 def test_schedules_are_described_in_words() -> None:
-    from gdviz.report.build import describe_schedule
+    from gdviz.report.sections import describe_schedule
 
     assert describe_schedule(None) == ""
     assert describe_schedule("exponential:gamma=0.99") == "exponential schedule, gamma 0.99"
@@ -640,7 +641,7 @@ def test_report_config_takes_a_tuned_experiment(built: dict[str, object]) -> Non
 
 
 def test_fair_race_view_quotes_the_tuning() -> None:
-    from gdviz.report.build import fair_race_view
+    from gdviz.report.sections import fair_race_view
 
     tuning = small_tuning()
     view = fair_race_view(tuning)
@@ -654,7 +655,7 @@ def test_the_network_chapter_quotes_its_runs_and_their_slice() -> None:
     from gdviz.claims import classifier_fit
     from gdviz.figures.data import network_slice
     from gdviz.numbers import format_percent
-    from gdviz.report.build import network_summary
+    from gdviz.report.sections import network_summary
 
     chapter = next(c for c in CHAPTERS if c.id == "network")
     assert chapter.title == "A real network" and "network-slice" in chapter.figures
