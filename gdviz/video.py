@@ -140,9 +140,6 @@ def video_available() -> bool:
     return all(importlib.util.find_spec(name) is not None for name in ("manim", "av"))
 
 
-# ------------------------------------------------------------------------------ rendering
-
-
 def render_command(
     name: str, preset: Quality, work: Path, options: dict[str, str] | None = None
 ) -> list[str]:

@@ -169,7 +169,7 @@ def write_scenes(root: Path) -> None:
         options = "".join(f" [--{option} NAME]" for option in info.options)
         source = (scenes_dir() / info.file).read_text(encoding="utf-8")
         page = (
-            f"# {info.title}\n\n{info.description}\n\n{picture}\n"
+            f"# {info.title}\n\n{info.summary}\n\n{picture}\n"
             "Render it (MP4 and poster PNG into `build/videos`; `--quality low` for a quick "
             "look):\n\n"
             + _fence(f"gdviz video {name}{options} --quality high", "sh")
