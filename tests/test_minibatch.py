@@ -437,7 +437,7 @@ def test_a_runs_slices_of_one_epoch_average_to_the_full_gradient(name: str) -> N
 
 def test_blocks_and_threads_do_not_change_a_minibatch_batch() -> None:
     """Blocks of 7 rows cut across the seed axis; two threads run them: the same bits."""
-    from gdviz.descent import Engine
+    from gdviz.engine import Engine
 
     landscape = get_landscape("logistic-regression")
     starts = np.array([[-2.0, 3.0], [0.0, 0.0], [6.0, -4.0]])
