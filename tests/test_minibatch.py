@@ -326,6 +326,7 @@ def test_cli_run_with_batch_size_and_seed() -> None:
         (("-l", "linear-regression", "--batch-size", "0"), "--batch-size"),
         (("-l", "linear-regression", "--batch-size", "2", "--seed", "-3"), "--seed"),
         (("-l", "linear-regression", "--seed", "x"), "--seed"),
+        (("-l", "linear-regression", "--seed", "3"), "'--seed': needs --batch-size"),
     ],
 )
 def test_cli_bad_batching_is_one_line(args: tuple[str, ...], hint: str) -> None:
