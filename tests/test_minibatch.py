@@ -371,6 +371,7 @@ def test_toml_experiments_take_batch_size_and_seeds(tmp_path: Path) -> None:
         ("batch_size = 0", "batch_size must be a whole number ≥ 1"),
         ("seed = 1.5", "seed must be a whole number ≥ 0"),
         ("seed = []", "non-empty"),
+        ("seed = 3", "'seed' needs 'batch_size'"),
         ("batch_size = 2\nexpr = 'x**2'", "exactly one of"),
     ],
 )
