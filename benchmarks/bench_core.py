@@ -54,7 +54,8 @@ try:
 except ImportError:
     torch = None
 
-from gdviz.descent import Engine, TrajectoryBatch, descend
+from gdviz.descent import TrajectoryBatch, descend
+from gdviz.engine import Engine
 from gdviz.landscapes import Functions, Landscape, get_landscape
 from gdviz.optimizers import make_optimizer
 
@@ -150,7 +151,7 @@ def run_kernel(engine: Engine) -> Runner:
 
     def run(n: int) -> Result:
         params = starts(n)
-        rows = engine.block_rows
+        rows = engine.rows_per_block(n)
 
         def block(b: int, cancelled: object) -> None:
             p = params[b * rows : (b + 1) * rows]
@@ -316,7 +317,7 @@ def main() -> None:
     names = list(runs)
     print(
         f"Adam on Rosenbrock, {STEPS} steps, float64, best of {args.repeats} ({args.clock} time); "
-        f"gdviz threads={engine.threads} (blocks of {engine.block_rows}), "
+        f"gdviz threads={engine.threads} (blocks of up to {engine.block_rows}), "
         f"torch {torch.__version__} threads={torch.get_num_threads()}, numpy {np.__version__}"
         + ("" if jax_run is not None else "; JAX+optax not installed")
     )

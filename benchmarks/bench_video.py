@@ -96,12 +96,15 @@ def main() -> None:
 
 
 def make_videos(quality: str) -> float:
-    """Wall time of ``make -j2 videos`` into a fresh temporary build directory."""
+    """Wall time of ``make -j2 videos`` into a fresh build directory, with an empty video cache
+    (``$GDVIZ_CACHE_DIR`` in a temporary directory), so every scene is rendered."""
     with tempfile.TemporaryDirectory(prefix="gdviz-bench-make-") as tmp:
+        env = {**os.environ, "GDVIZ_CACHE_DIR": str(Path(tmp) / "cache")}
         started = time.perf_counter()
         subprocess.run(
-            ["make", "-j2", "videos", f"QUALITY={quality}", f"BUILD={tmp}"],
+            ["make", "-j2", "videos", f"QUALITY={quality}", f"BUILD={tmp}/build"],
             cwd=ROOT,
+            env=env,
             check=True,
             capture_output=True,
         )

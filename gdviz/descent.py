@@ -43,26 +43,25 @@ Everything is batched: ``start`` of shape ``(*S, d)`` and ``lr`` of shape ``L`` 
 broadcastable with ``S``) run as one batch of shape ``broadcast(S, L)``; each element stops on
 its own and is frozen from then on. Each element equals its own single run bit for bit.
 
-How it runs: the batch is cut into blocks of :attr:`Engine.block_rows` elements, and each block
-makes all its steps — landscape, update, bookkeeping — while its arrays stay in the core's
-cache, with no allocation in the loop beyond the landscape's own. Blocks are independent, so an
-:class:`Engine` runs them on its threads; the result is the same bits on any number of threads.
+How it runs: the batch is cut into blocks of rows
+(:meth:`~gdviz.engine.Engine.rows_per_block`), and each block makes all its steps — landscape,
+update, bookkeeping — while its arrays stay in the core's cache, with no allocation in the loop
+beyond the landscape's own. Blocks are independent, so an :class:`~gdviz.engine.Engine` may run
+them on its threads; the result is the same bits on any number of threads.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field, replace
-from functools import cache
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 
 from gdviz.batches import BatchPlan, batch_plan, check_batching
+from gdviz.engine import Engine, default_engine
 from gdviz.trajectory import RunSpec, Trajectory
 
 if TYPE_CHECKING:
@@ -77,9 +76,7 @@ __all__ = [
     "DEFAULT_LOSS_TOL",
     "DEFAULT_STEPS",
     "DIVERGENCE_FACTOR",
-    "Engine",
     "TrajectoryBatch",
-    "default_engine",
     "descend",
 ]
 
@@ -95,124 +92,6 @@ DIVERGENCE_FACTOR = 1e8
 _CONVERGED, _DIVERGED, _MAX_STEPS = 0, 1, 2
 _STATUS_NAMES = np.array(["converged", "diverged", "max_steps"])
 _STATUS_NAMES.setflags(write=False)
-
-
-# --------------------------------------------------------------------------------------------
-# The engine: threads and block size
-# --------------------------------------------------------------------------------------------
-
-
-def _threads_from_environment() -> int:
-    text = os.environ.get("GDVIZ_NUM_THREADS", "").strip()
-    if text.isdigit() and int(text) >= 1:
-        return int(text)
-    return os.cpu_count() or 1
-
-
-class _Pool:
-    """The worker threads of one engine, started on first use (and again in a forked child)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._executor: ThreadPoolExecutor | None = None
-        self._pid = 0
-
-    def get(self, threads: int) -> ThreadPoolExecutor:
-        with self._lock:
-            if self._executor is None or self._pid != os.getpid():
-                self._executor = ThreadPoolExecutor(threads, thread_name_prefix="gdviz")
-                self._pid = os.getpid()
-            return self._executor
-
-    def close(self) -> None:
-        with self._lock:
-            if self._executor is not None and self._pid == os.getpid():
-                self._executor.shutdown(wait=True)
-            self._executor = None
-
-
-#: Fewest rows a block is cut down to so that every thread gets a share of a small batch.
-MIN_SHARE = 2048
-
-
-@dataclass(frozen=True, eq=False)
-class Engine:
-    """Where :func:`descend` runs: how many threads, how many batch elements per block.
-
-    An engine is immutable; for other settings make another one and pass it as
-    ``descend(..., engine=Engine(threads=1))``. Its worker threads start on the first batch that
-    needs them and stop with :meth:`close` (or at the end of a ``with`` block). Results never
-    depend on the engine: every element is computed by the same operations.
-
-    Parameters
-    ----------
-    threads : int
-        Worker threads (≥ 1); default ``$GDVIZ_NUM_THREADS`` or the CPU count.
-    block_rows : int
-        Batch elements per block (≥ 1): small enough for a block's arrays to stay in cache,
-        large enough to amortise numpy's per-call cost.
-    """
-
-    threads: int = field(default_factory=_threads_from_environment)
-    block_rows: int = 8192
-    _pool: _Pool = field(default_factory=_Pool, repr=False)
-
-    def __post_init__(self) -> None:
-        for name in ("threads", "block_rows"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-                raise ValueError(f"invalid {name}: {value!r} (must be an integer ≥ 1)")
-
-    def rows_per_block(self, size: int) -> int:
-        """Rows per block for a batch of ``size`` elements.
-
-        At most :attr:`block_rows`, and an even share of the threads' work when the batch has
-        fewer blocks than threads (but never below :data:`MIN_SHARE` rows: below that, threads
-        cost more than they give).
-        """
-        share = -(-size // self.threads)
-        return max(1, min(self.block_rows, max(share, MIN_SHARE), size))
-
-    def run(self, task: Callable[[int, threading.Event], None], count: int) -> None:
-        """Call ``task(i, cancelled)`` for each ``i`` in ``range(count)``, on the threads.
-
-        Returns when every call has returned. If one raises (or the caller is interrupted),
-        ``cancelled`` is set — a long task should check it and return — calls not yet started
-        are dropped, and the exception of the first failed call is raised.
-        """
-        cancelled = threading.Event()
-        if self.threads == 1 or count <= 1:
-            for i in range(count):
-                task(i, cancelled)
-            return
-        pool = self._pool.get(self.threads)
-        futures: list[Future[None]] = [pool.submit(task, i, cancelled) for i in range(count)]
-        try:
-            wait(futures, return_when=FIRST_EXCEPTION)
-        finally:
-            cancelled.set()
-            for future in futures:
-                future.cancel()
-            wait(futures)  # never return while a worker still writes
-        for future in futures:
-            if not future.cancelled() and future.exception() is not None:
-                raise future.exception()  # type: ignore[misc]
-
-    def close(self) -> None:
-        """Stop the worker threads (a later :meth:`run` starts them again)."""
-        self._pool.close()
-
-    def __enter__(self) -> Engine:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-@cache
-def default_engine() -> Engine:
-    """The engine :func:`descend` uses when given none, made on first use: ``Engine()``."""
-    return Engine()
 
 
 # --------------------------------------------------------------------------------------------
@@ -417,7 +296,7 @@ def descend(
     keep : {"path", "final"}
         Keep every step (default) or only the final values of each element (big batches).
     engine : Engine, optional
-        Threads and block size; default :func:`default_engine`.
+        Threads and block size; default :func:`~gdviz.engine.default_engine`.
     batch_size : int, optional
         Samples per step of a data landscape (see the module docstring); ``None`` or ``≥ n``
         is full batch.

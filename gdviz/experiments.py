@@ -646,6 +646,8 @@ def _parse_experiment(name: str, table: Any, locate: _Locator) -> Experiment:
         batch_size, seeds = check_batching(table.get("batch_size"), seed)
     except ValueError as error:
         raise fail("batch_size" if "batch_size" in str(error) else "seed", str(error)) from None
+    if "seed" in table and batch_size is None:
+        raise fail("seed", "'seed' needs 'batch_size' (minibatch seeds)")
     runs_table = table.get("runs")
     if not isinstance(runs_table, list) or not runs_table:
         raise fail(None, f"needs at least one [[experiment.{name}.runs]] table")

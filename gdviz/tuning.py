@@ -38,7 +38,8 @@ import numpy as np
 
 from gdviz.budget import check_memory
 from gdviz.claims import FINISH_GAP, finish_steps, lowest_loss
-from gdviz.descent import Engine, TrajectoryBatch, descend
+from gdviz.descent import TrajectoryBatch, descend
+from gdviz.engine import Engine
 from gdviz.experiments import Experiment, RunConfig
 from gdviz.landscapes import Landscape, get_landscape
 from gdviz.names import check_name

@@ -82,6 +82,14 @@ def test_default_formats_are_png_and_svg(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["schedules.png", "schedules.svg"]
 
 
+def test_formats_are_comma_separated_or_repeated(tmp_path: Path) -> None:
+    # the same --format convention as gdviz video's
+    result = invoke("figures", "schedules", "-o", str(tmp_path), "-f", "SVG", "-f", "pdf,svg")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["schedules.pdf", "schedules.svg"]
+    assert "as svg, pdf into" in result.stderr
+
+
 CONFIG = """
 [experiment.mine]
 expr = "x**2 + 3*sin(y)"

@@ -19,12 +19,11 @@ from gdviz.descent import (
     DEFAULT_GRAD_TOL,
     DEFAULT_LOSS_TOL,
     DEFAULT_STEPS,
-    Engine,
     TrajectoryBatch,
     _squared_bound,
-    default_engine,
     descend,
 )
+from gdviz.engine import BLOCK_ROWS, THREAD_BLOCK_ROWS, Engine, default_engine
 from gdviz.landscapes import (
     REGRESSION_X,
     REGRESSION_Y,
@@ -455,7 +454,11 @@ def test_engine_validation_and_default() -> None:
     engine = Engine(threads=2, block_rows=4096)
     assert engine.rows_per_block(1000) == 1000
     assert engine.rows_per_block(10_000) == 4096
-    assert Engine(threads=2).rows_per_block(10_000) == 5000
+    assert Engine(threads=1).block_rows == BLOCK_ROWS
+    # threads pay only for long numpy calls: a threaded engine's blocks are big, and a batch
+    # that fits one of them runs on the calling thread
+    assert Engine(threads=2).block_rows == THREAD_BLOCK_ROWS > BLOCK_ROWS
+    assert Engine(threads=2).rows_per_block(10_000) == 10_000
 
 
 def test_an_error_in_a_worker_reaches_the_caller() -> None:

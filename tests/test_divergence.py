@@ -24,7 +24,8 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from gdviz.descent import DIVERGENCE_FACTOR, Engine, TrajectoryBatch, descend
+from gdviz.descent import DIVERGENCE_FACTOR, TrajectoryBatch, descend
+from gdviz.engine import Engine
 from gdviz.landscapes import Landscape, from_expression
 from gdviz.optimizers import make_optimizer, optimizer_names
 from gdviz.trajectory import Trajectory

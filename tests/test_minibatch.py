@@ -326,6 +326,7 @@ def test_cli_run_with_batch_size_and_seed() -> None:
         (("-l", "linear-regression", "--batch-size", "0"), "--batch-size"),
         (("-l", "linear-regression", "--batch-size", "2", "--seed", "-3"), "--seed"),
         (("-l", "linear-regression", "--seed", "x"), "--seed"),
+        (("-l", "linear-regression", "--seed", "3"), "'--seed': needs --batch-size"),
     ],
 )
 def test_cli_bad_batching_is_one_line(args: tuple[str, ...], hint: str) -> None:
@@ -370,6 +371,7 @@ def test_toml_experiments_take_batch_size_and_seeds(tmp_path: Path) -> None:
         ("batch_size = 0", "batch_size must be a whole number ≥ 1"),
         ("seed = 1.5", "seed must be a whole number ≥ 0"),
         ("seed = []", "non-empty"),
+        ("seed = 3", "'seed' needs 'batch_size'"),
         ("batch_size = 2\nexpr = 'x**2'", "exactly one of"),
     ],
 )
@@ -437,7 +439,7 @@ def test_a_runs_slices_of_one_epoch_average_to_the_full_gradient(name: str) -> N
 
 def test_blocks_and_threads_do_not_change_a_minibatch_batch() -> None:
     """Blocks of 7 rows cut across the seed axis; two threads run them: the same bits."""
-    from gdviz.descent import Engine
+    from gdviz.engine import Engine
 
     landscape = get_landscape("logistic-regression")
     starts = np.array([[-2.0, 3.0], [0.0, 0.0], [6.0, -4.0]])

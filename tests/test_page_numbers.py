@@ -213,7 +213,7 @@ def test_float_and_int_parsing_are_pythons(core: Any) -> None:
         assert value == expected_int, text
 
 
-def test_suggestions_are_difflibs(core: Any) -> None:
+def test_suggestions_are_gdvizs(core: Any) -> None:
     choices = [
         "sgd",
         "adam",
@@ -241,7 +241,19 @@ def test_suggestions_are_difflibs(core: Any) -> None:
         "".join(RNG.choice("adegimnoprstvwxy") for _ in range(RNG.randint(1, 9)))
         for _ in range(1500)
     ]
-    words += ["adm", "rms", "rosenbrok", "ada", "nesterof", "himelblau", "", "sgd", "momentun"]
+    words += [
+        "adm",
+        "adma",
+        "Adamw",
+        "rms",
+        "rosenbrok",
+        "ada",
+        "nesterof",
+        "himelblau",
+        "",
+        "sgd",
+        "momentun",
+    ]
     got = core.evaluate(
         """([ws, cs]) => ws.map((w) => [gdvizPy.getCloseMatches(w, cs, 3, 0.6),
             gdvizPy.didYouMean(w, cs), gdvizPy.unknownNameMessage('optimizer', w, cs)])""",

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from gdviz.cli.options import config_option, console, dir_output_option, verbosity_options
+from gdviz.cli.types import FORMATS, formats_given
 
 _HINTS = {
     "format": "'--format'",
@@ -26,10 +27,12 @@ _HINTS = {
     "--format",
     "-f",
     "formats",
-    default="png,svg",
+    type=FORMATS,
+    multiple=True,
+    default=["png,svg"],
     show_default=True,
     metavar="FMT[,FMT]",
-    help="Comma-separated formats: png, svg, pdf.",
+    help="Formats: png, svg, pdf (comma-separated or repeated).",
 )
 @click.option(
     "--theme",
@@ -55,7 +58,7 @@ _HINTS = {
 def command(
     names: tuple[str, ...],
     output: Path,
-    formats: str,
+    formats: tuple[tuple[str, ...], ...],
     theme: str,
     dpi: int,
     config: dict[str, Any] | None,
@@ -79,7 +82,7 @@ def command(
         for name, spec in available_figures(config).items():
             click.echo(f"  {name:<32} {spec.title}")
         return
-    chosen = [part.strip().lower() for part in formats.split(",") if part.strip()]
+    chosen = list(formats_given(formats))
     specs = _checked(names, chosen, theme, dpi, config, output)
     say = console()
     started = time.perf_counter()

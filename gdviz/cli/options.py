@@ -142,6 +142,13 @@ def batch_size_option(function: F) -> F:
     )(function)
 
 
+def check_seed_option(option: str, given: bool, batch_size: int | None) -> None:
+    """A minibatch seed option given without ``--batch-size`` is a one-line usage error (it
+    would change nothing: a full-batch run draws no samples)."""
+    if given and batch_size is None:
+        raise click.BadParameter("needs --batch-size (minibatch seeds)", param_hint=f"'{option}'")
+
+
 def check_batch_landscape(landscape: Any, batch_size: int | None) -> None:
     """``--batch-size`` on a landscape without data is a one-line usage error."""
     if batch_size is not None and landscape.data is None:

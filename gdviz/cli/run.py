@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from gdviz.cli.options import (
     batch_size_option,
     check_batch_landscape,
+    check_seed_option,
     console,
     file_output_option,
     verbosity_options,
@@ -110,7 +112,7 @@ _SUFFIXES = {".csv": "csv", ".json": "json", ".npz": "npz", ".txt": "table"}
     default=0,
     show_default=True,
     metavar="SEED",
-    help="The minibatch permutations' seed (with --batch-size).",
+    help="The minibatch permutations' seed (needs --batch-size).",
 )
 @click.option(
     "--format",
@@ -152,6 +154,8 @@ def command(
     landscape = _landscape(surface, formula)
     start = _start(landscape, start)
     check_batch_landscape(landscape, batch_size)
+    source = click.get_current_context().get_parameter_source("seed")
+    check_seed_option("--seed", source is ParameterSource.COMMANDLINE, batch_size)
     _check_budget(landscape, steps, batch_size)
     opt, rate = _optimizer(optimizer, params, lr)
     fmt = output_format(fmt, output)

@@ -11,6 +11,7 @@ import click
 from gdviz.cli.options import (
     batch_size_option,
     check_batch_landscape,
+    check_seed_option,
     console,
     file_output_option,
     verbosity_options,
@@ -146,8 +147,7 @@ def command(
     say = console()
     low, high = lr_range
     _check_arguments(surface, optimizers, lr_range, lr_count, name, show_start)
-    if seeds is not None and batch_size is None:
-        raise click.BadParameter("needs --batch-size (minibatch seeds)", param_hint="'--seeds'")
+    check_seed_option("--seeds", seeds is not None, batch_size)
     check_batch_landscape(surface, batch_size)
     starts = None
     if seeds is None or not surface.starts:

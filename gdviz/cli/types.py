@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 __all__ = [
+    "FORMATS",
     "FORMULA",
     "LANDSCAPE",
     "NONNEGATIVE",
@@ -19,6 +20,7 @@ __all__ = [
     "POINT",
     "POSITIVE",
     "SCHEDULE",
+    "FormatList",
     "HyperParameter",
     "Number",
     "Point",
@@ -153,6 +155,28 @@ class LandscapeName(click.ParamType):
         return [CompletionItem(n) for n in landscape_names() if n.startswith(incomplete)]
 
 
+class FormatList(click.ParamType):
+    """Output formats, comma-separated, for a repeatable ``--format``: ``svg,pdf`` or ``gif``.
+
+    Each occurrence becomes a tuple of lower-case names; :func:`formats_given` joins the
+    occurrences. The command's library checks the names (with its "did you mean").
+    """
+
+    name = "formats"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """Split ``value`` on commas (click calls this)."""
+        if isinstance(value, tuple):
+            return value
+        return tuple(part.strip().lower() for part in str(value).split(",") if part.strip())
+
+
+def formats_given(groups: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
+    """The formats of every ``--format`` occurrence, in order, each once."""
+    return tuple(dict.fromkeys(name for group in groups for name in group))
+
+
+FORMATS = FormatList()
 NUMBER = Number()
 NONNEGATIVE = Number(nonnegative=True)
 POSITIVE = Number(positive=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from gdviz.cli.options import console, dir_output_option, verbosity_options
+from gdviz.cli.types import FORMATS, formats_given
 
 
 @click.command("video")
@@ -25,9 +26,11 @@ from gdviz.cli.options import console, dir_output_option, verbosity_options
     "--format",
     "-f",
     "formats",
-    type=click.Choice(["mp4", "gif", "webm"]),
+    type=FORMATS,
     multiple=True,
-    help="Also write a blog-sized GIF or WebM (repeatable); the MP4 is always written.",
+    metavar="FMT[,FMT]",
+    help="Also write a blog-sized gif or webm (comma-separated or repeated); the MP4 is "
+    "always written.",
 )
 @click.option(
     "--landscape",
@@ -50,7 +53,7 @@ def command(
     scenes: tuple[str, ...],
     quality: str,
     output: Path,
-    formats: tuple[str, ...],
+    formats: tuple[tuple[str, ...], ...],
     landscape: str | None,
     config: Path | None,
     experiment: str | None,
@@ -82,7 +85,7 @@ def command(
             list(dict.fromkeys(scenes)) or None,
             output_dir=output,
             quality=quality,
-            formats=tuple(dict.fromkeys(("mp4", *formats))),
+            formats=formats_given((("mp4",), *formats)),
             landscape=landscape,
             config=config,
             experiment=experiment,

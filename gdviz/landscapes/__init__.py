@@ -79,7 +79,6 @@ def _formula_landscape(entry: Entry) -> Landscape:
         saddles=entry.saddles,
         formula=generated.typst,
         pretty=generated.pretty,
-        log_levels=entry.log_levels,
         race=entry.race,
     )
 

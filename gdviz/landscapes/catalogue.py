@@ -92,11 +92,15 @@ class DataEntry:
     starts: tuple[Point, ...]
     steps: int
     lrs: Mapping[str, float] = field(default_factory=dict)
+    log_levels: bool = False
 
 
 def declared(entry: Entry | DataEntry) -> dict[str, Any]:
     """The :class:`~gdviz.landscapes.Landscape` fields an entry declares directly."""
-    fields = ("name", "title", "variables", "bounds", "kind", "description", "starts", "steps")
+    fields = (
+        *("name", "title", "variables", "bounds", "kind", "description", "starts", "steps"),
+        "log_levels",
+    )
     return {key: getattr(entry, key) for key in fields} | {"lrs": entry.lrs}
 
 
@@ -290,6 +294,8 @@ DATA_ENTRIES: tuple[DataEntry, ...] = (
         starts=((0.5, 0.0),),
         steps=200,
         lrs=_lrs(0.01, 0.005, 0.05, 0.1),
+        # shallow near the fit, steep at the edges: geometric levels ring the minimum
+        log_levels=True,
     ),
     DataEntry(
         "logistic-regression",
@@ -318,6 +324,7 @@ DATA_ENTRIES: tuple[DataEntry, ...] = (
         starts=((-2.0, 3.0), (6.0, -4.0), (0.0, 0.0)),
         steps=300,
         lrs=_lrs(1.0, 0.5, 0.05, 0.1),
+        log_levels=True,
     ),
 )
 

@@ -275,10 +275,29 @@ var gdvizPy = (function () {
     return scored.slice(0, n).map(function (s) { return s[1]; });
   }
 
+  /* gdviz.names.typo_distance: the optimal-string-alignment distance (code points). */
+  function typoDistance(a, b) {
+    a = Array.from(a); b = Array.from(b);
+    var before = [], previous = [], row, i, j;
+    for (j = 0; j <= b.length; j++) previous.push(j);
+    for (i = 1; i <= a.length; i++) {
+      row = [i];
+      for (j = 1; j <= b.length; j++) {
+        row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] !== b[j - 1] ? 1 : 0));
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j], before[j - 2] + 1);
+      }
+      before = previous; previous = row;
+    }
+    return previous[b.length];
+  }
+
   /* gdviz.names.did_you_mean */
   function didYouMean(word, choices) {
     var starts = choices.filter(function (c) { return word && c.indexOf(word) === 0; });
-    var match = starts.length === 1 ? starts : getCloseMatches(word, choices, 1, 0.5);
+    if (starts.length === 1) return " (did you mean '" + starts[0] + "'?)";
+    var allowed = Array.from(word).length < 6 ? 1 : 2, lower = word.toLowerCase();
+    var match = choices.filter(function (c) { return typoDistance(lower, c.toLowerCase()) <= allowed; }).slice(0, 1);
+    if (!match.length) match = getCloseMatches(word, choices, 1, 0.5);
     return match.length ? " (did you mean '" + match[0] + "'?)" : "";
   }
 
