@@ -19,11 +19,14 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
-from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 __all__ = ["BLOCK_ROWS", "THREAD_BLOCK_ROWS", "Engine", "default_engine"]
 
@@ -49,6 +52,8 @@ class _Pool:
         self._pid = 0
 
     def get(self, threads: int) -> ThreadPoolExecutor:
+        from concurrent.futures import ThreadPoolExecutor  # a batch of one block needs none
+
         with self._lock:
             if self._executor is None or self._pid != os.getpid():
                 self._executor = ThreadPoolExecutor(threads, thread_name_prefix="gdviz")
@@ -110,6 +115,8 @@ class Engine:
             for i in range(count):
                 task(i, cancelled)
             return
+        from concurrent.futures import FIRST_EXCEPTION, wait
+
         pool = self._pool.get(self.threads)
         futures: list[Future[None]] = [pool.submit(task, i, cancelled) for i in range(count)]
         try:
