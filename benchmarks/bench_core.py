@@ -51,8 +51,10 @@ import numpy as np
 
 try:
     import torch
-except ImportError:
-    torch = None
+
+    HAVE_TORCH = True
+except ImportError:  # the start-up comparison runs without torch
+    HAVE_TORCH = False
 
 from gdviz.descent import TrajectoryBatch, descend
 from gdviz.engine import Engine
@@ -293,7 +295,7 @@ def main() -> None:
     startup(args.startup_runs)
     if args.startup_only:
         return
-    if torch is None:
+    if not HAVE_TORCH:
         print("bench_core: torch is not installed (make bench installs it); nothing to compare")
         sys.exit(2)
     STEPS = args.steps
