@@ -446,11 +446,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """``python -m gdviz.video [--table]``: the scene names, one a line, or the Markdown table
     of the catalogue (stdlib only, so the Makefile can call it before setup)."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if args == ["--table"]:
-        print(catalogue_table())
-        return 0
-    for name in scene_catalogue():
-        print(name)
+    text = catalogue_table() if args == ["--table"] else "\n".join(scene_catalogue())
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:  # `python -m gdviz.video | head`: the reader left; that is fine
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 
