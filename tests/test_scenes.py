@@ -498,6 +498,17 @@ def test_decay_shows_the_divergence_and_the_rescue(rendered):
     assert f"to {round(runs[0.1].losses.max())}" in spoken and "recovers" in spoken
 
 
+def test_saddle_map_is_large_enough_to_read_from_the_back_of_a_hall(rendered):
+    _, recorder = rendered("saddle")
+    heights = {
+        round(float(hi[1] - lo[1]), 3)
+        for shot in recorder.snapshots
+        for kind, lo, hi in shot.objects
+        if kind == "ImageMobject"
+    }
+    assert heights and min(heights) >= 0.55 * FRAME_H, heights
+
+
 def test_noise_says_where_the_seeds_hover(rendered):
     import dataclasses
 
