@@ -7,6 +7,11 @@ w = 0.5, b = 0, 200 epochs) with its three recipes: constant η = 0.01, constant
 too — its loss climbs — until the decay brings it below, and the run comes back.
 Left, the data with each run's current line; middle, the runs as points (w, b) on the loss
 contours; right, the loss per epoch on a log scale.
+
+The descent pauses at the epoch the decayed rate falls below 2/λ_max (a dashed line on the
+loss chart, beside the rule "stable while η < 2/λ_max"); on the map the older swings fade
+under a bright tail, and once every run still going stays in the landscape's own window the
+map zooms into it, where the log-spaced contours are rings round the minimum.
 """
 
 from __future__ import annotations
