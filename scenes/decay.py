@@ -68,6 +68,8 @@ APPROACH_SECONDS = 3.5
 #: read as swings, not as a filled band.
 TAIL = 3
 HISTORY_OPACITY = 0.3
+#: The tails are wider than the faded paths (the decayed run's 2 px path is lost on the map).
+TAIL_WIDTH = 5.5
 
 
 class Decay(GDScene):
@@ -386,7 +388,7 @@ class ParamMap:
             runner.trail.set_stroke(opacity=HISTORY_OPACITY)
             runner.halo.set_stroke(opacity=HISTORY_OPACITY)
             runners.insert(0, runner)
-            tails.insert(0, FadingTail(runner, col, 4.5 - 1.2 * i))
+            tails.insert(0, FadingTail(runner, col, TAIL_WIDTH - 0.8 * i))
         halos_and_runners = layered(runners)
         #: what moves, bottom to top
         self.layer = [
