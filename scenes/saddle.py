@@ -36,7 +36,8 @@ RUN_SECONDS = 14.0
 #: y ≈ 2.5) and the caption strip (top at y ≈ −2.6, below the x tick labels).
 MAP_SIDE = 4.55
 MAP_CENTRE = np.array([-3.58, 0.07, 0.0])
-#: The left edge of the read-outs and the right edge of the equation card, beside the map.
+#: The left edge of the read-outs (centred on the map's height, the equation card of the first
+#: steps below them, where the captions come later) and the card's right edge.
 COLUMN_LEFT, COLUMN_RIGHT = 0.05, 6.3
 
 
@@ -86,7 +87,7 @@ class Saddle(GDScene):
                     trail_width=7.0 - 3.0 * i,
                 )
             )
-            y = 1.95 - 1.25 * i
+            y = 1.3 - 1.25 * i
             self.add(
                 key_row(col, run.display_name, 32).move_to((COLUMN_LEFT, y, 0), aligned_edge=LEFT)
             )
@@ -117,7 +118,7 @@ class Saddle(GDScene):
                 (run.display_name, run_color(run.optimizer), step_summary(run.optimizer, hp, st[k]))
                 for (run, _), st, hp in zip(runs, states, hypers, strict=True)
             ]
-            return summary_card(entries, right=COLUMN_RIGHT, centre_y=-1.3)
+            return summary_card(entries, right=COLUMN_RIGHT, centre_y=-2.15)
 
         self.clear_beat()
         self.slow_steps(clock, card, runners=runners)
