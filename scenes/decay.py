@@ -7,16 +7,39 @@ w = 0.5, b = 0, 200 epochs) with its three recipes: constant η = 0.01, constant
 too — its loss climbs — until the decay brings it below, and the run comes back.
 Left, the data with each run's current line; middle, the runs as points (w, b) on the loss
 contours; right, the loss per epoch on a log scale.
+
+The descent pauses at the epoch the decayed rate falls below 2/λ_max (a dashed line on the
+loss chart, beside the rule "stable while η < 2/λ_max"); on the map the older swings fade
+under a bright tail, and once every run still going stays in the landscape's own window the
+map zooms into it, where the log-spaced contours are rings round the minimum.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Dot, FadeIn, FadeOut, Line, VGroup
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UL,
+    UP,
+    Arrow,
+    Create,
+    DashedLine,
+    Dot,
+    FadeIn,
+    FadeOut,
+    Line,
+    VGroup,
+    VMobject,
+    linear,
+)
 
 from gdviz.animation.axes import plain_axes, tick_labels, to_scene_fn
 from gdviz.animation.backgrounds import contour_panel
-from gdviz.animation.clock import Clock, play_clock
+from gdviz.animation.clock import Clock, path_at, play_clock
 from gdviz.animation.colors import FG, MUTED, series
 from gdviz.animation.equations import caption_of, rate, tnum, tvec
 from gdviz.animation.marks import key_row, series_dot, star
@@ -35,7 +58,18 @@ SCENE = {
 
 PANEL = 3.0
 Y_MAX = 7.0
-RUN_SECONDS = 12.0
+#: Seconds for the epochs up to the one where the decayed rate falls below 2/λ_max (the
+#: swings grow), and for the rest (they shrink, then the runs creep along the valley).
+CLIMB_SECONDS, REST_SECONDS = 5.0, 9.0
+#: Seconds from there to the epoch the map zooms in (when the swings have died down).
+APPROACH_SECONDS = 3.5
+#: On the parameter map, the last TAIL epochs of each path are drawn bright (the newest
+#: brightest) and the older path faded to HISTORY_OPACITY, so ~40 swings over one line
+#: read as swings, not as a filled band.
+TAIL = 3
+HISTORY_OPACITY = 0.3
+#: The tails are wider than the faded paths (the decayed run's 2 px path is lost on the map).
+TAIL_WIDTH = 5.5
 
 
 class Decay(GDScene):
@@ -62,22 +96,17 @@ class Decay(GDScene):
         pad = 0.08 * np.ptp(kept, axis=0)
         low, high = np.floor((kept.min(0) - pad) * 2) / 2, np.ceil((kept.max(0) + pad) * 2) / 2
         window = ((float(low[0]), float(high[0])), (float(low[1]), float(high[1])))
-        param_axes, image, deco = contour_panel(
-            surface, PANEL, bounds=window, height=PANEL * 0.8, levels=16, log=True, ticks=3
-        )
+        clock = Clock(0)
+        wide = ParamMap(surface, chosen, window, clock)
         log_losses = [np.log10(t.losses) for _, t in chosen]
         lo = np.floor(min(v.min() for v in log_losses))
         hi = min(np.ceil(max(v.max() for v in log_losses)), 7.0)
         loss_axes = plain_axes((0, epochs, 50), (lo, hi, 1), PANEL, PANEL * 0.8)
-        for axes, x in ((data_axes, -4.4), (param_axes, 0.0), (loss_axes, 4.5)):
-            offset = np.array([x, 0.1, 0]) - axes.get_center()
-            axes.shift(offset)
-            if axes is param_axes:
-                image.shift(offset)
-                deco.shift(offset)
+        for axes, x in ((data_axes, -4.4), (loss_axes, 4.5)):
+            axes.shift(np.array([x, 0.1, 0]) - axes.get_center())
         heads = VGroup(
             label("the data", 26).next_to(data_axes, UP, buff=0.6),
-            label("the parameters (w, b)", 26).next_to(image, UP, buff=0.6),
+            label("the parameters (w, b)", 26).next_to(wide.image, UP, buff=0.6),
             label("loss per epoch", 26).next_to(loss_axes, UP, buff=0.6),
         )
         assert surface.data is not None  # decay draws a data landscape (its declaration)
@@ -96,30 +125,15 @@ class Decay(GDScene):
                     loss_axes.c2p(0, exponent), LEFT, buff=0.1
                 )
             )
-        best = star(
-            param_axes.c2p(*surface.minima[0]) if surface.minima else param_axes.c2p(0, 0), 0.12
-        )
-        self.add(image, deco, data_axes, loss_axes, heads, points, data_ticks, loss_ticks, best)
+        self.add(wide.image, wide.deco, data_axes, loss_axes, heads, points, data_ticks, loss_ticks)
 
-        clock = Clock(0)
         moving = VGroup()
-        to_param, to_loss = to_scene_fn(param_axes), to_scene_fn(loss_axes)
+        to_loss = to_scene_fn(loss_axes)
         keys = VGroup()
-        on_map: list[Runner] = []
         count = len(chosen)
         for i, (run, trajectory) in enumerate(chosen):
             col = series(i, count)
             name = _describe(run)
-            runner = Runner(
-                name,
-                trajectory.points,
-                to_param,
-                clock,
-                col,
-                clip=lambda p: _inside(p, window),
-                trail_width=4.5 - 1.2 * i,
-                marker=series_dot(i, col),
-            )
             curve_points = np.column_stack(
                 [np.arange(trajectory.steps + 1), np.log10(trajectory.losses)]
             )
@@ -152,10 +166,8 @@ class Decay(GDScene):
             update(fit)
             keys.add(key_row(col, name, 26))
             moving.add(fit, loss_runner)
-            on_map.insert(0, runner)
-        # on the map the first recipes are drawn last: the decayed run's dense zig-zag (and its
-        # halo) lies underneath and cannot blot out the short path of the small constant rate
-        moving.add(*layered(on_map))
+        moving.add(*wide.layer)
+        self.maps = [wide]
         keys.arrange(RIGHT, buff=0.8).move_to((0, -2.2, 0))
         for i, key in enumerate(keys):
             key.remove(key[0])
@@ -194,21 +206,77 @@ class Decay(GDScene):
         self.play(keys.animate.set_opacity(0), readout.animate.set_opacity(0), run_time=0.3)
         self.slow_steps(clock, card)
         self.play(keys.animate.set_opacity(1), readout.animate.set_opacity(1), run_time=0.3)
-        tag = self.speed_up(f"faster: {round((epochs - 3) / RUN_SECONDS)} epochs/s")
-        play_clock(self, clock, epochs, RUN_SECONDS, lambda u: u**1.5)
-        self.end_badge(tag)
 
-        # the bound takes the epoch read-out's place; the key stays for the beats naming runs
-        bound = formula(f"2 \\/ lambda_max = {tnum(limit)}", 40)
-        bound.move_to(readout.get_right(), aligned_edge=RIGHT)
-        self.play(FadeOut(readout), FadeIn(bound), run_time=0.5)
-        self.beat(
-            "A constant rate is stable only below",
-            f"2 over the largest curvature: {fixed(limit, 3)}.",
-            hold=3.5,
-        )
+        self.descend(clock, chosen, limit, _limit_mark(loss_axes, chosen, lo, hi, limit))
         self.conclude(chosen, verdicts, limit)
         self.hold(1.0)
+
+    def descend(self, clock: Clock, chosen, limit: float, mark: VGroup) -> None:
+        """Play the epochs after the slow steps: up to the epoch the decayed rate falls below
+        2/λ_max (its swings grow), a pause there with the limit marked; then up to the epoch
+        from which every run still going stays in the landscape's own window (its swings have
+        died down), a zoom into that window, and the rest."""
+        epochs = max(t.steps for _, t in chosen)
+        pause = _crossing(chosen, limit)
+        if pause is not None and 3 < pause < epochs:
+            self.play_to(clock, pause, CLIMB_SECONDS)
+            self.play(FadeIn(mark), run_time=0.5)
+            self.explain_crossing(chosen, limit, pause)
+            mark = VGroup()
+        window = self.experiment.surface.bounds
+        settled = _settled(chosen, window)
+        if settled is not None and clock.get_value() < settled < epochs - 20:
+            self.play_to(clock, settled, APPROACH_SECONDS)
+            self.zoom(clock, chosen, window, settled)
+        self.play_to(clock, epochs, REST_SECONDS, lambda u: u**1.5)
+        if mark.submobjects:  # no pause on the way: the rule comes after the descent
+            self.play(FadeIn(mark), run_time=0.5)
+            self.beat(*_limit_words(limit), hold=3.5)
+
+    def play_to(self, clock: Clock, epoch: float, seconds: float, rate=linear) -> None:
+        """Play the clock to ``epoch`` in ``seconds`` under a speed-up badge."""
+        tag = self.speed_up(f"faster: {round((epoch - clock.get_value()) / seconds)} epochs/s")
+        play_clock(self, clock, epoch, seconds, rate)
+        self.end_badge(tag)
+
+    def zoom(self, clock: Clock, chosen, window, since: int) -> None:
+        """Outline ``window`` on the map, say why, and swap the map for one over ``window``
+        whose paths start at epoch ``since``."""
+        wide = self.maps[-1]
+        box = wide.frame_of(window)
+        self.play(Create(box), run_time=0.6)
+        self.beat(
+            f"By epoch {since} the swings fit in this box;",
+            "zooming in shows the loss's rings round the minimum.",
+            hold=3.5,
+        )
+        near = ParamMap(self.experiment.surface, chosen, window, clock, since)
+        self.mobjects.insert(self.mobjects.index(wide.image) + 1, near.image)
+        # the old ticks go before the new ones come (never two sets of ticks at once)
+        self.play(FadeOut(wide.deco, *wide.layer), run_time=0.5)
+        self.play(
+            FadeOut(wide.image),
+            FadeIn(near.image, near.deco, *near.layer),
+            box.animate.become(near.frame_of(window)),
+            run_time=1.0,
+        )
+        self.remove(box)
+        self.maps.append(near)
+
+    def explain_crossing(self, chosen, limit: float, pause: int) -> None:
+        """Two beats at the epoch the decayed rate falls below 2/λ_max: the rule, then what
+        the decayed run's loss does there (from the run: its peak)."""
+        self.beat(*_limit_words(limit), hold=3.5)
+        for run, trajectory in chosen:
+            if not run.schedule:
+                continue
+            peak = int(np.argmax(trajectory.losses))
+            then = (
+                "there its loss peaks and turns down."
+                if peak == pause
+                else f"its loss peaks at epoch {peak}."
+            )
+            self.beat(f"{_describe(run)} falls below it at epoch {pause};", then, hold=3.5)
 
     def conclude(self, chosen, verdicts, limit: float) -> None:
         """One beat per recipe from its verdict, then the two lowest final losses."""
@@ -222,6 +290,186 @@ class Decay(GDScene):
                 f"then {b} ({fixed(lb, 2)}).",
                 hold=4,
             )
+
+
+def _limit_words(limit: float) -> tuple[str, str]:
+    """The beat stating the stability rule with the run's 2/λ_max."""
+    return (
+        "A constant rate is stable only below 2 over",
+        f"the largest curvature of the loss: {fixed(limit, 4)}.",
+    )
+
+
+def _settled(chosen, window) -> int | None:
+    """The first epoch from which every run that does not diverge stays inside ``window``
+    (None if there is no such run)."""
+    lasts = [
+        int(np.flatnonzero(~inside)[-1]) + 1 if not inside.all() else 0
+        for inside in (_inside(t.points, window) for _, t in chosen if t.status != "diverged")
+    ]
+    return max(lasts) if lasts else None
+
+
+def _crossing(chosen, limit: float) -> int | None:
+    """The epoch at which the decayed recipe's rate first falls below ``limit`` (or None)."""
+    decayed = next((t for r, t in chosen if r.schedule), None)
+    return first_below(decayed.lrs, limit) if decayed is not None else None
+
+
+def _limit_mark(axes, chosen, lo: float, hi: float, limit: float) -> VGroup:
+    """On the loss chart: the rule "stable while η < 2/λ_max = …" (scene font, Typst maths)
+    at the top, and, when the decayed rate crosses the limit, a dashed line at that epoch."""
+    epoch = _crossing(chosen, limit)
+    words = VGroup(
+        label("stable while", 22, MUTED),
+        formula("eta < 2 \\/ lambda_max", 38, MUTED),
+        formula(f"= {tnum(limit)}", 38, MUTED),
+    ).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
+    mark = VGroup()
+    x = 0 if epoch is None else epoch
+    if epoch is not None:
+        mark.add(
+            DashedLine(
+                axes.c2p(epoch, lo), axes.c2p(epoch, hi), color=MUTED, dash_length=0.08
+            ).set_stroke(width=2.5)
+        )
+    words.move_to(axes.c2p(x, hi) + 0.3 * RIGHT + 0.02 * DOWN, aligned_edge=UL)
+    return mark.add(words)
+
+
+class ParamMap:
+    """The parameter map (w, b) over ``window``: contours, the minimum, and each run's path.
+
+    Each run that stays in the window from epoch ``since`` on is a :class:`Runner` whose
+    trail starts where it entered the window for good, faded to :data:`HISTORY_OPACITY`
+    under a :class:`FadingTail`; any other run is an exit mark (:func:`_exit_mark`). On the
+    wide map (``since = 0``) every run is a runner; one that leaves the window (a diverging
+    run) stops at its last point inside.
+
+    The first recipes are drawn last: the decayed run's dense zig-zag (and its halo) lies
+    underneath and cannot blot out the short path of the small constant rate; the
+    bright tails lie over every faded path, the markers over every tail.
+    """
+
+    def __init__(self, surface, chosen, window, clock: Clock, since: int = 0) -> None:
+        self.window = window
+        self.axes, self.image, deco = contour_panel(
+            surface, PANEL, bounds=window, height=PANEL * 0.8, levels=16, log=True, ticks=3
+        )
+        offset = np.array([0.0, 0.1, 0]) - self.axes.get_center()
+        for mob in (self.axes, self.image, deco):
+            mob.shift(offset)
+        to_scene = to_scene_fn(self.axes)
+        if surface.minima:
+            deco.add(star(to_scene(np.array([surface.minima[0]]))[0], 0.12))
+        self.deco = deco
+        runners: list[Runner] = []
+        tails: list[FadingTail] = []
+        self.exits = VGroup()
+        count = len(chosen)
+        for i, (run, trajectory) in enumerate(chosen):
+            col = series(i, count)
+            inside = _inside(trajectory.points, window)
+            if since and (since > trajectory.steps or not inside[since:].all()):
+                self.exits.add(_exit_mark(trajectory.points, window, to_scene, i, col))
+                continue
+            runner = Runner(
+                _describe(run),
+                trajectory.points,
+                to_scene,
+                clock,
+                col,
+                clip=None if since else (lambda p: _inside(p, window)),
+                trail_width=4.5 - 1.2 * i,
+                marker=series_dot(i, col),
+            )
+            # the path is drawn from the epoch it stays in the window on (epoch 0 if always)
+            runner.tail_from = int(np.flatnonzero(~inside)[-1]) + 1 if not inside.all() else 0
+            runner.trail.set_stroke(opacity=HISTORY_OPACITY)
+            runner.halo.set_stroke(opacity=HISTORY_OPACITY)
+            runners.insert(0, runner)
+            tails.insert(0, FadingTail(runner, col, TAIL_WIDTH - 0.8 * i))
+        halos_and_runners = layered(runners)
+        #: what moves, bottom to top
+        self.layer = [
+            *halos_and_runners[: len(runners)],
+            *tails,
+            self.exits,
+            *halos_and_runners[len(runners) :],
+        ]
+
+    def frame_of(self, window) -> VMobject:
+        """The outline of ``window`` (a sub-window) on this map."""
+        (w0, w1), (b0, b1) = window
+        c2p = self.axes.c2p
+        return VMobject(stroke_color=FG, stroke_width=3).set_points_as_corners(
+            [c2p(w0, b0), c2p(w1, b0), c2p(w1, b1), c2p(w0, b1), c2p(w0, b0)]
+        )
+
+
+def _exit_mark(points: np.ndarray, window, to_scene, index: int, col) -> VGroup:
+    """Where a run leaves ``window`` for good: its path up to the border (faded), its marker
+    on the border and an arrow pointing the way it went."""
+    lo = np.array([w[0] for w in window])
+    hi = np.array([w[1] for w in window])
+    out = int(np.flatnonzero(~_inside(points, window))[0])
+    a, b = points[out - 1], points[out]
+    # the border on the segment a → b (a inside): the largest t with a + t (b − a) inside
+    d = b - a
+    with np.errstate(divide="ignore", invalid="ignore"):
+        limits = np.where(d > 0, (hi - a) / d, np.where(d < 0, (lo - a) / d, np.inf))
+    edge = a + min(1.0, float(limits.min())) * d
+    path = to_scene(np.vstack([points[:out], edge]))
+    head = path[-1]
+    way = to_scene(np.array([b]))[0] - head
+    way = way / np.linalg.norm(way)
+    trail = VMobject(stroke_color=col, stroke_width=4.5 - 1.2 * index, stroke_opacity=0.6)
+    trail.set_points_as_corners(path)
+    arrow = Arrow(
+        head,
+        head + 0.45 * way,
+        buff=0,
+        color=col,
+        stroke_width=5,
+        max_tip_length_to_length_ratio=0.5,
+    )
+    return VGroup(trail, arrow, series_dot(index, col).move_to(head))
+
+
+class FadingTail(VGroup):
+    """The last :data:`TAIL` segments of a runner's path, more opaque the more recent.
+
+    At clock ``c`` (the runner's shown clock), segment ``j`` is the path between clocks
+    ``c − j − 1`` and ``c − j`` (:func:`~gdviz.animation.clock.path_at`: step points joined
+    by straight lines) with opacity ``1 − j / TAIL``; nothing before the runner's
+    ``tail_from`` is drawn. Every point is one of the runner's :attr:`Runner.scene_points`.
+    """
+
+    def __init__(self, runner: Runner, col, width: float) -> None:
+        super().__init__(
+            *(
+                VMobject(stroke_color=col, stroke_width=width, stroke_opacity=1 - j / TAIL)
+                for j in range(TAIL)
+            )
+        )
+        self.runner = runner
+        self.add_updater(lambda m: m.refresh())
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Put segment ``j`` on the path between clocks ``c − j − 1`` and ``c − j``."""
+        runner = self.runner
+        c = runner.shown_clock
+        points = runner.scene_points
+        for j, segment in enumerate(self.submobjects):
+            c1, c0 = c - j, max(c - j - 1, float(runner.tail_from))
+            if c1 <= runner.tail_from:
+                segment.set_points_as_corners([points[0], points[0] + 1e-4 * RIGHT])
+                segment.set_stroke(opacity=0)
+                continue
+            inner = points[math.floor(c0) + 1 : math.ceil(c1)]
+            segment.set_points_as_corners([path_at(points, c0), *inner, path_at(points, c1)])
+            segment.set_stroke(opacity=1 - j / TAIL)
 
 
 def _explain(run, trajectory, judged, limit: float) -> tuple[str, str]:

@@ -32,6 +32,13 @@ SCENE = {
 }
 
 RUN_SECONDS = 14.0
+#: The map's side and centre: 57 % of the frame's height, between the subtitle (bottom at
+#: y ≈ 2.5) and the caption strip (top at y ≈ −2.6, below the x tick labels).
+MAP_SIDE = 4.55
+MAP_CENTRE = np.array([-3.58, 0.07, 0.0])
+#: The left edge of the read-outs (centred on the map's height, the equation card of the first
+#: steps below them, where the captions come later) and the card's right edge.
+COLUMN_LEFT, COLUMN_RIGHT = 0.05, 6.3
 
 
 class Saddle(GDScene):
@@ -53,8 +60,8 @@ class Saddle(GDScene):
                 else f"L = x^2 - y^2 quad eta = {runs[0][0].lr:g}",
             )
         )
-        axes, image, deco = contour_panel(surface, 4.0, levels=16)
-        offset = np.array([-3.6, -0.12, 0]) - axes.get_center()
+        axes, image, deco = contour_panel(surface, MAP_SIDE, levels=16)
+        offset = MAP_CENTRE - axes.get_center()
         for mob in (axes, image, deco):
             mob.shift(offset)
         to_scene = to_scene_fn(axes)
@@ -80,9 +87,11 @@ class Saddle(GDScene):
                     trail_width=7.0 - 3.0 * i,
                 )
             )
-            y = 1.6 - 1.25 * i
-            self.add(key_row(col, run.display_name, 28).move_to((0.9, y, 0), aligned_edge=LEFT))
-            line = LiveText(30, 24).place([1.0, y - 0.5, 0])
+            y = 1.3 - 1.25 * i
+            self.add(
+                key_row(col, run.display_name, 32).move_to((COLUMN_LEFT, y, 0), aligned_edge=LEFT)
+            )
+            line = LiveText(30, 28).place([COLUMN_LEFT + 0.1, y - 0.55, 0])
 
             def update(_m: object, t=trajectory, line=line, p=passages[i]) -> None:
                 c = clock.get_value()
@@ -109,7 +118,7 @@ class Saddle(GDScene):
                 (run.display_name, run_color(run.optimizer), step_summary(run.optimizer, hp, st[k]))
                 for (run, _), st, hp in zip(runs, states, hypers, strict=True)
             ]
-            return summary_card(entries, right=6.3, centre_y=-1.5)
+            return summary_card(entries, right=COLUMN_RIGHT, centre_y=-2.15)
 
         self.clear_beat()
         self.slow_steps(clock, card, runners=runners)

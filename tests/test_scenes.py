@@ -498,6 +498,57 @@ def test_decay_shows_the_divergence_and_the_rescue(rendered):
     assert f"to {round(runs[0.1].losses.max())}" in spoken and "recovers" in spoken
 
 
+def test_decay_marks_the_limit_and_zooms_once_the_swings_fit(rendered):
+    from gdviz.animation.text import fixed
+    from gdviz.claims import first_below, stability_limit
+
+    result, recorder = rendered("decay")
+    spoken = " ".join(text for _, _, text in _cues(result["captions"]))
+    experiment = get_experiment("linear-regression")
+    surface = experiment.surface
+    runs = dict((r.lr, t) for r, t in experiment.run().by_run())
+    limit = stability_limit(surface, experiment.starts[0])
+    crossing = first_below(runs[0.1].lrs, limit)
+    assert f"largest curvature of the loss: {fixed(limit, 4)}." in spoken
+    assert f"falls below it at epoch {crossing};" in spoken
+    assert int(np.argmax(runs[0.1].losses)) == crossing and "peaks and turns down" in spoken
+    # the zoom comes at the first epoch from which the runs still going stay in the
+    # landscape's window: there the decayed run is a new runner on a map of that window
+    (w0, w1), (b0, b1) = surface.bounds
+    settled = 0
+    for t in (runs[0.01], runs[0.1]):
+        p = t.points
+        outside = np.flatnonzero(
+            ~((p[:, 0] >= w0) & (p[:, 0] <= w1) & (p[:, 1] >= b0) & (p[:, 1] <= b1))
+        )
+        settled = max(settled, int(outside[-1]) + 1 if len(outside) else 0)
+    assert f"By epoch {settled} the swings fit in this box;" in spoken
+    decayed = {
+        id(runner): runner
+        for shot in recorder.snapshots
+        for name, *_, runner in shot.runners
+        if name == "0.1 decayed ×0.99"
+    }
+    assert len(decayed) == 2
+    near = list(decayed.values())[-1]
+    assert near.tail_from == settled
+    corners = near.to_scene(np.array([[w0, b0], [w1, b1]]))
+    assert np.ptp(corners[:, 0]) == pytest.approx(3.0)  # the zoomed map fills the panel
+    # older swings are faded under a bright tail
+    assert near.trail.get_stroke_opacity() < 0.5
+
+
+def test_saddle_map_is_large_enough_to_read_from_the_back_of_a_hall(rendered):
+    _, recorder = rendered("saddle")
+    heights = {
+        round(float(hi[1] - lo[1]), 3)
+        for shot in recorder.snapshots
+        for kind, lo, hi in shot.objects
+        if kind == "ImageMobject"
+    }
+    assert heights and min(heights) >= 0.55 * FRAME_H, heights
+
+
 def test_noise_says_where_the_seeds_hover(rendered):
     import dataclasses
 
