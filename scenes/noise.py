@@ -139,6 +139,7 @@ class Noise(GDScene):
                     trail=i == 0,
                     trail_width=4.0 if len(paths) == 1 else 1.5,
                     radius=0.07 if len(paths) == 1 else 0.055,
+                    halo=False,  # crossing noisy paths: no halo blots out the others
                 )
                 for i, (seed, path) in enumerate(zip(seeds, paths, strict=False))
             ]
@@ -152,9 +153,8 @@ class Noise(GDScene):
                 clip=lambda p: (p[:, 1] <= hi) & (p[:, 1] >= lo),
                 trail_width=3.0,
                 radius=0.05,
+                halo=False,
             )
-            for runner in (*dots, loss):
-                runner.halo.set_stroke(opacity=0)  # crossing noisy paths: no halo blots out others
             return dots, loss
 
         const_dots, const_loss = runners_for(
@@ -187,8 +187,9 @@ class Noise(GDScene):
 
         readout.add_updater(read)
         read(readout)
-        # the seeds under the full-batch path, so the reference stays visible on top
-        self.add(*first_part, keys, readout)
+        # the seeds under the full-batch path, so the reference stays visible on top; the
+        # legend under the runners (still while they move: drawn once, not every frame)
+        self.add(keys, *first_part, readout)
 
         self.beat(f"Full batch: every step uses all {n} points.", hold=3)
         self.beat(
@@ -233,12 +234,17 @@ class Noise(GDScene):
         self.play(*(key.animate.set_opacity(1) for key in keys[:3]), run_time=0.3)
         per_second = round((steps - 3) / RUN_SECONDS)
         tag = self.speed_up(f"faster: {per_second} steps/s")
+        # the trails drawn so far freeze into the background every segment; once the
+        # descent is over its runners settle (static): the second one redraws only its own
         play_clock(
             self,
             clock,
             steps,
             RUN_SECONDS,
             runners=first_part,
+            under=floor_line,
+            segments=8,
+            settle=True,
         )
         self.end_badge(tag)
 
@@ -274,9 +280,10 @@ class Noise(GDScene):
             keys[3].animate.set_opacity(1),
             run_time=0.6,
         )
-        # the decayed seeds and their loss over the faded constant ones, under the full batch
-        self.add(*decayed_dots, decayed_loss)
-        self.bring_to_front(*full_dots, full_loss)
+        # the decayed seeds and their loss over the faded constant ones; their frozen trails go
+        # under the (static) full batch, their live tails and dots on top; the read-out (its
+        # updater makes it and all above it redraw every frame) stays last
+        self.add(*decayed_dots, decayed_loss, readout)
         active[0] = later
         self.beat(
             f"Now the rate decays: {decayed_run.display_name},",
@@ -284,12 +291,16 @@ class Noise(GDScene):
             hold=4,
         )
         tag = self.speed_up(f"faster: {per_second} steps/s")
+        second_part = [*decayed_dots, decayed_loss]
         play_clock(
             self,
             later,
             steps,
             RUN_SECONDS,
-            runners=[*decayed_dots, decayed_loss],
+            runners=second_part,
+            under=const_loss,
+            segments=8,
+            settle=True,
         )
         self.end_badge(tag)
         settled = seed_spread(decayed, full_decayed)

@@ -56,6 +56,7 @@ class Snapshot:
     runners: list[tuple[str, float, np.ndarray, np.ndarray, object]] = field(default_factory=list)
     trails: list[np.ndarray] = field(default_factory=list)
     objects: list[tuple[str, np.ndarray, np.ndarray]] = field(default_factory=list)
+    moving: set[str] = field(default_factory=set)  # runners that redraw themselves every frame
 
 
 class Recorder:
@@ -96,6 +97,8 @@ class Recorder:
                 shot.runners.append(
                     (mob.name, mob.clock.get_value(), mob.position(), mob.data, mob)
                 )
+                if mob.updaters:
+                    shot.moving.add(mob.name)
                 if mob.trail in mob.submobjects and not three_d:
                     shot.trails.append(np.array(mob.trail.points))
                 continue
@@ -518,6 +521,26 @@ def test_noise_says_where_the_seeds_hover(rendered):
     assert f"The decaying rate {floor.label} the noise floor" in spoken
     assert f"ends at {fixed(floor.decayed_final, 4)}" in spoken
     assert "point 3 of seed 0" in spoken  # seed 0's first sample, as the contract draws it
+
+
+def test_noise_redraws_only_the_descent_that_plays(rendered):
+    """While the decaying rate plays, the finished full-batch and constant-rate runners are
+    settled (static: Manim draws them once, not every frame), their whole paths still drawn."""
+    _, recorder = rendered("noise")
+    steps = len(expected_paths("noise")["decayed seed 0"]) - 1
+    during = [
+        shot
+        for shot in recorder.snapshots
+        if any(name == "decayed seed 0" and 0 < c < steps for name, c, *_ in shot.runners)
+    ]
+    assert during
+    for shot in during:
+        assert shot.moving <= {n for n, *_ in shot.runners if n.startswith("decayed")}
+        assert shot.moving, "the decayed runners move"
+        for name, _, _, data, runner in shot.runners:
+            if name == "constant seed 0":  # the settled trail is the whole path again
+                start = runner.to_scene(data[:1])[0]
+                assert runner.trail.points[0] == pytest.approx(start, abs=1e-9)
 
 
 def test_local_minima_readouts_follow_the_hikers(rendered):

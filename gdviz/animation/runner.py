@@ -6,6 +6,12 @@ ground for a 1-D curve (``lift``). Overlapping trails stay visible: each trail i
 thin halo of the background colour, scenes give earlier runners wider trails so a later,
 thinner one drawn on top never hides them, and :func:`layered` puts every runner's halo under
 all the trails (a halo drawn with its own trail would blot out the wider trail beneath it).
+
+Cost: a runner redraws itself every frame while it has its updater, and Manim then redraws
+everything stacked above it too. Long descents freeze the trail drawn so far into static copies
+(:meth:`Runner.freeze_trail`, used by :func:`~gdviz.animation.clock.play_clock`), and a runner
+whose descent is over is :meth:`Runner.settle`-d: one static mobject again, drawn once into
+the background while other runners move.
 """
 
 from __future__ import annotations
@@ -47,6 +53,9 @@ class Runner(VGroup):
     marker : Mobject, optional
         Drawn instead of a dot; a marker with a ``stand_at(point, phase)`` method (the hiker) is
         posed with a walking phase that follows the clock.
+    halo : bool
+        Draw the trail over a halo of the background colour (off for crossing noisy paths,
+        where halos would blot each other out).
     """
 
     def __init__(
@@ -63,6 +72,7 @@ class Runner(VGroup):
         trail_width: float = 4.0,
         clip: Callable[[np.ndarray], np.ndarray] | None = None,
         marker: VMobject | None = None,
+        halo: bool = True,
     ) -> None:
         super().__init__()
         self.name = name
@@ -81,10 +91,13 @@ class Runner(VGroup):
         if marker is None:
             self.dot.set_stroke(BG, 2)
         if trail:
-            self.add(self.halo, self.trail)
+            self.add(*((self.halo,) if halo else ()), self.trail)
         self.add(self.dot)
         #: the live trail starts at this step; the part before it was frozen (see play_clock)
         self.tail_from = 0
+        #: the frozen copies of the halo and of the trail (placed in the scene by play_clock)
+        self.frozen_halo, self.frozen_trail = VGroup(), VGroup()
+        self.draws_halo = trail and halo
         self.add_updater(lambda m: m.refresh())
         self.refresh()
 
@@ -107,22 +120,40 @@ class Runner(VGroup):
         return np.asarray(self.to_scene(self.lift(self.current()[None, :])), dtype=float)[0]
 
     def freeze_trail(self) -> list[VMobject]:
-        """Static copies (halo, trail) of the trail drawn so far; the live trail then starts
-        where they end. Empty if there is too little to freeze."""
+        """Static copies (halo if drawn, then trail) of the trail drawn since the last freeze,
+        added to :attr:`frozen_halo` and :attr:`frozen_trail`; the live trail then starts where
+        they end. Empty if there is too little to freeze."""
         k = min(math.floor(self.clock.get_value() + 1e-9), self.last_visible)
         if k - self.tail_from < 2 or self.trail not in self.submobjects:
             return []
         frozen = []
-        for live in (self.halo, self.trail):
+        pairs = [(self.halo, self.frozen_halo)] if self.draws_halo else []
+        for live, group in (*pairs, (self.trail, self.frozen_trail)):
             piece = VMobject(
                 stroke_color=live.get_stroke_color(),
                 stroke_width=live.get_stroke_width(),
                 stroke_opacity=live.get_stroke_opacity(),
             )
             piece.set_points_as_corners(self.scene_points[self.tail_from : k + 1])
+            group.add(piece)
             frozen.append(piece)
         self.tail_from = k
         return frozen
+
+    def settle(self) -> Runner:
+        """Stop following the clock and keep what is shown now, as one static mobject.
+
+        The frozen copies are emptied and the runner's own trail redrawn from the first step
+        (the same points), so the runner can be restacked or faded as one mobject; without its
+        updater Manim draws it once into the background instead of every frame. Call it when
+        the runner's descent is over and others still move.
+        """
+        for group in (self.frozen_halo, self.frozen_trail):
+            group.remove(*group.submobjects)
+        self.tail_from = 0
+        self.refresh()
+        self.clear_updaters()
+        return self
 
     def refresh(self) -> None:
         """Redraw the trail up to the clock and put the marker on the current point."""
