@@ -27,7 +27,7 @@ from gdviz.animation.runner import Runner
 from gdviz.animation.scene import GDScene
 from gdviz.animation.text import LiveText, fixed, formula
 from gdviz.claims import Balance, optimizer_states, step_balance
-from gdviz.numbers import format_number
+from gdviz.numbers import format_number, round_off
 from gdviz.video import scene_catalogue
 
 if TYPE_CHECKING:
@@ -263,9 +263,10 @@ def _scale(states, kind: str, hyper) -> float:
 
 
 def _pair(values: np.ndarray) -> str:
+    """A vector for the read-outs; round-off relative to the vector shows as 0."""
     return (
         "("
-        + ", ".join(format_number(float(v), 3, ascii=True).replace("-", "−") for v in values)
+        + ", ".join(format_number(v, 3, ascii=True).replace("-", "−") for v in round_off(values))
         + ")"
     )
 

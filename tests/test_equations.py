@@ -26,3 +26,19 @@ def test_adams_card_reads_the_cores_numbers():
     assert "thη" not in caption and "bη" not in caption
     # the first step of Adam moves each coordinate by η (m̂/√v̂ = sign of the gradient)
     np.testing.assert_allclose(np.abs(state.new_point - state.point), run.lr, rtol=1e-6)
+
+
+def test_momentums_card_shows_round_off_as_zero():
+    """On race-valley Momentum's second step lands on y = 0 up to rounding (−1.1e−16); the
+    cards say 0, not a power of ten the exact arithmetic does not have."""
+    experiment = get_experiment("race-valley")
+    run, trajectory = next(
+        (r, t) for r, t in experiment.run().by_run() if r.optimizer == "momentum"
+    )
+    states = optimizer_states(run, trajectory, experiment.surface)
+    assert 0 < abs(states[1].new_point[1]) < 1e-15  # the core's float64 value
+    hyper = dict(run.make_optimizer().hyperparams)
+    for state in states[1:3]:
+        text = "\n".join(step_lines(run.optimizer, hyper, state))
+        assert "10^(-1" not in text, text
+    assert "= (-2.30, 0)" in "\n".join(step_lines(run.optimizer, hyper, states[1]))

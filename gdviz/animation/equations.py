@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from gdviz.claims import StepState
+from gdviz.numbers import round_off
 
 __all__ = ["caption_of", "rate", "step_lines", "tnum", "tvec"]
 
@@ -49,10 +50,13 @@ def rate(value: float) -> str:
 
 
 def tvec(values: Sequence[float] | np.ndarray, digits: int = 3) -> str:
-    """A point or vector in Typst math: ``x`` for one coordinate, ``(x, y)`` for two."""
-    if len(values) == 1:
-        return tnum(float(values[0]), digits)
-    return "(" + ", ".join(tnum(float(v), digits, paren=False) for v in values) + ")"
+    """A point or vector in Typst math: ``x`` for one coordinate, ``(x, y)`` for two; a
+    component that is round-off relative to the vector shows as 0
+    (:func:`gdviz.numbers.round_off`)."""
+    shown = round_off(values)
+    if len(shown) == 1:
+        return tnum(shown[0], digits)
+    return "(" + ", ".join(tnum(v, digits, paren=False) for v in shown) + ")"
 
 
 def _family(optimizer: str, hyperparams: dict[str, Any]) -> str:
