@@ -194,7 +194,7 @@ class Surface(GDThreeDScene):
                 for (run, _), st, hp in zip(runs, states, hypers, strict=True)
                 if k < len(st)
             ]
-            return summary_card(entries, right=6.3, centre_y=-0.1)
+            return summary_card(entries, right=6.3, centre_y=-0.35)
 
         self.clear_beat()
         self.play(FadeOut(keys), FadeOut(step_text), run_time=0.3)

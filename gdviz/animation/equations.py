@@ -167,9 +167,11 @@ GREEK = {
 _GREEK = re.compile(r"(?<![A-Za-z])(" + "|".join(GREEK) + r")(?![A-Za-z])")
 
 
-def step_summary(optimizer: str, hyperparams: dict[str, Any], s: StepState) -> tuple[str, str]:
-    """Two Typst lines of update ``s``: the optimizer's state that sets the step (SGD: the step
-    −η g; Momentum: the velocity b; RMSprop: √v; Adam: m̂/√v̂), then the new point."""
+def step_summary(optimizer: str, hyperparams: dict[str, Any], s: StepState) -> tuple[str, ...]:
+    """Typst lines of update ``s``: the optimizer's state that sets the step (SGD: the step
+    −η g; Momentum: the velocity b; RMSprop: √v; Adam: its moments m and v, then m̂/√v̂ with
+    :math:`\\hat m = m / (1 - \\beta_1^t)`, :math:`\\hat v = v / (1 - \\beta_2^t)`), then
+    the new point."""
     family = _family(optimizer, hyperparams)
     t = s.step
     new = f"theta_{t} = {tvec(s.new_point)}"
@@ -181,7 +183,12 @@ def step_summary(optimizer: str, hyperparams: dict[str, Any], s: StepState) -> t
         beta1, beta2 = hyperparams["betas"]
         m_hat = s.state["exp_avg"] / (1 - beta1**t)
         v_hat = s.state["exp_avg_sq"] / (1 - beta2**t)
-        return f"hat(m) \\/ sqrt(hat(v)) = {tvec(m_hat / np.sqrt(v_hat))}", new
+        return (
+            f"m_{t} = {tvec(s.state['exp_avg'])}",
+            f"v_{t} = {tvec(s.state['exp_avg_sq'])}",
+            f"hat(m) \\/ sqrt(hat(v)) = {tvec(m_hat / np.sqrt(v_hat))}",
+            new,
+        )
     return f"-eta g_{t} = {tvec(-s.lr * s.grad)}", new
 
 
