@@ -20,7 +20,7 @@ from manim import DOWN, LEFT, RIGHT, Ellipse, FadeIn, FadeOut, Group, Rectangle,
 from gdviz.animation.axes import inside_fn, to_scene_fn
 from gdviz.animation.backgrounds import contour_panel
 from gdviz.animation.clock import Clock, play_clock
-from gdviz.animation.colors import HIGHLIGHT, MUTED, run_color
+from gdviz.animation.colors import HIGHLIGHT, MUTED, run_color, run_dash
 from gdviz.animation.equations import caption_of, step_lines
 from gdviz.animation.marks import panel, ring, set_arrow, star
 from gdviz.animation.runner import Runner
@@ -132,6 +132,7 @@ class Inside(GDScene):
             clock,
             col,
             clip=inside_fn(surface.bounds),
+            dash=run_dash(run.optimizer),
         )
         glyphs = VGroup()
         step_arrow = _arrow(col)

@@ -108,3 +108,7 @@ def play_clock(
     if settle:
         for runner in runners:
             runner.settle()
+    elif under is not None and segments > 1:
+        # the whole path frozen: every halo under every trail again in the still frame after
+        for runner in runners:
+            runner.freeze_trail()
