@@ -19,7 +19,7 @@ from manim import DOWN, LEFT, RIGHT, UP, DashedLine, VGroup
 from gdviz.animation.axes import plain_axes, tick_labels, to_scene_fn
 from gdviz.animation.backgrounds import contour_panel
 from gdviz.animation.clock import Clock, play_clock
-from gdviz.animation.colors import FG, MUTED, run_color
+from gdviz.animation.colors import FG, MUTED, run_color, series
 from gdviz.animation.equations import caption_of, rate, tvec
 from gdviz.animation.marks import key_row, ring, star
 from gdviz.animation.runner import Runner
@@ -107,13 +107,16 @@ class Noise(GDScene):
             label("the parameters (w, b)", 26).next_to(image, UP, buff=0.35),
             label("mean loss over the seeds", 26).next_to(loss_axes, UP, buff=0.3),
         )
+        # the lowest loss is a reference level, not a run: the series palette's first colour,
+        # apart from the faded (muted grey) constant-rate run it is read against
+        reference = series(0)
         floor_line = VGroup()
         if lowest is not None:
             floor_line.add(
                 DashedLine(
                     loss_axes.c2p(0, np.log10(lowest)),
                     loss_axes.c2p(steps, np.log10(lowest)),
-                    color=MUTED,
+                    color=reference,
                     stroke_width=2.5,
                     dash_length=0.08,
                 )
@@ -169,7 +172,9 @@ class Noise(GDScene):
         first_part = [*const_dots, const_loss, *full_dots, full_loss]
         keys = VGroup(
             key_row(FG, "full batch", 24),
-            key_row(MUTED, f"lowest L {fixed(lowest, 3)}", 24) if lowest is not None else VGroup(),
+            key_row(reference, f"lowest L {fixed(lowest, 3)}", 24)
+            if lowest is not None
+            else VGroup(),
             key_row(sgd, constant_run.display_name, 24),
             key_row(sgd, decayed_run.display_name, 24),
         )
