@@ -281,7 +281,7 @@ class Noise(GDScene):
             # strokes only: a faded trail must not turn into a filled polygon
             *(r.trail.animate.set_stroke(MUTED, opacity=0.35) for r in (*const_dots, const_loss)),
             *(r.dot.animate.set_fill(MUTED, opacity=0.5) for r in (*const_dots, const_loss)),
-            keys[2][0].animate.set_color(MUTED),
+            keys[2][0].animate.set_fill(MUTED, opacity=0.5),  # the key looks like its dots
             keys[3].animate.set_opacity(1),
             run_time=0.6,
         )
