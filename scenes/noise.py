@@ -307,6 +307,9 @@ class Noise(GDScene):
             segments=8,
             settle=True,
         )
+        # settled, the decayed seeds are whole static trails: the full batch back on top of
+        # them (static too), then the read-out, the one mobject still updating
+        self.bring_to_front(*full_dots, full_loss, readout)
         self.end_badge(tag)
         settled = seed_spread(decayed, full_decayed)
         if floor is not None:
