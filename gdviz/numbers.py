@@ -14,6 +14,10 @@ Rules of :func:`format_number`:
 * exact zero is ``0``; a true minus sign ``−``; ``∞``, ``−∞`` and ``NaN``;
 * ``ascii=True`` gives the same digits for terminals and data files: ``-`` and ``2.35e-09``,
   ``inf``, ``-inf``, ``nan``.
+
+A vector's components are shown relative to the vector (:func:`round_off`): a component below
+:data:`ROUNDOFF` times the vector's norm is floating-point round-off (``−1.1 × 10⁻¹⁶`` beside
+``−2.3``, where exact arithmetic gives 0) and is shown as ``0``.
 """
 
 from __future__ import annotations
@@ -23,16 +27,21 @@ from collections.abc import Iterable
 
 __all__ = [
     "PLAIN_RANGE",
+    "ROUNDOFF",
     "format_fixed",
     "format_number",
     "format_percent",
     "format_point",
+    "round_off",
     "subscript",
     "superscript",
 ]
 
 #: Magnitudes written in plain notation: from 10⁻³ (inclusive) to 10⁵ (exclusive).
 PLAIN_RANGE = (1e-3, 1e5)
+
+#: A vector's component below this fraction of the vector's norm is shown as 0 (round-off).
+ROUNDOFF = 1e-12
 
 _SUPERSCRIPT = str.maketrans("-+0123456789", "⁻⁺⁰¹²³⁴⁵⁶⁷⁸⁹")
 _SUBSCRIPT = str.maketrans("-+0123456789", "₋₊₀₁₂₃₄₅₆₇₈₉")
@@ -131,6 +140,30 @@ def format_fixed(value: float, decimals: int = 3, *, width: int = 0, ascii: bool
 def format_point(values: Iterable[float], digits: int = 4, *, ascii: bool = False) -> str:
     """``(1, −0.5)`` — a point as a tuple of formatted coordinates."""
     return "(" + ", ".join(format_number(v, digits, ascii=ascii) for v in values) + ")"
+
+
+def round_off(values: Iterable[float], relative: float = ROUNDOFF) -> tuple[float, ...]:
+    """The components of a vector as they are shown: round-off relative to the vector is 0.
+
+    A component :math:`v_i` with :math:`|v_i| \\le r\\,\\lVert v \\rVert_2` (``r`` =
+    ``relative``, :data:`ROUNDOFF` by default) becomes ``0.0``; every other component, and
+    every non-finite vector, is kept exactly. A float64 sum of terms of size
+    :math:`\\lVert v \\rVert` carries errors near :math:`10^{-16} \\lVert v \\rVert`, so such
+    a component is 0 up to rounding, and at the few significant digits shown beside the
+    other components it is 0 anyway. The zero vector stays zero.
+
+    Examples
+    --------
+    >>> round_off([-2.30256, -1.11e-16])
+    (-2.30256, 0.0)
+    >>> round_off([3e-20, 1e-20])  # small, but the scale of its own vector: kept
+    (3e-20, 1e-20)
+    """
+    vector = tuple(float(v) for v in values)
+    norm = math.hypot(*vector)
+    if not math.isfinite(norm):
+        return vector
+    return tuple(0.0 if abs(v) <= relative * norm else v for v in vector)
 
 
 def format_percent(fraction: float, decimals: int = 1, *, ascii: bool = False) -> str:

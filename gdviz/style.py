@@ -114,7 +114,9 @@ OPTIMIZER_STYLES: dict[str, OptimizerStyle] = {
     for style in (
         OptimizerStyle("gd", "sgd"),
         OptimizerStyle("sgd", "sgd"),
-        OptimizerStyle("momentum", "momentum"),
+        # dashed: where the race's paths coincide, Momentum is drawn on top and the other
+        # trails show through its gaps (a solid middle layer shrank to a 1.5 px band)
+        OptimizerStyle("momentum", "momentum", (3.0, 1.5)),
         OptimizerStyle("nesterov", "momentum", (6.0, 2.5)),
         OptimizerStyle("rmsprop", "rmsprop"),
         OptimizerStyle("adagrad", "rmsprop", (6.0, 2.5)),

@@ -20,14 +20,14 @@ from manim import DOWN, LEFT, RIGHT, Ellipse, FadeIn, FadeOut, Group, Rectangle,
 from gdviz.animation.axes import inside_fn, to_scene_fn
 from gdviz.animation.backgrounds import contour_panel
 from gdviz.animation.clock import Clock, play_clock
-from gdviz.animation.colors import HIGHLIGHT, MUTED, run_color
+from gdviz.animation.colors import HIGHLIGHT, MUTED, run_color, run_dash
 from gdviz.animation.equations import caption_of, step_lines
 from gdviz.animation.marks import panel, ring, set_arrow, star
 from gdviz.animation.runner import Runner
 from gdviz.animation.scene import GDScene
 from gdviz.animation.text import LiveText, fixed, formula
 from gdviz.claims import Balance, optimizer_states, step_balance
-from gdviz.numbers import format_number
+from gdviz.numbers import format_number, round_off
 from gdviz.video import scene_catalogue
 
 if TYPE_CHECKING:
@@ -132,6 +132,7 @@ class Inside(GDScene):
             clock,
             col,
             clip=inside_fn(surface.bounds),
+            dash=run_dash(run.optimizer),
         )
         glyphs = VGroup()
         step_arrow = _arrow(col)
@@ -263,9 +264,10 @@ def _scale(states, kind: str, hyper) -> float:
 
 
 def _pair(values: np.ndarray) -> str:
+    """A vector for the read-outs; round-off relative to the vector shows as 0."""
     return (
         "("
-        + ", ".join(format_number(float(v), 3, ascii=True).replace("-", "−") for v in values)
+        + ", ".join(format_number(v, 3, ascii=True).replace("-", "−") for v in round_off(values))
         + ")"
     )
 

@@ -19,7 +19,7 @@ from manim import DOWN, LEFT, RIGHT, UP, DashedLine, VGroup
 from gdviz.animation.axes import plain_axes, tick_labels, to_scene_fn
 from gdviz.animation.backgrounds import contour_panel
 from gdviz.animation.clock import Clock, play_clock
-from gdviz.animation.colors import FG, MUTED, run_color
+from gdviz.animation.colors import FG, MUTED, run_color, series
 from gdviz.animation.equations import caption_of, rate, tvec
 from gdviz.animation.marks import key_row, ring, star
 from gdviz.animation.runner import Runner
@@ -107,13 +107,16 @@ class Noise(GDScene):
             label("the parameters (w, b)", 26).next_to(image, UP, buff=0.35),
             label("mean loss over the seeds", 26).next_to(loss_axes, UP, buff=0.3),
         )
+        # the lowest loss is a reference level, not a run: the series palette's first colour,
+        # apart from the faded (muted grey) constant-rate run it is read against
+        reference = series(0)
         floor_line = VGroup()
         if lowest is not None:
             floor_line.add(
                 DashedLine(
                     loss_axes.c2p(0, np.log10(lowest)),
                     loss_axes.c2p(steps, np.log10(lowest)),
-                    color=MUTED,
+                    color=reference,
                     stroke_width=2.5,
                     dash_length=0.08,
                 )
@@ -139,6 +142,7 @@ class Noise(GDScene):
                     trail=i == 0,
                     trail_width=4.0 if len(paths) == 1 else 1.5,
                     radius=0.07 if len(paths) == 1 else 0.055,
+                    halo=False,  # crossing noisy paths: no halo blots out the others
                 )
                 for i, (seed, path) in enumerate(zip(seeds, paths, strict=False))
             ]
@@ -152,9 +156,8 @@ class Noise(GDScene):
                 clip=lambda p: (p[:, 1] <= hi) & (p[:, 1] >= lo),
                 trail_width=3.0,
                 radius=0.05,
+                halo=False,
             )
-            for runner in (*dots, loss):
-                runner.halo.set_stroke(opacity=0)  # crossing noisy paths: no halo blots out others
             return dots, loss
 
         const_dots, const_loss = runners_for(
@@ -169,7 +172,9 @@ class Noise(GDScene):
         first_part = [*const_dots, const_loss, *full_dots, full_loss]
         keys = VGroup(
             key_row(FG, "full batch", 24),
-            key_row(MUTED, f"lowest L {fixed(lowest, 3)}", 24) if lowest is not None else VGroup(),
+            key_row(reference, f"lowest L {fixed(lowest, 3)}", 24)
+            if lowest is not None
+            else VGroup(),
             key_row(sgd, constant_run.display_name, 24),
             key_row(sgd, decayed_run.display_name, 24),
         )
@@ -187,8 +192,9 @@ class Noise(GDScene):
 
         readout.add_updater(read)
         read(readout)
-        # the seeds under the full-batch path, so the reference stays visible on top
-        self.add(*first_part, keys, readout)
+        # the seeds under the full-batch path, so the reference stays visible on top; the
+        # legend under the runners (still while they move: drawn once, not every frame)
+        self.add(keys, *first_part, readout)
 
         self.beat(f"Full batch: every step uses all {n} points.", hold=3)
         self.beat(
@@ -233,12 +239,17 @@ class Noise(GDScene):
         self.play(*(key.animate.set_opacity(1) for key in keys[:3]), run_time=0.3)
         per_second = round((steps - 3) / RUN_SECONDS)
         tag = self.speed_up(f"faster: {per_second} steps/s")
+        # the trails drawn so far freeze into the background every segment; once the
+        # descent is over its runners settle (static): the second one redraws only its own
         play_clock(
             self,
             clock,
             steps,
             RUN_SECONDS,
             runners=first_part,
+            under=floor_line,
+            segments=8,
+            settle=True,
         )
         self.end_badge(tag)
 
@@ -270,13 +281,14 @@ class Noise(GDScene):
             # strokes only: a faded trail must not turn into a filled polygon
             *(r.trail.animate.set_stroke(MUTED, opacity=0.35) for r in (*const_dots, const_loss)),
             *(r.dot.animate.set_fill(MUTED, opacity=0.5) for r in (*const_dots, const_loss)),
-            keys[2][0].animate.set_color(MUTED),
+            keys[2][0].animate.set_fill(MUTED, opacity=0.5),  # the key looks like its dots
             keys[3].animate.set_opacity(1),
             run_time=0.6,
         )
-        # the decayed seeds and their loss over the faded constant ones, under the full batch
-        self.add(*decayed_dots, decayed_loss)
-        self.bring_to_front(*full_dots, full_loss)
+        # the decayed seeds and their loss over the faded constant ones; their frozen trails go
+        # under the (static) full batch, their live tails and dots on top; the read-out (its
+        # updater makes it and all above it redraw every frame) stays last
+        self.add(*decayed_dots, decayed_loss, readout)
         active[0] = later
         self.beat(
             f"Now the rate decays: {decayed_run.display_name},",
@@ -284,13 +296,20 @@ class Noise(GDScene):
             hold=4,
         )
         tag = self.speed_up(f"faster: {per_second} steps/s")
+        second_part = [*decayed_dots, decayed_loss]
         play_clock(
             self,
             later,
             steps,
             RUN_SECONDS,
-            runners=[*decayed_dots, decayed_loss],
+            runners=second_part,
+            under=const_loss,
+            segments=8,
+            settle=True,
         )
+        # settled, the decayed seeds are whole static trails: the full batch back on top of
+        # them (static too), then the read-out, the one mobject still updating
+        self.bring_to_front(*full_dots, full_loss, readout)
         self.end_badge(tag)
         settled = seed_spread(decayed, full_decayed)
         if floor is not None:

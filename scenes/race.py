@@ -18,7 +18,7 @@ from gdviz.animation.axes import inside_fn, to_scene_fn
 from gdviz.animation.backgrounds import contour_panel
 from gdviz.animation.cards import summary_card
 from gdviz.animation.clock import Clock, play_clock
-from gdviz.animation.colors import MUTED, run_color
+from gdviz.animation.colors import MUTED, run_color, run_dash
 from gdviz.animation.equations import rate, step_summary
 from gdviz.animation.marks import panel, ring, star
 from gdviz.animation.runner import Runner, layered
@@ -128,7 +128,10 @@ class Race(GDScene):
 
         clock = Clock(0)
         rows: list[_Row] = []
-        # earlier runners wider: where paths coincide they show as bands ~1.5 px wide at 1080p
+        # lower runners wider: where paths coincide they show as bands ~1.5 px wide at 1080p;
+        # dashed runners (their optimizer's line style) go on top, and the trail beneath shows
+        # in full through their gaps
+        layer = _layers([run.optimizer for run, _ in runs])
         widths = np.linspace(9.0, 9.0 - 2.2 * (FULL_ROWS - 1), FULL_ROWS)
         if compact:
             widths = np.linspace(9.0, 1.5, len(runs))
@@ -153,7 +156,8 @@ class Race(GDScene):
                         clock,
                         col,
                         clip=inside,
-                        trail_width=float(widths[i]),
+                        trail_width=float(widths[layer[i]]),
+                        dash=run_dash(run.optimizer),
                     ),
                     "slot": i,
                 }
@@ -202,7 +206,7 @@ class Race(GDScene):
         )
         board.add_updater(update_board)
         update_board(board)
-        runners = [row["runner"] for row in rows]
+        runners = [rows[i]["runner"] for i in np.argsort(layer)]  # bottom layer first
         self.add(board, *layered(runners))
 
         self.beat(
@@ -269,7 +273,7 @@ def _first_steps_card(rows: list[_Row], surface):
             for row, state, hyper in zip(rows, states, hypers, strict=True)
             if k < len(state)
         ]
-        return summary_card(entries, right=6.3, centre_y=-0.1)
+        return summary_card(entries, right=6.3, centre_y=-0.35)
 
     return card
 
@@ -286,6 +290,13 @@ def _finish_rule(line) -> list[str]:
 def _rhs(formula_text: str) -> str:
     """The right-hand side of a Typst formula ``L(x, y) = ...``."""
     return formula_text.split("=", 1)[-1].strip() if "=" in formula_text else formula_text
+
+
+def _layers(optimizers: list[str]) -> list[int]:
+    """Each runner's layer, 0 at the bottom: solid trails first, then dashed ones (a dashed
+    trail lets the one beneath it show through its gaps), each group in run order."""
+    order = sorted(range(len(optimizers)), key=lambda i: (bool(run_dash(optimizers[i])), i))
+    return [order.index(i) for i in range(len(optimizers))]
 
 
 def _count(n: int) -> str:

@@ -39,7 +39,9 @@ SCENE = {
 }
 
 SIZE, Z_MAX, RESOLUTION = 4.6, 2.0, 49  # 48 × 48 patches
-BALL = 0.09
+#: The balls' lift above the surface, relative to the landscape's side: their drawn radius is
+#: 1.4 × BALL (≈ 4.5 % of the side, ~50 px at 1080p: visible from the back of a lecture hall).
+BALL = 0.032 * SIZE
 PHI, THETA = 62 * DEGREES, -58 * DEGREES
 RUN_SECONDS = 14.0
 #: Where the landscape's centre sits on screen (left of the cards on the right).
@@ -142,7 +144,9 @@ class Surface(GDThreeDScene):
             lifted = grid.lift(trajectory.points, BALL)
             hidden = hidden_mask(grid, project, lifted)
             trails.add(SplitTrail(lifted, hidden, clock, col, 5.0 - 0.8 * i))
-            ball = Dot(radius=BALL * 1.4, color=col).set_stroke(BG, 2)
+            ball = Dot(radius=BALL * 1.4, color=col).set_stroke(BG, 3)
+            # a disc facing the camera: round from every angle, not squashed by the tilt
+            camera.add_fixed_orientation_mobjects(ball)
             runners.append(
                 Runner(
                     run.display_name,
@@ -194,7 +198,7 @@ class Surface(GDThreeDScene):
                 for (run, _), st, hp in zip(runs, states, hypers, strict=True)
                 if k < len(st)
             ]
-            return summary_card(entries, right=6.3, centre_y=-0.1)
+            return summary_card(entries, right=6.3, centre_y=-0.35)
 
         self.clear_beat()
         self.play(FadeOut(keys), FadeOut(step_text), run_time=0.3)

@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gdviz.numbers import format_fixed, format_number, format_point, subscript, superscript
+from gdviz.numbers import (
+    ROUNDOFF,
+    format_fixed,
+    format_number,
+    format_point,
+    round_off,
+    subscript,
+    superscript,
+)
 
 
 @pytest.mark.parametrize(
@@ -93,6 +101,29 @@ def test_points_and_scripts() -> None:
     assert format_point([1.0, -0.5], ascii=True) == "(1, -0.5)"
     assert superscript(-12) == "⁻¹²" and subscript(10) == "₁₀"
     assert not math.isnan(float(format_number(math.pi, 17, ascii=True)))
+
+
+def test_round_off_is_relative_to_the_vector() -> None:
+    # Momentum's second point on race-valley: y is 0 in exact arithmetic
+    assert round_off([-2.30256, -1.1102230246251565e-16]) == (-2.30256, 0.0)
+    assert round_off([-4.60512, -2.220446049250313e-15]) == (-4.60512, 0.0)
+    # tiny but of its own vector's scale: kept exactly, whatever the magnitude
+    assert round_off([3e-20, -1e-20]) == (3e-20, -1e-20)
+    assert round_off([1e-16]) == (1e-16,)
+    # just above the threshold is kept, at it becomes 0
+    assert round_off([1.0, 2 * ROUNDOFF]) == (1.0, 2 * ROUNDOFF)
+    assert round_off([1.0, ROUNDOFF / 2]) == (1.0, 0.0)
+    assert round_off([0.0, 0.0]) == (0.0, 0.0)
+    nan_vector = round_off([math.nan, 1e-30])
+    assert math.isnan(nan_vector[0]) and nan_vector[1] == 1e-30
+
+
+@given(st.lists(st.floats(-1e300, 1e300), min_size=1, max_size=4))
+def test_round_off_only_zeroes_components_far_below_the_norm(values: list[float]) -> None:
+    shown = round_off(values)
+    norm = math.hypot(*values)
+    for before, after in zip(values, shown, strict=True):
+        assert after == before or (after == 0.0 and abs(before) <= ROUNDOFF * norm)
 
 
 def test_format_percent_never_rounds_to_all_or_none() -> None:

@@ -56,6 +56,7 @@ class Snapshot:
     runners: list[tuple[str, float, np.ndarray, np.ndarray, object]] = field(default_factory=list)
     trails: list[np.ndarray] = field(default_factory=list)
     objects: list[tuple[str, np.ndarray, np.ndarray]] = field(default_factory=list)
+    moving: set[str] = field(default_factory=set)  # runners that redraw themselves every frame
 
 
 class Recorder:
@@ -96,6 +97,8 @@ class Recorder:
                 shot.runners.append(
                     (mob.name, mob.clock.get_value(), mob.position(), mob.data, mob)
                 )
+                if mob.updaters:
+                    shot.moving.add(mob.name)
                 if mob.trail in mob.submobjects and not three_d:
                     shot.trails.append(np.array(mob.trail.points))
                 continue
@@ -472,6 +475,84 @@ def test_runners_wear_their_optimizers_colour(rendered, name):
     assert len(checked) >= 2
 
 
+@pytest.mark.parametrize("name", ["race", "inside"])
+def test_runners_draw_their_optimizers_line_style(rendered, name):
+    """Dashed optimizers (style.py) draw dashed trails — many subpaths — and solid ones one."""
+    from gdviz.style import optimizer_dash
+
+    _, recorder = rendered(name)
+    experiment = get_experiment(CATALOGUE[name].experiment)
+    by_name = {run.display_name: run.optimizer for run in experiment.runs}
+    pieces: dict[str, int] = {}
+    for shot in recorder.snapshots:
+        for runner_name, clock, *_, runner in shot.runners:
+            if clock >= 10 and runner.trail in runner.submobjects:
+                drawn = [runner.trail, *runner.frozen_trail.submobjects]
+                count = max(len(p.get_subpaths()) for p in drawn)
+                pieces[runner_name] = max(pieces.get(runner_name, 0), count)
+    assert pieces
+    for runner_name, count in pieces.items():
+        dashed = bool(optimizer_dash(by_name[runner_name]))
+        assert (count > 3) if dashed else (count == 1), (runner_name, count)
+
+
+def test_race_draws_dashed_trails_over_solid_ones(rendered):
+    """Where paths coincide a dashed trail on top lets the ones beneath show in its gaps."""
+    from gdviz.animation.runner import Runner
+    from gdviz.style import optimizer_dash
+
+    result, _ = rendered("race")
+    scene = result["scene"]
+    experiment = get_experiment(CATALOGUE["race"].experiment)
+    by_name = {run.display_name: run.optimizer for run in experiment.runs}
+    stack = [m for m in scene.mobjects if isinstance(m, Runner)]
+    dashed = [bool(optimizer_dash(by_name[r.name])) for r in stack]
+    assert any(dashed) and dashed == sorted(dashed)
+    widths = [r.trail.get_stroke_width() for r in stack]
+    assert widths == sorted(widths, reverse=True)  # lower trails wider
+
+
+def test_noise_legend_tells_the_reference_from_the_faded_run(rendered):
+    """The "lowest L" key and the faded constant-rate key, as they look over the background,
+    differ (ΔE₀₀ ≥ 20, also under simulated deuteranopia and protanopia)."""
+    from manim import Dot
+
+    from gdviz.animation.text import FlatText
+    from gdviz.style import THEMES, delta_e2000, hex_to_rgb, simulate_cvd, srgb_to_lab
+
+    result, _ = rendered("noise")
+    scene = result["scene"]
+    experiment = get_experiment("minibatch-noise")
+    background = hex_to_rgb(THEMES["dark"].background)
+    swatches = {}
+    for mob in scene.get_mobject_family_members():
+        parts = mob.submobjects
+        if len(parts) == 2 and isinstance(parts[0], Dot) and isinstance(parts[1], FlatText):
+            alpha = parts[0].get_fill_opacity()
+            rgb = hex_to_rgb(parts[0].get_fill_color().to_hex()[:7])
+            swatches[parts[1].text] = alpha * rgb + (1 - alpha) * background
+    reference = next(rgb for text, rgb in swatches.items() if text.startswith("lowest L"))
+    faded = swatches[experiment.runs[0].display_name]
+    for kind in ("normal", "deuteranopia", "protanopia"):
+        a, b = (srgb_to_lab(simulate_cvd(c, kind)) for c in (reference, faded))
+        assert delta_e2000(a, b) >= 20, (kind, reference, faded)
+
+
+def test_surface_balls_are_seen_from_the_back_of_the_room(rendered):
+    """Balls sized to the landscape (their diameter ≥ 8 % of its side) and facing the camera."""
+    from gdviz.animation.runner import Runner
+
+    result, _ = rendered("surface")
+    scene = result["scene"]
+    camera = scene.renderer.camera
+    module = __import__(type(scene).__module__, fromlist=["SIZE"])
+    balls = [m.dot for m in scene.get_mobject_family_members() if isinstance(m, Runner)]
+    assert len(balls) == len(get_experiment(CATALOGUE["surface"].experiment).runs)
+    for ball in balls:
+        assert 2 * ball.radius >= 0.08 * module.SIZE
+        assert ball in camera.fixed_orientation_mobjects
+
+
 # --------------------------------------------------------------------------- the claims
 
 
@@ -569,6 +650,26 @@ def test_noise_says_where_the_seeds_hover(rendered):
     assert f"The decaying rate {floor.label} the noise floor" in spoken
     assert f"ends at {fixed(floor.decayed_final, 4)}" in spoken
     assert "point 3 of seed 0" in spoken  # seed 0's first sample, as the contract draws it
+
+
+def test_noise_redraws_only_the_descent_that_plays(rendered):
+    """While the decaying rate plays, the finished full-batch and constant-rate runners are
+    settled (static: Manim draws them once, not every frame), their whole paths still drawn."""
+    _, recorder = rendered("noise")
+    steps = len(expected_paths("noise")["decayed seed 0"]) - 1
+    during = [
+        shot
+        for shot in recorder.snapshots
+        if any(name == "decayed seed 0" and 0 < c < steps for name, c, *_ in shot.runners)
+    ]
+    assert during
+    for shot in during:
+        assert shot.moving <= {n for n, *_ in shot.runners if n.startswith("decayed")}
+        assert shot.moving, "the decayed runners move"
+        for name, _, _, data, runner in shot.runners:
+            if name == "constant seed 0":  # the settled trail is the whole path again
+                start = runner.to_scene(data[:1])[0]
+                assert runner.trail.points[0] == pytest.approx(start, abs=1e-9)
 
 
 def test_local_minima_readouts_follow_the_hikers(rendered):

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
-from manim import Scene, ValueTracker, VGroup, linear
+from manim import Scene, ValueTracker, linear
 
 if TYPE_CHECKING:
     from manim import Mobject
@@ -68,32 +68,31 @@ def play_clock(
     runners: Sequence[Runner] = (),
     under: Mobject | None = None,
     segments: int = 1,
+    settle: bool = False,
 ) -> None:
     """Advance ``clock`` to ``target`` in ``run_time`` seconds along ``rate`` (0→0, 1→1).
 
     With ``segments > 1`` the move is played in that many pieces (the same motion: each piece
     follows ``rate`` on its share of time); between pieces the runners' trails drawn so far are
     frozen into static paths placed just above ``under`` (e.g. the background image), so Manim
-    draws them once per piece instead of once per frame. Long trails then cost little.
+    draws them once per piece instead of once per frame. Long trails then cost little. With
+    ``settle`` the descent ends here: the runners are then
+    :meth:`~gdviz.animation.runner.Runner.settle`-d (static, drawn once while others move).
     """
     start = clock.get_value()
     span = target - start
-    # the frozen halos under every frozen trail (a halo never covers another runner's trail),
-    # then one static group per runner, in runner order (the same stacking as the live trails)
-    halos = VGroup()
-    keep = [VGroup() for _ in runners]
     if under is not None and segments > 1:
+        # the frozen halos under every frozen trail (a halo never covers another runner's
+        # trail), then each runner's frozen trail, in runner order (the live trails' stacking)
+        groups = [r.frozen_halo for r in runners] + [r.frozen_trail for r in runners]
         position = scene.mobjects.index(under) + 1
-        scene.mobjects[position:position] = [halos, *keep]
+        scene.mobjects[position:position] = [g for g in groups if g not in scene.mobjects]
     for j in range(segments):
         u0, u1 = j / segments, (j + 1) / segments
         f0, f1 = rate(u0), rate(u1)
         if under is not None and j > 0:
-            for group, runner in zip(keep, runners, strict=True):
-                pieces = runner.freeze_trail()
-                if pieces:
-                    halos.add(pieces[0])
-                    group.add(*pieces[1:])
+            for runner in runners:
+                runner.freeze_trail()
         if f1 - f0 <= 1e-12:
             scene.wait(run_time / segments, frozen_frame=False)
             continue
@@ -106,3 +105,10 @@ def play_clock(
             rate_func=linear if rate is linear else segment_rate,
             run_time=run_time / segments,
         )
+    if settle:
+        for runner in runners:
+            runner.settle()
+    elif under is not None and segments > 1:
+        # the whole path frozen: every halo under every trail again in the still frame after
+        for runner in runners:
+            runner.freeze_trail()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from manim import ManimColor
 
-from gdviz.style import THEMES, optimizer_color, series_color
+from gdviz.style import THEMES, optimizer_color, optimizer_dash, series_color
 
 __all__ = [
     "ACCENT",
@@ -21,6 +21,7 @@ __all__ = [
     "PANEL",
     "THEME",
     "run_color",
+    "run_dash",
     "series",
 ]
 
@@ -40,6 +41,11 @@ HIGHLIGHT = ManimColor(THEME.foreground)
 def run_color(optimizer: str) -> ManimColor:
     """The one colour of an optimizer on the dark theme."""
     return ManimColor(optimizer_color(optimizer, THEME))
+
+
+def run_dash(optimizer: str) -> tuple[float, ...]:
+    """The one dash sequence of an optimizer's line (``()``: solid), as figures draw it."""
+    return optimizer_dash(optimizer)
 
 
 def series(index: int, count: int = 4) -> ManimColor:

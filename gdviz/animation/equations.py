@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from gdviz.claims import StepState
+from gdviz.numbers import round_off
 
 __all__ = ["caption_of", "rate", "step_lines", "tnum", "tvec"]
 
@@ -49,10 +50,13 @@ def rate(value: float) -> str:
 
 
 def tvec(values: Sequence[float] | np.ndarray, digits: int = 3) -> str:
-    """A point or vector in Typst math: ``x`` for one coordinate, ``(x, y)`` for two."""
-    if len(values) == 1:
-        return tnum(float(values[0]), digits)
-    return "(" + ", ".join(tnum(float(v), digits, paren=False) for v in values) + ")"
+    """A point or vector in Typst math: ``x`` for one coordinate, ``(x, y)`` for two; a
+    component that is round-off relative to the vector shows as 0
+    (:func:`gdviz.numbers.round_off`)."""
+    shown = round_off(values)
+    if len(shown) == 1:
+        return tnum(shown[0], digits)
+    return "(" + ", ".join(tnum(v, digits, paren=False) for v in shown) + ")"
 
 
 def _family(optimizer: str, hyperparams: dict[str, Any]) -> str:
@@ -163,9 +167,11 @@ GREEK = {
 _GREEK = re.compile(r"(?<![A-Za-z])(" + "|".join(GREEK) + r")(?![A-Za-z])")
 
 
-def step_summary(optimizer: str, hyperparams: dict[str, Any], s: StepState) -> tuple[str, str]:
-    """Two Typst lines of update ``s``: the optimizer's state that sets the step (SGD: the step
-    −η g; Momentum: the velocity b; RMSprop: √v; Adam: m̂/√v̂), then the new point."""
+def step_summary(optimizer: str, hyperparams: dict[str, Any], s: StepState) -> tuple[str, ...]:
+    """Typst lines of update ``s``: the optimizer's state that sets the step (SGD: the step
+    −η g; Momentum: the velocity b; RMSprop: √v; Adam: its moments m and v, then m̂/√v̂ with
+    :math:`\\hat m = m / (1 - \\beta_1^t)`, :math:`\\hat v = v / (1 - \\beta_2^t)`), then
+    the new point."""
     family = _family(optimizer, hyperparams)
     t = s.step
     new = f"theta_{t} = {tvec(s.new_point)}"
@@ -177,7 +183,12 @@ def step_summary(optimizer: str, hyperparams: dict[str, Any], s: StepState) -> t
         beta1, beta2 = hyperparams["betas"]
         m_hat = s.state["exp_avg"] / (1 - beta1**t)
         v_hat = s.state["exp_avg_sq"] / (1 - beta2**t)
-        return f"hat(m) \\/ sqrt(hat(v)) = {tvec(m_hat / np.sqrt(v_hat))}", new
+        return (
+            f"m_{t} = {tvec(s.state['exp_avg'])}",
+            f"v_{t} = {tvec(s.state['exp_avg_sq'])}",
+            f"hat(m) \\/ sqrt(hat(v)) = {tvec(m_hat / np.sqrt(v_hat))}",
+            new,
+        )
     return f"-eta g_{t} = {tvec(-s.lr * s.grad)}", new
 
 

@@ -6,6 +6,16 @@ ground for a 1-D curve (``lift``). Overlapping trails stay visible: each trail i
 thin halo of the background colour, scenes give earlier runners wider trails so a later,
 thinner one drawn on top never hides them, and :func:`layered` puts every runner's halo under
 all the trails (a halo drawn with its own trail would blot out the wider trail beneath it).
+
+Cost: a runner redraws itself every frame while it has its updater, and Manim then redraws
+everything stacked above it too. Long descents freeze the trail drawn so far into static copies
+(:meth:`Runner.freeze_trail`, used by :func:`~gdviz.animation.clock.play_clock`), and a runner
+whose descent is over is :meth:`Runner.settle`-d: one static mobject again, drawn once into
+the background while other runners move.
+
+Line styles: a runner draws its optimizer's dash sequence of :mod:`gdviz.style` (the same one
+matplotlib draws), scaled like matplotlib's by the line width (:func:`dash_pieces`); where
+paths coincide, a dashed trail lets the wider one beneath it show through its gaps.
 """
 
 from __future__ import annotations
@@ -20,9 +30,73 @@ from manim import RIGHT, Dot, ManimColor, VGroup, VMobject
 from gdviz.animation.clock import Clock, path_at, path_until
 from gdviz.animation.colors import BG
 
-__all__ = ["Runner", "layered"]
+__all__ = ["STROKE_UNIT", "Runner", "dash_pieces", "layered"]
 
 Mapping = Callable[[np.ndarray], np.ndarray]
+
+#: A Manim stroke width of 1 in scene units (Cairo's line width multiple).
+STROKE_UNIT = 0.01
+
+
+def dash_pieces(
+    points: np.ndarray, pattern: Sequence[float], scale: float, offset: float = 0.0
+) -> list[np.ndarray]:
+    """The drawn ("on") pieces of a polyline under a dash pattern.
+
+    Parameters
+    ----------
+    points : ndarray, shape (m, k)
+        The polyline's corners.
+    pattern : sequence of float
+        Matplotlib's on/off sequence :math:`(d_0, d_1, \\dots)`, each length times ``scale``;
+        empty for a solid line (one piece: the polyline).
+    offset : float
+        The arc length drawn before ``points[0]`` (so a path drawn in pieces keeps one phase).
+
+    Returns
+    -------
+    list of ndarray
+        Each piece's corners: the arc-length interval :math:`[a, b]` of a dash, with every
+        corner strictly inside it. A dash at arc length :math:`u` is on when
+        :math:`(u \\bmod P)` falls in an "on" entry, :math:`P = \\text{scale} \\sum d_i`.
+    """
+    points = np.asarray(points, dtype=float)
+    lengths = np.asarray(pattern, dtype=float) * scale
+    if len(lengths) == 0 or len(points) < 2 or float(lengths.sum()) <= 0:
+        return [points]
+    arc = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(points, axis=0), axis=1))])
+    total = float(arc[-1])
+    period = float(lengths.sum())
+    starts = np.concatenate([[0.0], np.cumsum(lengths)[:-1]])
+    first = math.floor(offset / period)
+    pieces = []
+    for cycle in range(first, math.floor((offset + total) / period) + 1):
+        for start, length in zip(starts[::2], lengths[::2], strict=False):
+            a = max(cycle * period + start - offset, 0.0)
+            b = min(cycle * period + start + length - offset, total)
+            if b - a <= 1e-12:
+                continue
+            inner = (arc > a) & (arc < b)
+            at = np.concatenate([[a], arc[inner], [b]])
+            pieces.append(
+                np.column_stack([np.interp(at, arc, points[:, j]) for j in range(points.shape[1])])
+            )
+    return pieces
+
+
+def _set_polylines(mob: VMobject, pieces: Sequence[np.ndarray]) -> None:
+    """Give ``mob`` one straight-segment subpath per piece (Manim splits the subpaths where a
+    curve does not start at the previous one's end)."""
+    quads = []
+    for corners in pieces:
+        if len(corners) < 2:
+            continue
+        a, b = corners[:-1], corners[1:]
+        quads.append(np.stack([a, a + (b - a) / 3, a + 2 * (b - a) / 3, b], axis=1).reshape(-1, 3))
+    if quads:
+        mob.points = np.concatenate(quads)
+    else:
+        mob.clear_points()
 
 
 class Runner(VGroup):
@@ -47,6 +121,12 @@ class Runner(VGroup):
     marker : Mobject, optional
         Drawn instead of a dot; a marker with a ``stand_at(point, phase)`` method (the hiker) is
         posed with a walking phase that follows the clock.
+    halo : bool
+        Draw the trail over a halo of the background colour (off for crossing noisy paths,
+        where halos would blot each other out).
+    dash : sequence of float
+        The trail's dash sequence (:func:`gdviz.style.optimizer_dash`; empty: solid), in
+        multiples of the trail's width (see :func:`dash_pieces`). The halo stays solid.
     """
 
     def __init__(
@@ -63,6 +143,8 @@ class Runner(VGroup):
         trail_width: float = 4.0,
         clip: Callable[[np.ndarray], np.ndarray] | None = None,
         marker: VMobject | None = None,
+        halo: bool = True,
+        dash: Sequence[float] = (),
     ) -> None:
         super().__init__()
         self.name = name
@@ -81,10 +163,18 @@ class Runner(VGroup):
         if marker is None:
             self.dot.set_stroke(BG, 2)
         if trail:
-            self.add(self.halo, self.trail)
+            self.add(*((self.halo,) if halo else ()), self.trail)
         self.add(self.dot)
         #: the live trail starts at this step; the part before it was frozen (see play_clock)
         self.tail_from = 0
+        #: the frozen copies of the halo and of the trail (placed in the scene by play_clock)
+        self.frozen_halo, self.frozen_trail = VGroup(), VGroup()
+        self.draws_halo = trail and halo
+        self.dash = tuple(float(d) for d in dash)
+        #: the arc length of the drawn path up to each step (the dashes' phase)
+        self.arc = np.concatenate(
+            [[0.0], np.cumsum(np.linalg.norm(np.diff(self.scene_points, axis=0), axis=1))]
+        )
         self.add_updater(lambda m: m.refresh())
         self.refresh()
 
@@ -107,22 +197,49 @@ class Runner(VGroup):
         return np.asarray(self.to_scene(self.lift(self.current()[None, :])), dtype=float)[0]
 
     def freeze_trail(self) -> list[VMobject]:
-        """Static copies (halo, trail) of the trail drawn so far; the live trail then starts
-        where they end. Empty if there is too little to freeze."""
+        """Static copies (halo if drawn, then trail) of the trail drawn since the last freeze,
+        added to :attr:`frozen_halo` and :attr:`frozen_trail`; the live trail then starts where
+        they end. Empty if there is too little to freeze."""
         k = min(math.floor(self.clock.get_value() + 1e-9), self.last_visible)
         if k - self.tail_from < 2 or self.trail not in self.submobjects:
             return []
         frozen = []
-        for live in (self.halo, self.trail):
+        pairs = [(self.halo, self.frozen_halo)] if self.draws_halo else []
+        for live, group in (*pairs, (self.trail, self.frozen_trail)):
             piece = VMobject(
                 stroke_color=live.get_stroke_color(),
                 stroke_width=live.get_stroke_width(),
                 stroke_opacity=live.get_stroke_opacity(),
             )
-            piece.set_points_as_corners(self.scene_points[self.tail_from : k + 1])
+            self._draw(piece, live is self.trail, self.scene_points[self.tail_from : k + 1])
+            group.add(piece)
             frozen.append(piece)
         self.tail_from = k
         return frozen
+
+    def settle(self) -> Runner:
+        """Stop following the clock and keep what is shown now, as one static mobject.
+
+        The frozen copies are emptied and the runner's own trail redrawn from the first step
+        (the same points), so the runner can be restacked or faded as one mobject; without its
+        updater Manim draws it once into the background instead of every frame. Call it when
+        the runner's descent is over and others still move.
+        """
+        for group in (self.frozen_halo, self.frozen_trail):
+            group.remove(*group.submobjects)
+        self.tail_from = 0
+        self.refresh()
+        self.clear_updaters()
+        return self
+
+    def _draw(self, mob: VMobject, dashed: bool, corners: np.ndarray) -> None:
+        """Set ``mob`` to the path through ``corners`` (from step :attr:`tail_from` on),
+        dashed with the runner's pattern when ``dashed``."""
+        if not (dashed and self.dash):
+            mob.set_points_as_corners(corners)
+            return
+        scale = self.trail.get_stroke_width() * STROKE_UNIT
+        _set_polylines(mob, dash_pieces(corners, self.dash, scale, self.arc[self.tail_from]))
 
     def refresh(self) -> None:
         """Redraw the trail up to the clock and put the marker on the current point."""
@@ -132,7 +249,7 @@ class Runner(VGroup):
         pts = np.vstack([pts[:-1], self.position()[None, :]])
         if len(pts) < 2:
             pts = np.vstack([pts, pts[-1] + 1e-4 * RIGHT])
-        self.trail.set_points_as_corners(pts)
+        self._draw(self.trail, True, pts)
         self.halo.set_points_as_corners(pts)
         if hasattr(self.dot, "stand_at"):
             k = min(math.floor(c + 1e-9), self.last_visible)

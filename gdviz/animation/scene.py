@@ -160,6 +160,7 @@ class _Lesson:
             self.cues.append(Cue(self.now(), getattr(new, "caption", f"step {k + 1}")))
             new.cue = self.cues[-1]  # type: ignore[attr-defined]
             self.play(FadeIn(new), run_time=0.5)  # type: ignore[attr-defined]
+            self._under_runners(new, runners)
             self.hold(READ_SECONDS + 0.5)
             play_clock(self, clock, k + 1, step_seconds, runners=runners)  # type: ignore[arg-type]
             self.hold(0.8)
@@ -167,6 +168,17 @@ class _Lesson:
         if shown is not None:
             self.play(FadeOut(shown), run_time=0.3)  # type: ignore[attr-defined]
             self._end_cue(shown)
+
+    def _under_runners(self, mob: Mobject, runners: Sequence[Any]) -> None:
+        """Restack ``mob`` just under the lowest of ``runners`` in the scene: Manim redraws
+        every frame all that is stacked above a moving mobject, so a still card above the
+        runners would be redrawn while they move; under them it is drawn once."""
+        mobjects: list[Mobject] = self.mobjects  # type: ignore[attr-defined]
+        placed = [mobjects.index(r) for r in runners if r in mobjects]
+        if not placed or mob not in mobjects:
+            return
+        mobjects.remove(mob)
+        mobjects.insert(min(placed), mob)
 
     def _end_cue(self, mob: Mobject) -> None:
         cue = getattr(mob, "cue", None)
