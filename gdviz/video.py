@@ -35,7 +35,6 @@ from gdviz.scene_catalogue import (
     catalogue_table,
     plan,
     scene_catalogue,
-    scene_experiment,  # noqa: F401  (gdviz.animation.render imports it from here)
     scenes_dir,
 )
 from gdviz.video_formats import make_gif, make_webm

@@ -28,7 +28,7 @@ from gdviz.animation.scene import GDScene
 from gdviz.animation.text import LiveText, fixed, formula
 from gdviz.claims import Balance, optimizer_states, step_balance
 from gdviz.numbers import format_number, round_off
-from gdviz.video import scene_catalogue
+from gdviz.scene_catalogue import scene_catalogue
 
 if TYPE_CHECKING:
     from gdviz.experiments import RunConfig

@@ -710,7 +710,7 @@ lr = 0.02
 
 def test_a_toml_experiment_on_a_formula_renders_through_the_race(rendered, tmp_path):
     from gdviz.experiments import load_experiments
-    from gdviz.video import scene_experiment
+    from gdviz.scene_catalogue import scene_experiment
 
     path = tmp_path / "mine.toml"
     path.write_text(FORMULA_TOML)

@@ -186,7 +186,7 @@ def _report_frames(scene: Any, total: int, progress: Callable[[int, int], None])
 
 
 def _experiment(args: argparse.Namespace) -> Experiment | None:
-    from gdviz.video import scene_experiment
+    from gdviz.scene_catalogue import scene_experiment
 
     return scene_experiment(
         args.scene, landscape=args.landscape, config=args.config, experiment=args.experiment
