@@ -38,6 +38,12 @@ Mapping = Callable[[np.ndarray], np.ndarray]
 STROKE_UNIT = 0.01
 
 
+def _arc_lengths(points: np.ndarray) -> np.ndarray:
+    """The arc length of a polyline up to each corner: :math:`s_0 = 0`,
+    :math:`s_i = s_{i-1} + \\lVert p_i - p_{i-1} \\rVert`."""
+    return np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(points, axis=0), axis=1))])
+
+
 def dash_pieces(
     points: np.ndarray, pattern: Sequence[float], scale: float, offset: float = 0.0
 ) -> list[np.ndarray]:
@@ -64,7 +70,7 @@ def dash_pieces(
     lengths = np.asarray(pattern, dtype=float) * scale
     if len(lengths) == 0 or len(points) < 2 or float(lengths.sum()) <= 0:
         return [points]
-    arc = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(points, axis=0), axis=1))])
+    arc = _arc_lengths(points)
     total = float(arc[-1])
     period = float(lengths.sum())
     starts = np.concatenate([[0.0], np.cumsum(lengths)[:-1]])
@@ -172,9 +178,7 @@ class Runner(VGroup):
         self.draws_halo = trail and halo
         self.dash = tuple(float(d) for d in dash)
         #: the arc length of the drawn path up to each step (the dashes' phase)
-        self.arc = np.concatenate(
-            [[0.0], np.cumsum(np.linalg.norm(np.diff(self.scene_points, axis=0), axis=1))]
-        )
+        self.arc = _arc_lengths(self.scene_points)
         self.add_updater(lambda m: m.refresh())
         self.refresh()
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from gdviz.landscapes.catalogue import DATA_ENTRIES, FORMULA_ENTRIES, Entry, declared
+from gdviz.landscapes.catalogue import DATA_ENTRIES, ENTRIES, FORMULA_ENTRIES, Entry, declared
 from gdviz.landscapes.data import (
     REGRESSION_X,
     REGRESSION_Y,
@@ -88,12 +88,11 @@ def _builtin(name: str) -> Landscape:
     """Built-in ``name``, built on first use: a formula landscape draws no data, loads no net."""
     from gdviz.landscapes import compiled
 
-    formulas = {entry.name: entry for entry in FORMULA_ENTRIES}
-    if name in formulas:
-        return _formula_landscape(formulas[name])
-    data = {entry.name: entry for entry in DATA_ENTRIES}
-    if name in data:
-        return data_landscape(data[name], compiled.SAMPLES[name])
+    entry = ENTRIES.get(name)
+    if isinstance(entry, Entry):
+        return _formula_landscape(entry)
+    if entry is not None:
+        return data_landscape(entry, compiled.SAMPLES[name])
     return least_squares_landscape() if name == "least-squares" else network_landscape()
 
 
