@@ -324,12 +324,18 @@ def descend(
     job.plan_batches(batch_size, seed)
     job.allocate(keep)
     engine = engine or default_engine()
-    rows = engine.rows_per_block(job.size)
-    count = -(-job.size // rows)
-    engine.run(
-        lambda b, cancelled: _Block(job, b * rows, min(job.size, (b + 1) * rows)).run(cancelled),
-        count,
-    )
+    from gdviz import fused  # numba itself is imported only when a batch is fused
+
+    if fused.eligible(job, engine):
+        fused.run(job, engine)
+    else:
+        rows = engine.rows_per_block(job.size)
+        engine.run(
+            lambda b, cancelled: _Block(job, b * rows, min(job.size, (b + 1) * rows)).run(
+                cancelled
+            ),
+            -(-job.size // rows),
+        )
     result = job.result(optimizer, schedule)
     if result.shape == () and keep == "path":
         return result[()]
@@ -405,6 +411,14 @@ class _Rates:
             self.table = table.reshape(table.shape[0], -1)
             index = np.arange(lr.size).reshape(lr.shape)
             self.index = np.broadcast_to(index, batch).reshape(-1)
+
+    def table_and_index(self, size: int) -> tuple[np.ndarray, np.ndarray]:
+        """The rates as a table and the column of each of ``size`` rows: row ``k`` of the
+        table is step ``k`` (a table of one row when the rate is constant)."""
+        if self.uniform:
+            table = np.array(self.values if self.varying else self.values[:1])[:, np.newaxis]
+            return table, np.zeros(size, dtype=np.int64)
+        return self.table, self.index.astype(np.int64)
 
     def for_block(self, lo: int, hi: int) -> Callable[[int], Any]:
         """``rate(k)``: the rate of step ``k`` (0-based) for rows ``lo:hi``."""
@@ -546,6 +560,15 @@ class _Job:
                     f"the {what} at the start is not finite ({value!r}){self.where(lo + row)}"
                 )
 
+    def start_limits(self) -> np.ndarray | float:
+        """Check every start (as a block does) and return the runaway bounds of the batch."""
+        with np.errstate(all="ignore"):
+            loss, grad = _evaluate(self.landscape, self.points)
+            ss = np.empty(self.size)
+            _sum_of_squares(grad, np.empty_like(grad), ss)
+        self.check_start(0, loss, grad, ss)
+        return self.limit(loss)
+
     def limit(self, loss: np.ndarray) -> np.ndarray | float:
         """The runaway bound of each row, from its loss at the start."""
         if self.max_loss is not None:
@@ -590,8 +613,8 @@ class _Block:
     def __init__(self, job: _Job, lo: int, hi: int) -> None:
         self.job, self.lo, self.hi = job, lo, hi
         n = hi - lo
-        self.p = job.points[lo:hi]  # updated in place: the final points when done
-        self.previous = np.empty_like(self.p)
+        self.p = job.points[lo:hi]  # then each update's new array; copied back when done
+        self.previous = self.p
         self.squares = np.empty_like(self.p)
         self.finite = np.empty(self.p.shape, dtype=bool)
         self.ss, self.previous_ss = np.empty(n), np.empty(n)  # squared gradient norms
@@ -624,14 +647,17 @@ class _Block:
             self._run(cancelled)
 
     def _run(self, cancelled: threading.Event) -> None:
-        job, p, optimizer = self.job, self.p, self.job.optimizer
+        job, optimizer = self.job, self.job.optimizer
         loss, grad, step = self.evaluate(0)
         _sum_of_squares(grad, self.squares, self.ss)
         job.check_start(self.lo, loss, grad, self.ss)
         limit, grad_tol, loss_tol = job.limit(loss), job.squared_grad_tol, job.loss_tol
         rate = job.rates.for_block(self.lo, self.hi)
-        state, scratch = optimizer.init(p), optimizer.scratch(p)
-        apply, previous, flag = optimizer.apply, self.previous, self.flag
+        values, advance, flag = (
+            optimizer.values(optimizer.init(self.p)),
+            optimizer.advance,
+            self.flag,
+        )
         self._record(0, loss, rate(0))
         last = 0
         for k in range(job.steps):
@@ -640,12 +666,12 @@ class _Block:
             )
             if stopped and not np.count_nonzero(self.active):
                 break
-            np.copyto(previous, p)
-            previous_loss = loss
+            previous, previous_loss = self.p, loss
             self.ss, self.previous_ss = self.previous_ss, self.ss
-            apply(step, state, p, k + 1, rate(k), scratch)
+            self.p, values = advance(step, values, previous, k + 1, rate(k))  # a new array
             if self.frozen is not None:
-                np.copyto(p, previous, where=self.frozen)
+                np.copyto(self.p, previous, where=self.frozen)
+            self.previous = previous
             loss, grad, step = self.evaluate(k + 1)
             _sum_of_squares(grad, self.squares, self.ss)
             loss = self._diverged(k, loss, previous_loss, limit)
@@ -661,6 +687,7 @@ class _Block:
                 break
         for array in self.path.values():
             array[last + 1 :] = array[last]
+        job.points[self.lo : self.hi] = self.p
         job.losses[self.lo : self.hi] = loss
 
     def _diverged(

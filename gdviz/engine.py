@@ -83,10 +83,16 @@ class Engine:
     block_rows : int, optional
         Batch elements per block (≥ 1); default :data:`BLOCK_ROWS` on one thread and
         :data:`THREAD_BLOCK_ROWS` on several.
+    fused : bool, optional
+        Run batches in :mod:`gdviz.fused`'s compiled loop: ``True`` whenever it can (numba
+        installed, an exact built-in landscape, full batch), ``False`` never, ``None``
+        (default) when a batch has at least :data:`gdviz.fused.MIN_WORK` point-steps. The
+        result is the same bits either way.
     """
 
     threads: int = field(default_factory=_threads_from_environment)
     block_rows: int | None = None
+    fused: bool | None = None
     _pool: _Pool = field(default_factory=_Pool, repr=False)
 
     def __post_init__(self) -> None:

@@ -283,9 +283,10 @@ def test_bad_output_leaves_nothing_behind(tmp_path: Path) -> None:
 
 #: What ``--help`` and a run on a built-in printed on stdout never import: the heavy libraries,
 #: numpy.random (no data set is drawn), the atomic writer (nothing is written to a file) and
-#: the thread pool (one start is one block, run on the calling thread).
+#: the thread pool (one start is one block, run on the calling thread), nor numba (one start
+#: is not worth compiling for).
 HEAVY = (
-    *("sympy", "matplotlib", "manim", "jinja2", "scipy", "PIL"),
+    *("sympy", "matplotlib", "manim", "jinja2", "scipy", "PIL", "numba", "llvmlite"),
     *("numpy.random", "gdviz.atomic", "concurrent.futures"),
 )
 

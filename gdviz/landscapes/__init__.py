@@ -14,6 +14,7 @@ Every built-in is one entry of :mod:`gdviz.landscapes.catalogue`.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
@@ -72,6 +73,8 @@ def _formula_landscape(entry: Entry) -> Landscape:
     functions = coordinate_functions(
         generated.value, generated.both, generated.gradient, generated.hessian, len(entry.variables)
     )
+    if generated.exact:
+        functions = replace(functions, scalar=generated.both)
     return Landscape(
         **declared(entry),
         functions=functions,

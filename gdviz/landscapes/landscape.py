@@ -39,6 +39,8 @@ class Functions:
     same bits as the two separate calls, with shared work), ``hessian`` ``(..., d, d)``.
     Data problems also have ``on_rows(points, rows)``: the loss and gradient averaged over
     the samples ``rows`` only (an integer array broadcastable to ``(..., b)``) — a minibatch.
+    ``scalar`` is the generated kernel ``f(x, y) -> (L, ∂L/∂x, ∂L/∂y)`` of a built-in whose
+    operations are all correctly rounded, which :mod:`gdviz.fused` compiles; None otherwise.
     """
 
     loss: Callable[[Array], Array]
@@ -46,6 +48,7 @@ class Functions:
     loss_and_gradient: Callable[[Array], tuple[Array, Array]]
     hessian: Callable[[Array], Array]
     on_rows: Callable[[Array, Array], tuple[Array, Array]] | None = None
+    scalar: Callable[..., tuple[Any, ...]] | None = None
 
 
 @dataclass(frozen=True)

@@ -1,19 +1,24 @@
-"""What the optimizer families share: torch's compound ops, the rule signature, common specs.
+r"""What the optimizer families share: torch's compound ops, the rule signature, common specs.
 
 Every update rule has the signature of :data:`Rule`::
 
-    rule(hp, step, lr, g, p, state, t) -> None
+    rule(h, c, lr, g, p, s) -> (p, s)
 
-It works in place: it mutates ``p`` and the ``state`` arrays, may overwrite ``g``, and uses the
-scratch arrays ``t`` (as many as its registry entry asks for, shaped like ``p``). ``hp`` holds the
-validated hyperparameters, ``step`` is torch's 1-based step count, ``lr`` a float or an array
-broadcastable against ``p``. Operations follow torch's ``_single_tensor_*`` code, in order, one
-correctly rounded numpy ufunc per torch op, so a batch element's bits do not depend on the batch.
+and is *pure arithmetic*: it returns the new parameters and the new state tuple and modifies
+nothing. ``h`` is the optimizer's hyperparameter tuple (its module's ``Hyperparameters``), ``c``
+the step's coefficients (its module's ``coefficients(h, step)``: the numbers that depend on the
+step alone, such as Adam's bias corrections :math:`1 - \beta_1^t`), ``lr`` the learning rate,
+``g`` the gradient, ``p`` the parameters and ``s`` the state values in the order of its
+registry entry's ``state`` names. The same function runs on numpy arrays (a whole batch, each
+operation one correctly rounded ufunc) and on float scalars inside :mod:`gdviz.fused`'s
+compiled loop, so both compute every element with the same operations and the same bits.
+Operations follow torch's ``_single_tensor_*`` code, in order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections import namedtuple
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -22,49 +27,46 @@ from gdviz.hyperparams import Hyperparameter
 
 State = dict[str, np.ndarray]
 LearningRate = float | np.ndarray
-Rule = Callable[
-    [Mapping[str, Any], int, Any, np.ndarray, np.ndarray, State, list[np.ndarray]], None
-]
+Rule = Callable[[Any, Any, Any, Any, Any, tuple[Any, ...]], tuple[Any, tuple[Any, ...]]]
 
 
-def weight_decay(g: np.ndarray, p: np.ndarray, wd: float, t: np.ndarray) -> None:
-    """The torch op ``grad = grad.add(param, alpha=weight_decay)``."""
-    np.multiply(p, wd, out=t)
-    np.add(g, t, out=g)
+def hyperparameter_tuple(module: str, params: Iterable[Hyperparameter]) -> type:
+    """The named tuple of a family's hyperparameters, ``module.Hyperparameters``.
 
-
-def decay_weights(p: np.ndarray, lr: LearningRate, wd: float) -> None:
-    """The torch op ``param.mul_(1 - lr * weight_decay)`` (decoupled weight decay)."""
-    np.multiply(p, 1 - lr * wd, out=p)
-
-
-def lerp(a: np.ndarray, b: np.ndarray, w: float, t: np.ndarray) -> None:
-    """The torch op ``a.lerp_(b, w)``: ``at::native::lerp``, two formulas split at ``|w| = 0.5``."""
-    np.subtract(b, a, out=t)
-    if abs(w) < 0.5:
-        np.multiply(t, w, out=t)
-        np.add(a, t, out=a)
-    else:
-        np.multiply(t, 1 - w, out=t)
-        np.subtract(b, t, out=a)
-
-
-def ema_square(v: np.ndarray, g: np.ndarray, beta: float, t: np.ndarray) -> None:
-    """The torch ops ``v.mul_(beta).addcmul_(g, g, value=1 - beta)``: ``v·β + ((1-β)·g)·g``."""
-    np.multiply(v, beta, out=v)
-    np.multiply(g, 1 - beta, out=t)
-    np.multiply(t, g, out=t)
-    np.add(v, t, out=v)
-
-
-def addcdiv(p: np.ndarray, num: np.ndarray, den: np.ndarray, value: Any, t: np.ndarray) -> None:
-    r"""The torch op ``p.addcdiv_(num, den, value=v)``: :math:`p ← p + (v \cdot num) / den`.
-
-    Computed in that order through the scratch buffer ``t`` (which must not alias ``den``).
+    A rule reads ``h.betas``, ``h.eps``…; the class is importable by its module and name, which
+    :mod:`gdviz.fused`'s on-disk cache of compiled loops relies on.
     """
-    np.multiply(num, value, out=t)
-    np.divide(t, den, out=t)
-    np.add(p, t, out=p)
+    return namedtuple("Hyperparameters", [p.name for p in params], module=module)
+
+
+def weight_decay(wd: float, decoupled: bool, lr: Any, g: Any, p: Any) -> tuple[Any, Any]:
+    """Weight decay as torch applies it: ``(g, p)`` after it.
+
+    Coupled, ``grad.add(param, alpha=λ)``: :math:`g + θλ`; decoupled (AdamW),
+    ``param.mul_(1 - lr * λ)``: :math:`θ(1 - γλ)`; nothing when :math:`λ = 0`.
+    """
+    if wd == 0:
+        return g, p
+    if decoupled:
+        return g, p * (1 - lr * wd)
+    return g + p * wd, p
+
+
+def lerp(a: Any, b: Any, w: float) -> Any:
+    """The torch op ``a.lerp(b, w)``: ``at::native::lerp``, two formulas split at ``|w| = 0.5``."""
+    if abs(w) < 0.5:
+        return a + (b - a) * w
+    return b - (b - a) * (1 - w)
+
+
+def ema_square(v: Any, g: Any, beta: float) -> Any:
+    """The torch ops ``v.mul_(beta).addcmul_(g, g, value=1 - beta)``: ``v·β + ((1-β)·g)·g``."""
+    return v * beta + ((1 - beta) * g) * g
+
+
+def addcdiv(p: Any, num: Any, den: Any, value: Any) -> Any:
+    r"""The torch op ``p.addcdiv(num, den, value=v)``: :math:`p + (v \cdot num) / den`, in order."""
+    return p + (num * value) / den
 
 
 # Hyperparameters several optimizers declare (each optimizer's own live in its module).
@@ -84,22 +86,6 @@ DECOUPLED = Hyperparameter(
     "Decay the weights directly, θ ← θ - γλθ, instead of adding λθ to the gradient",
     kind="bool",
 )
-
-
-def apply_weight_decay(
-    hp: Mapping[str, Any], lr: Any, g: np.ndarray, p: np.ndarray, t: np.ndarray
-) -> None:
-    """Weight decay as torch applies it: coupled ``g + λθ``, or decoupled ``θ·(1 - γλ)``.
-
-    Decoupled when the rule's ``decoupled_weight_decay`` is set; nothing when λ = 0.
-    """
-    wd = hp["weight_decay"]
-    if wd == 0:
-        return
-    if hp.get("decoupled_weight_decay", False):
-        decay_weights(p, lr, wd)
-    else:
-        weight_decay(g, p, wd, t)
 
 
 def zeros(names: tuple[str, ...] | list[str], shape: tuple[int, ...]) -> State:

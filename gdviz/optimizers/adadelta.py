@@ -8,7 +8,14 @@ from typing import Any
 import numpy as np
 
 from gdviz.hyperparams import Hyperparameter, document
-from gdviz.optimizers._shared import WEIGHT_DECAY, State, ema_square, weight_decay, zeros
+from gdviz.optimizers._shared import (
+    WEIGHT_DECAY,
+    State,
+    ema_square,
+    hyperparameter_tuple,
+    weight_decay,
+    zeros,
+)
 
 PARAMS = (
     Hyperparameter("rho", 0.9, "Decay ρ of the running averages", high=1.0),
@@ -17,21 +24,25 @@ PARAMS = (
 )
 
 
+#: The rule's state tuple, by torch's names.
+STATE = ("square_avg", "acc_delta")
+Hyperparameters = hyperparameter_tuple(__name__, PARAMS)
+
+
 def init(hp: Mapping[str, Any], shape: tuple[int, ...]) -> State:
     """Fresh state: ``square_avg``, ``acc_delta``."""
-    return zeros(("square_avg", "acc_delta"), shape)
+    return zeros(STATE, shape)
+
+
+def coefficients(h: Any, step: int) -> tuple[float, ...]:
+    """None: Adadelta's update does not depend on the step."""
+    return ()
 
 
 @document(PARAMS)
 def adadelta(
-    hp: Mapping[str, Any],
-    step: int,
-    lr: Any,
-    g: np.ndarray,
-    p: np.ndarray,
-    st: State,
-    t: list[np.ndarray],
-) -> None:
+    h: Any, c: Any, lr: Any, g: Any, p: Any, s: tuple[Any, ...]
+) -> tuple[Any, tuple[Any, ...]]:
     r"""Adadelta (``torch.optim.Adadelta``).
 
     Update rule, as torch writes it (:math:`\gamma` lr, :math:`\rho` rho,
@@ -48,19 +59,10 @@ def adadelta(
     -----
     State: ``square_avg``, ``acc_delta``. torch default lr: 1.0.
     """
-    t1, t2 = t
-    rho = hp["rho"]
-    eps = hp["eps"]
-    if hp["weight_decay"] != 0:
-        weight_decay(g, p, hp["weight_decay"], t1)
-    square_avg, acc_delta = st["square_avg"], st["acc_delta"]
-    ema_square(square_avg, g, rho, t1)
-    np.add(square_avg, eps, out=t1)
-    np.sqrt(t1, out=t1)  # std
-    np.add(acc_delta, eps, out=t2)
-    np.sqrt(t2, out=t2)  # delta
-    np.divide(t2, t1, out=t2)
-    np.multiply(t2, g, out=t2)
-    ema_square(acc_delta, t2, rho, t1)
-    np.multiply(t2, -lr, out=t1)
-    np.add(p, t1, out=p)
+    square_avg, acc_delta = s
+    g, p = weight_decay(h.weight_decay, False, lr, g, p)
+    square_avg = ema_square(square_avg, g, h.rho)
+    std = np.sqrt(square_avg + h.eps)
+    delta = (np.sqrt(acc_delta + h.eps) / std) * g
+    acc_delta = ema_square(acc_delta, delta, h.rho)
+    return p + delta * (-lr), (square_avg, acc_delta)

@@ -8,7 +8,13 @@ from typing import Any
 import numpy as np
 
 from gdviz.hyperparams import Hyperparameter, document
-from gdviz.optimizers._shared import WEIGHT_DECAY, State, addcdiv, weight_decay
+from gdviz.optimizers._shared import (
+    WEIGHT_DECAY,
+    State,
+    addcdiv,
+    hyperparameter_tuple,
+    weight_decay,
+)
 
 PARAMS = (
     Hyperparameter("lr_decay", 0.0, "Learning-rate decay η"),
@@ -18,21 +24,25 @@ PARAMS = (
 )
 
 
+#: The rule's state tuple, by torch's names.
+STATE = ("sum",)
+Hyperparameters = hyperparameter_tuple(__name__, PARAMS)
+
+
 def init(hp: Mapping[str, Any], shape: tuple[int, ...]) -> State:
     """Fresh state: ``sum``, filled with ``initial_accumulator_value``."""
     return {"sum": np.full(shape, hp["initial_accumulator_value"], dtype=np.float64)}
 
 
+def coefficients(h: Any, step: int) -> tuple[float, ...]:
+    """The learning-rate decay's divisor :math:`1 + (t - 1) η`."""
+    return (1 + (float(step) - 1) * h.lr_decay,)
+
+
 @document(PARAMS)
 def adagrad(
-    hp: Mapping[str, Any],
-    step: int,
-    lr: Any,
-    g: np.ndarray,
-    p: np.ndarray,
-    st: State,
-    t: list[np.ndarray],
-) -> None:
+    h: Any, c: Any, lr: Any, g: Any, p: Any, s: tuple[Any, ...]
+) -> tuple[Any, tuple[Any, ...]]:
     r"""Adagrad (``torch.optim.Adagrad``).
 
     Update rule, as torch writes it (:math:`\gamma` lr, :math:`\eta` lr_decay,
@@ -49,13 +59,9 @@ def adagrad(
     -----
     State: ``sum``. torch default lr: 1e-2.
     """
-    t1, t2 = t
-    if hp["weight_decay"] != 0:
-        weight_decay(g, p, hp["weight_decay"], t1)
-    clr = lr / (1 + (float(step) - 1) * hp["lr_decay"])
-    state_sum = st["sum"]
-    np.multiply(g, g, out=t1)
-    np.add(state_sum, t1, out=state_sum)
-    np.sqrt(state_sum, out=t1)
-    np.add(t1, hp["eps"], out=t1)
-    addcdiv(p, g, t1, -clr, t2)
+    (state_sum,) = s
+    g, p = weight_decay(h.weight_decay, False, lr, g, p)
+    clr = lr / c[0]
+    state_sum = state_sum + g * g
+    p = addcdiv(p, g, np.sqrt(state_sum) + h.eps, -clr)
+    return p, (state_sum,)

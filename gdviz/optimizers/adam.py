@@ -15,9 +15,10 @@ from gdviz.optimizers._shared import (
     WEIGHT_DECAY,
     State,
     addcdiv,
-    apply_weight_decay,
     ema_square,
+    hyperparameter_tuple,
     lerp,
+    weight_decay,
     zeros,
 )
 
@@ -32,24 +33,26 @@ ADAMW_PARAMS = (
 )
 
 
+#: The rule's state tuple, by torch's names (``max_exp_avg_sq`` only with amsgrad).
+STATE = ("exp_avg", "exp_avg_sq", "max_exp_avg_sq")
+Hyperparameters = hyperparameter_tuple(__name__, PARAMS)
+
+
 def init(hp: Mapping[str, Any], shape: tuple[int, ...]) -> State:
     """Fresh state: ``exp_avg``, ``exp_avg_sq`` (and ``max_exp_avg_sq`` with amsgrad)."""
-    names = (
-        ("exp_avg", "exp_avg_sq", "max_exp_avg_sq") if hp["amsgrad"] else ("exp_avg", "exp_avg_sq")
-    )
-    return zeros(names, shape)
+    return zeros(STATE if hp["amsgrad"] else STATE[:2], shape)
+
+
+def coefficients(h: Any, step: int) -> tuple[float, ...]:
+    """The bias corrections :math:`1 - β_1^t` and :math:`\\sqrt{1 - β_2^t}`."""
+    beta1, beta2 = h.betas
+    return (1 - beta1 ** float(step), (1 - beta2 ** float(step)) ** 0.5)
 
 
 @document(PARAMS)
 def adam(
-    hp: Mapping[str, Any],
-    step: int,
-    lr: Any,
-    g: np.ndarray,
-    p: np.ndarray,
-    st: State,
-    t: list[np.ndarray],
-) -> None:
+    h: Any, c: Any, lr: Any, g: Any, p: Any, s: tuple[Any, ...]
+) -> tuple[Any, tuple[Any, ...]]:
     r"""Adam (``torch.optim.Adam``; ``torch.optim.AdamW`` with decoupled weight decay).
 
     Update rule, as torch writes it (:math:`\gamma` lr, :math:`\lambda` weight_decay)::
@@ -75,21 +78,15 @@ def adam(
     computes ``m_t`` with ``lerp_``, the denominator as ``√v_t / √(1 - β2^t) + ε`` and the step as
     ``θ + (-γ/(1 - β1^t)) · m_t / denom``; so does this code. torch default lr: 1e-3.
     """
-    t1, t2 = t
-    beta1, beta2 = hp["betas"]
-    apply_weight_decay(hp, lr, g, p, t1)
-    exp_avg, exp_avg_sq = st["exp_avg"], st["exp_avg_sq"]
-    lerp(exp_avg, g, 1 - beta1, t1)
-    ema_square(exp_avg_sq, g, beta2, t1)
-    bias_correction1 = 1 - beta1 ** float(step)
-    bias_correction2 = 1 - beta2 ** float(step)
-    step_size = lr / bias_correction1
-    bias_correction2_sqrt = bias_correction2**0.5
+    exp_avg, exp_avg_sq, max_exp_avg_sq = s
+    beta1, beta2 = h.betas
+    g, p = weight_decay(h.weight_decay, h.decoupled_weight_decay, lr, g, p)
+    exp_avg = lerp(exp_avg, g, 1 - beta1)
+    exp_avg_sq = ema_square(exp_avg_sq, g, beta2)
     second = exp_avg_sq
-    if hp["amsgrad"]:
-        second = st["max_exp_avg_sq"]
-        np.maximum(second, exp_avg_sq, out=second)
-    np.sqrt(second, out=t1)
-    np.divide(t1, bias_correction2_sqrt, out=t1)
-    np.add(t1, hp["eps"], out=t1)
-    addcdiv(p, exp_avg, t1, -step_size, t2)
+    if h.amsgrad:
+        max_exp_avg_sq = np.maximum(max_exp_avg_sq, exp_avg_sq)
+        second = max_exp_avg_sq
+    denom = np.sqrt(second) / c[1] + h.eps
+    p = addcdiv(p, exp_avg, denom, -(lr / c[0]))
+    return p, (exp_avg, exp_avg_sq, max_exp_avg_sq)

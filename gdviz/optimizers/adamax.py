@@ -14,6 +14,7 @@ from gdviz.optimizers._shared import (
     WEIGHT_DECAY,
     State,
     addcdiv,
+    hyperparameter_tuple,
     lerp,
     weight_decay,
     zeros,
@@ -22,21 +23,25 @@ from gdviz.optimizers._shared import (
 PARAMS = (BETAS, EPS, WEIGHT_DECAY)
 
 
+#: The rule's state tuple, by torch's names.
+STATE = ("exp_avg", "exp_inf")
+Hyperparameters = hyperparameter_tuple(__name__, PARAMS)
+
+
 def init(hp: Mapping[str, Any], shape: tuple[int, ...]) -> State:
     """Fresh state: ``exp_avg``, ``exp_inf``."""
-    return zeros(("exp_avg", "exp_inf"), shape)
+    return zeros(STATE, shape)
+
+
+def coefficients(h: Any, step: int) -> tuple[float, ...]:
+    """The bias correction :math:`1 - β_1^t`."""
+    return (1 - h.betas[0] ** float(step),)
 
 
 @document(PARAMS)
 def adamax(
-    hp: Mapping[str, Any],
-    step: int,
-    lr: Any,
-    g: np.ndarray,
-    p: np.ndarray,
-    st: State,
-    t: list[np.ndarray],
-) -> None:
+    h: Any, c: Any, lr: Any, g: Any, p: Any, s: tuple[Any, ...]
+) -> tuple[Any, tuple[Any, ...]]:
     r"""Adamax, Adam with the infinity norm (``torch.optim.Adamax``).
 
     Update rule, as torch writes it (:math:`\gamma` lr, :math:`\lambda` weight_decay)::
@@ -51,15 +56,10 @@ def adamax(
     -----
     State: ``exp_avg``, ``exp_inf``. torch default lr: 2e-3.
     """
-    (t1,) = t
-    beta1, beta2 = hp["betas"]
-    if hp["weight_decay"] != 0:
-        weight_decay(g, p, hp["weight_decay"], t1)
-    exp_avg, exp_inf = st["exp_avg"], st["exp_inf"]
-    lerp(exp_avg, g, 1 - beta1, t1)
-    np.multiply(exp_inf, beta2, out=exp_inf)
-    np.abs(g, out=t1)
-    np.add(t1, hp["eps"], out=t1)
-    np.maximum(exp_inf, t1, out=exp_inf)
-    clr = lr / (1 - beta1 ** float(step))
-    addcdiv(p, exp_avg, exp_inf, -clr, t1)
+    exp_avg, exp_inf = s
+    beta1, beta2 = h.betas
+    g, p = weight_decay(h.weight_decay, False, lr, g, p)
+    exp_avg = lerp(exp_avg, g, 1 - beta1)
+    exp_inf = np.maximum(exp_inf * beta2, np.abs(g) + h.eps)
+    p = addcdiv(p, exp_avg, exp_inf, -(lr / c[0]))
+    return p, (exp_avg, exp_inf)

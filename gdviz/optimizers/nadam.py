@@ -15,9 +15,10 @@ from gdviz.optimizers._shared import (
     WEIGHT_DECAY,
     State,
     addcdiv,
-    apply_weight_decay,
     ema_square,
+    hyperparameter_tuple,
     lerp,
+    weight_decay,
     zeros,
 )
 
@@ -30,23 +31,31 @@ PARAMS = (
 )
 
 
+#: The rule's state tuple, by torch's names.
+STATE = ("exp_avg", "exp_avg_sq", "mu_product")
+Hyperparameters = hyperparameter_tuple(__name__, PARAMS)
+
+
 def init(hp: Mapping[str, Any], shape: tuple[int, ...]) -> State:
     """Fresh state: ``exp_avg``, ``exp_avg_sq`` and ``mu_product`` (ones, one per element)."""
-    state = zeros(("exp_avg", "exp_avg_sq"), shape)
+    state = zeros(STATE[:2], shape)
     state["mu_product"] = np.ones((*shape[:-1], 1), dtype=np.float64)
     return state
 
 
+def coefficients(h: Any, step: int) -> tuple[float, ...]:
+    """:math:`1 - β_2^t`, :math:`μ_t` and :math:`μ_{t+1}`."""
+    beta1, beta2 = h.betas
+    fstep = float(step)
+    mu = beta1 * (1.0 - 0.5 * (0.96 ** (fstep * h.momentum_decay)))
+    mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((fstep + 1) * h.momentum_decay)))
+    return (1 - beta2**fstep, mu, mu_next)
+
+
 @document(PARAMS)
 def nadam(
-    hp: Mapping[str, Any],
-    step: int,
-    lr: Any,
-    g: np.ndarray,
-    p: np.ndarray,
-    st: State,
-    t: list[np.ndarray],
-) -> None:
+    h: Any, c: Any, lr: Any, g: Any, p: Any, s: tuple[Any, ...]
+) -> tuple[Any, tuple[Any, ...]]:
     r"""NAdam, Adam with Nesterov momentum (``torch.optim.NAdam``).
 
     Update rule, as torch writes it (:math:`\gamma` lr, :math:`\lambda` weight_decay,
@@ -70,24 +79,17 @@ def nadam(
     ``(*batch, 1)``; torch keeps it per parameter tensor, in float64 when the default dtype is
     float64). torch default lr: 2e-3.
     """
-    t1, t2 = t
-    beta1, beta2 = hp["betas"]
-    momentum_decay = hp["momentum_decay"]
-    fstep = float(step)
-    bias_correction2 = 1 - beta2**fstep
-    apply_weight_decay(hp, lr, g, p, t1)
-    mu = beta1 * (1.0 - 0.5 * (0.96 ** (fstep * momentum_decay)))
-    mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((fstep + 1) * momentum_decay)))
-    mu_product = st["mu_product"]
-    np.multiply(mu_product, mu, out=mu_product)  # torch: mu_product *= mu
-    exp_avg, exp_avg_sq = st["exp_avg"], st["exp_avg_sq"]
-    lerp(exp_avg, g, 1 - beta1, t1)
-    ema_square(exp_avg_sq, g, beta2, t1)
-    np.divide(exp_avg_sq, bias_correction2, out=t1)
-    np.sqrt(t1, out=t1)
-    np.add(t1, hp["eps"], out=t1)
+    exp_avg, exp_avg_sq, mu_product = s
+    beta1, beta2 = h.betas
+    bias_correction2, mu, mu_next = c[0], c[1], c[2]
+    g, p = weight_decay(h.weight_decay, h.decoupled_weight_decay, lr, g, p)
+    mu_product = mu_product * mu  # torch: mu_product *= mu
+    exp_avg = lerp(exp_avg, g, 1 - beta1)
+    exp_avg_sq = ema_square(exp_avg_sq, g, beta2)
+    denom = np.sqrt(exp_avg_sq / bias_correction2) + h.eps
     mu_product_next = mu_product * mu_next
     value_grad = -lr * (1.0 - mu) / (1.0 - mu_product)
     value_avg = (-lr * mu_next) / (1.0 - mu_product_next)
-    addcdiv(p, g, t1, value_grad, t2)
-    addcdiv(p, exp_avg, t1, value_avg, t2)
+    p = addcdiv(p, g, denom, value_grad)
+    p = addcdiv(p, exp_avg, denom, value_avg)
+    return p, (exp_avg, exp_avg_sq, mu_product)

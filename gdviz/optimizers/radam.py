@@ -14,30 +14,47 @@ from gdviz.optimizers._shared import (
     EPS,
     WEIGHT_DECAY,
     State,
-    apply_weight_decay,
     ema_square,
+    hyperparameter_tuple,
     lerp,
+    weight_decay,
     zeros,
 )
 
 PARAMS = (BETAS, EPS, WEIGHT_DECAY, DECOUPLED)
 
 
+#: The rule's state tuple, by torch's names.
+STATE = ("exp_avg", "exp_avg_sq")
+Hyperparameters = hyperparameter_tuple(__name__, PARAMS)
+
+
 def init(hp: Mapping[str, Any], shape: tuple[int, ...]) -> State:
     """Fresh state: ``exp_avg``, ``exp_avg_sq``."""
-    return zeros(("exp_avg", "exp_avg_sq"), shape)
+    return zeros(STATE, shape)
+
+
+def coefficients(h: Any, step: int) -> tuple[float, ...]:
+    """:math:`1 - β_1^t`; 1.0 if :math:`ρ_t > 5` else 0.0; :math:`r_t`; :math:`\\sqrt{1 - β_2^t}`.
+
+    Computed as torch computes them.
+    """
+    beta1, beta2 = h.betas
+    fstep = float(step)
+    bias_correction1 = 1 - beta1**fstep
+    bias_correction2 = 1 - beta2**fstep
+    rho_inf = 2 / (1 - beta2) - 1
+    rho_t = rho_inf - 2 * fstep * (beta2**fstep) / bias_correction2
+    if not rho_t > 5.0:
+        return (bias_correction1, 0.0, 0.0, 0.0)
+    rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
+    return (bias_correction1, 1.0, rect, bias_correction2**0.5)
 
 
 @document(PARAMS)
 def radam(
-    hp: Mapping[str, Any],
-    step: int,
-    lr: Any,
-    g: np.ndarray,
-    p: np.ndarray,
-    st: State,
-    t: list[np.ndarray],
-) -> None:
+    h: Any, c: Any, lr: Any, g: Any, p: Any, s: tuple[Any, ...]
+) -> tuple[Any, tuple[Any, ...]]:
     r"""RAdam, rectified Adam (``torch.optim.RAdam``).
 
     Update rule, as torch writes it (:math:`\gamma` lr, :math:`\lambda` weight_decay)::
@@ -63,27 +80,13 @@ def radam(
     State: ``exp_avg``, ``exp_avg_sq``. As in torch, ``l_t`` is computed as
     ``reciprocal(√v_t + ε) · √(1 - β2^t)`` (torch's ``scalar / tensor``). torch default lr: 1e-3.
     """
-    t1, t2 = t
-    beta1, beta2 = hp["betas"]
-    apply_weight_decay(hp, lr, g, p, t1)
-    exp_avg, exp_avg_sq = st["exp_avg"], st["exp_avg_sq"]
-    lerp(exp_avg, g, 1 - beta1, t1)
-    ema_square(exp_avg_sq, g, beta2, t1)
-    fstep = float(step)
-    bias_correction1 = 1 - beta1**fstep
-    bias_correction2 = 1 - beta2**fstep
-    np.divide(exp_avg, bias_correction1, out=t2)  # bias-corrected exp_avg
-    rho_inf = 2 / (1 - beta2) - 1
-    rho_t = rho_inf - 2 * fstep * (beta2**fstep) / bias_correction2
-    np.multiply(t2, lr, out=t2)
-    if rho_t > 5.0:
-        rect = (
-            (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)
-        ) ** 0.5
-        np.sqrt(exp_avg_sq, out=t1)
-        np.add(t1, hp["eps"], out=t1)
-        np.reciprocal(t1, out=t1)
-        np.multiply(t1, bias_correction2**0.5, out=t1)  # adaptive lr
-        np.multiply(t2, t1, out=t2)
-        np.multiply(t2, rect, out=t2)
-    np.subtract(p, t2, out=p)
+    exp_avg, exp_avg_sq = s
+    beta1, beta2 = h.betas
+    g, p = weight_decay(h.weight_decay, h.decoupled_weight_decay, lr, g, p)
+    exp_avg = lerp(exp_avg, g, 1 - beta1)
+    exp_avg_sq = ema_square(exp_avg_sq, g, beta2)
+    step = (exp_avg / c[0]) * lr  # the bias-corrected exp_avg times γ
+    if c[1] == 1.0:  # rectified: γ m̂_t r_t l_t, l_t = reciprocal(√v_t + ε) · √(1 - β2^t)
+        adaptive = (1.0 / (np.sqrt(exp_avg_sq) + h.eps)) * c[3]
+        step = (step * adaptive) * c[2]
+    return p - step, (exp_avg, exp_avg_sq)

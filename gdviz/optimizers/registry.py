@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
+from types import MappingProxyType, ModuleType
 from typing import Any
 
 import numpy as np
@@ -49,11 +49,12 @@ class OptimizerInfo:
     params : tuple of Hyperparameter
         torch's arguments, lr excluded, in torch's order.
     rule : callable
-        The update rule (see :mod:`gdviz.optimizers._shared`); its docstring states it.
-    init : callable
-        ``init(hyperparams, shape) -> state``: fresh state buffers by torch's names.
-    scratch : int
-        Scratch arrays the rule needs.
+        The update rule, pure arithmetic on arrays or scalars (see
+        :mod:`gdviz.optimizers._shared`); its docstring states it.
+    family : module
+        The rule's module: ``init(hyperparams, shape)`` (fresh state buffers by torch's
+        names), ``STATE`` (the names of the rule's state tuple), ``coefficients(h, step)``
+        and ``Hyperparameters`` (the named tuple ``h`` the rule reads).
     fixed : mapping
         Settings of a shared rule this optimizer always uses (AdamW: decoupled weight decay).
     check : callable, optional
@@ -70,8 +71,7 @@ class OptimizerInfo:
     default_lr: float
     params: tuple[Hyperparameter, ...]
     rule: Rule = field(repr=False)
-    init: Callable[[Mapping[str, Any], tuple[int, ...]], State] = field(repr=False)
-    scratch: int = 2
+    family: ModuleType = field(repr=False)
     fixed: Mapping[str, Any] = field(default_factory=dict)
     check: Callable[[Mapping[str, Any]], None] | None = field(default=None, repr=False)
     momentum: str | None = None
@@ -96,28 +96,28 @@ class Preset:
 # fmt: off
 _INFOS = (
     OptimizerInfo("sgd", "SGD", "gradient descent, optionally with (Nesterov) momentum", 1e-3,
-                  sgd.PARAMS, sgd.sgd, sgd.init, scratch=1, check=sgd.check,
+                  sgd.PARAMS, sgd.sgd, sgd, check=sgd.check,
                   momentum="momentum"),
     OptimizerInfo("adam", "Adam", "adaptive moment estimation", 1e-3,
-                  adam.PARAMS, adam.adam, adam.init, momentum="betas"),
+                  adam.PARAMS, adam.adam, adam, momentum="betas"),
     OptimizerInfo("adamw", "AdamW", "Adam with decoupled weight decay", 1e-3,
-                  adam.ADAMW_PARAMS, adam.adam, adam.init, momentum="betas",
+                  adam.ADAMW_PARAMS, adam.adam, adam, momentum="betas",
                   fixed=MappingProxyType({"decoupled_weight_decay": True})),
     OptimizerInfo("rmsprop", "RMSprop", "divide the gradient by a running average of its magnitude",
-                  1e-2, rmsprop.PARAMS, rmsprop.rmsprop, rmsprop.init, momentum="momentum"),
+                  1e-2, rmsprop.PARAMS, rmsprop.rmsprop, rmsprop, momentum="momentum"),
     OptimizerInfo("adagrad", "Adagrad",
                   "per-coordinate steps shrinking with the sum of squared gradients", 1e-2,
-                  adagrad.PARAMS, adagrad.adagrad, adagrad.init),
+                  adagrad.PARAMS, adagrad.adagrad, adagrad),
     OptimizerInfo("adadelta", "Adadelta",
                   "adaptive steps from running averages of squared gradients and updates", 1.0,
-                  adadelta.PARAMS, adadelta.adadelta, adadelta.init),
+                  adadelta.PARAMS, adadelta.adadelta, adadelta),
     OptimizerInfo("adamax", "Adamax", "Adam with the infinity norm", 2e-3,
-                  adamax.PARAMS, adamax.adamax, adamax.init, scratch=1,
+                  adamax.PARAMS, adamax.adamax, adamax,
                   momentum="betas"),
     OptimizerInfo("nadam", "NAdam", "Adam with Nesterov momentum", 2e-3,
-                  nadam.PARAMS, nadam.nadam, nadam.init, momentum="betas"),
+                  nadam.PARAMS, nadam.nadam, nadam, momentum="betas"),
     OptimizerInfo("radam", "RAdam", "Adam with a rectified variance estimate", 1e-3,
-                  radam.PARAMS, radam.radam, radam.init, momentum="betas"),
+                  radam.PARAMS, radam.radam, radam, momentum="betas"),
 )
 # fmt: on
 
@@ -282,6 +282,9 @@ class Optimizer:
     name: str
     hyperparams: Mapping[str, Any] = field(default_factory=dict)
     preset: str | None = None
+    #: What the rule reads (``h``): torch's arguments plus the settings built into this
+    #: optimizer, as the family's ``Hyperparameters`` tuple.
+    rule_hyperparameters: Any = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         info = OPTIMIZERS.get(self.name)
@@ -295,8 +298,8 @@ class Optimizer:
                 raise ValueError(f"unknown preset {self.preset!r} for {info.name}")
         object.__setattr__(self, "hyperparams", MappingProxyType(values))
         # what the rule reads: torch's arguments plus the settings built into this optimizer
-        object.__setattr__(self, "_rule", MappingProxyType(values | dict(info.fixed)))
-        object.__setattr__(self, "_rule_fn", info.rule)
+        h = info.family.Hyperparameters(**values, **info.fixed)
+        object.__setattr__(self, "rule_hyperparameters", h)
 
     def __hash__(self) -> int:
         return hash((self.name, tuple(self.hyperparams.items()), self.preset))
@@ -349,7 +352,7 @@ class Optimizer:
         shape = np.shape(params)
         if len(shape) == 0:
             raise ValueError("params must have at least one axis (the coordinates)")
-        return self.info.init(self.hyperparams, shape)
+        return self.info.family.init(self.hyperparams, shape)
 
     def update(
         self,
@@ -400,28 +403,35 @@ class Optimizer:
             raise ValueError(f"grads shape {grads.shape} does not match params shape {shape}")
         rate = _rate(lr, shape)
         with np.errstate(all="ignore"):
-            self.apply(grads, state, params, int(step), rate, self.scratch(params))
+            self.apply(grads, state, params, int(step), rate)
 
-    def scratch(self, params: np.ndarray) -> list[np.ndarray]:
-        """The scratch arrays :meth:`apply` needs for ``params`` (reuse them across steps)."""
-        return [np.empty_like(params) for _ in range(self.info.scratch)]
+    def values(self, state: Mapping[str, np.ndarray]) -> tuple[Any, ...]:
+        """``state`` as the rule's state tuple (an entry this optimizer does not keep, such as
+        Adam's ``max_exp_avg_sq`` without amsgrad, is 0.0)."""
+        return tuple(state.get(name, 0.0) for name in self.info.family.STATE)
 
-    def apply(
-        self,
-        grads: np.ndarray,
-        state: State,
-        params: np.ndarray,
-        step: int,
-        lr: Any,
-        scratch: list[np.ndarray],
-    ) -> None:
-        """The update of :meth:`update_inplace` without its checks, for a hot loop.
+    def advance(
+        self, grads: Any, values: tuple[Any, ...], params: Any, step: int, lr: Any
+    ) -> tuple[Any, tuple[Any, ...]]:
+        """The rule itself, purely: new ``(params, values)`` from the state tuple ``values``.
 
         ``step`` must be an int ≥ 1, ``lr`` a float or a float64 array broadcastable against
-        ``params``, ``scratch`` from :meth:`scratch`. Floating-point warnings are the caller's
-        to silence (``np.errstate``).
+        ``params``; nothing is checked or copied (the hot loop of :func:`gdviz.descend`).
+        Floating-point warnings are the caller's to silence (``np.errstate``).
         """
-        self._rule_fn(self._rule, step, lr, grads, params, state, scratch)  # type: ignore[attr-defined]
+        family, h = self.info.family, self.rule_hyperparameters
+        return self.info.rule(h, family.coefficients(h, step), lr, grads, params, values)
+
+    def apply(
+        self, grads: np.ndarray, state: State, params: np.ndarray, step: int, lr: Any
+    ) -> None:
+        """The update of :meth:`update_inplace` without its checks: :meth:`advance`, written
+        into ``params`` and ``state``."""
+        new, values = self.advance(grads, self.values(state), params, step, lr)
+        params[...] = new
+        for name, value in zip(self.info.family.STATE, values, strict=True):
+            if name in state:
+                state[name][...] = value
 
 
 def make_optimizer(name: str, **hyperparams: Any) -> Optimizer:

@@ -14,6 +14,7 @@ from gdviz.optimizers._shared import (
     State,
     addcdiv,
     ema_square,
+    hyperparameter_tuple,
     lerp,
     weight_decay,
     zeros,
@@ -30,6 +31,12 @@ PARAMS = (
 )
 
 
+#: The rule's state tuple, by torch's names (``momentum_buffer`` when μ > 0, ``grad_avg``
+#: when centered).
+STATE = ("square_avg", "momentum_buffer", "grad_avg")
+Hyperparameters = hyperparameter_tuple(__name__, PARAMS)
+
+
 def init(hp: Mapping[str, Any], shape: tuple[int, ...]) -> State:
     """Fresh state: ``square_avg`` (``momentum_buffer`` when μ > 0, ``grad_avg`` if centered)."""
     names = ["square_avg"]
@@ -40,16 +47,15 @@ def init(hp: Mapping[str, Any], shape: tuple[int, ...]) -> State:
     return zeros(names, shape)
 
 
+def coefficients(h: Any, step: int) -> tuple[float, ...]:
+    """None: RMSprop's update does not depend on the step."""
+    return ()
+
+
 @document(PARAMS)
 def rmsprop(
-    hp: Mapping[str, Any],
-    step: int,
-    lr: Any,
-    g: np.ndarray,
-    p: np.ndarray,
-    st: State,
-    t: list[np.ndarray],
-) -> None:
+    h: Any, c: Any, lr: Any, g: Any, p: Any, s: tuple[Any, ...]
+) -> tuple[Any, tuple[Any, ...]]:
     r"""RMSprop (``torch.optim.RMSprop``).
 
     Update rule, as torch writes it (:math:`\gamma` lr, :math:`\lambda` weight_decay,
@@ -73,27 +79,18 @@ def rmsprop(
     State: ``square_avg`` (and ``grad_avg`` when centered, ``momentum_buffer`` when μ > 0).
     torch default lr: 1e-2.
     """
-    t1, t2 = t
-    alpha = hp["alpha"]
-    if hp["weight_decay"] != 0:
-        weight_decay(g, p, hp["weight_decay"], t1)
-    square_avg = st["square_avg"]
-    ema_square(square_avg, g, alpha, t1)
-    if hp["centered"]:
-        grad_avg = st["grad_avg"]
-        lerp(grad_avg, g, 1 - alpha, t1)
-        np.multiply(grad_avg, grad_avg, out=t1)
-        np.subtract(square_avg, t1, out=t1)
-        np.sqrt(t1, out=t1)
+    square_avg, buf, grad_avg = s
+    g, p = weight_decay(h.weight_decay, False, lr, g, p)
+    square_avg = ema_square(square_avg, g, h.alpha)
+    if h.centered:
+        grad_avg = lerp(grad_avg, g, 1 - h.alpha)
+        avg = np.sqrt(square_avg - grad_avg * grad_avg)
     else:
-        np.sqrt(square_avg, out=t1)
-    np.add(t1, hp["eps"], out=t1)
-    if hp["momentum"] > 0:
-        buf = st["momentum_buffer"]
-        np.multiply(buf, hp["momentum"], out=buf)
-        np.divide(g, t1, out=t2)
-        np.add(buf, t2, out=buf)
-        np.multiply(buf, -lr, out=t2)
-        np.add(p, t2, out=p)
+        avg = np.sqrt(square_avg)
+    avg = avg + h.eps
+    if h.momentum > 0:
+        buf = buf * h.momentum + g / avg
+        p = p + buf * (-lr)
     else:
-        addcdiv(p, g, t1, -lr, t2)
+        p = addcdiv(p, g, avg, -lr)
+    return p, (square_avg, buf, grad_avg)

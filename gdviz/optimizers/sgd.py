@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
-
 from gdviz.hyperparams import Hyperparameter, document
-from gdviz.optimizers._shared import WEIGHT_DECAY, State, weight_decay, zeros
+from gdviz.optimizers._shared import (
+    WEIGHT_DECAY,
+    State,
+    hyperparameter_tuple,
+    weight_decay,
+    zeros,
+)
 
 PARAMS = (
     Hyperparameter("momentum", 0.0, "Momentum factor μ"),
@@ -23,9 +27,19 @@ PARAMS = (
 )
 
 
+#: The rule's state tuple, by torch's names (only when μ ≠ 0).
+STATE = ("momentum_buffer",)
+Hyperparameters = hyperparameter_tuple(__name__, PARAMS)
+
+
 def init(hp: Mapping[str, Any], shape: tuple[int, ...]) -> State:
     """Fresh state: ``momentum_buffer`` when μ ≠ 0, else none."""
-    return zeros(("momentum_buffer",) if hp["momentum"] != 0 else (), shape)
+    return zeros(STATE if hp["momentum"] != 0 else (), shape)
+
+
+def coefficients(h: Any, step: int) -> tuple[float, ...]:
+    """1.0 on torch's first step (the buffer is then a copy of the gradient), else 0.0."""
+    return (1.0 if step == 1 else 0.0,)
 
 
 def check(hp: Mapping[str, Any]) -> None:
@@ -45,15 +59,7 @@ def check(hp: Mapping[str, Any]) -> None:
 
 
 @document(PARAMS)
-def sgd(
-    hp: Mapping[str, Any],
-    step: int,
-    lr: Any,
-    g: np.ndarray,
-    p: np.ndarray,
-    st: State,
-    t: list[np.ndarray],
-) -> None:
+def sgd(h: Any, c: Any, lr: Any, g: Any, p: Any, s: tuple[Any, ...]) -> tuple[Any, tuple[Any, ...]]:
     r"""Stochastic gradient descent, optionally with momentum (``torch.optim.SGD``).
 
     Update rule, as torch writes it (:math:`\gamma` lr, :math:`\lambda` weight_decay,
@@ -73,23 +79,10 @@ def sgd(
     State: ``momentum_buffer`` (when μ ≠ 0). torch's first step copies the gradient into the
     buffer (``t = 1`` above). torch default lr: 1e-3.
     """
-    (t1,) = t
-    momentum = hp["momentum"]
-    if hp["weight_decay"] != 0:
-        weight_decay(g, p, hp["weight_decay"], t1)
+    (buf,) = s
+    g, p = weight_decay(h.weight_decay, False, lr, g, p)
     direction = g
-    if momentum != 0:
-        buf = st["momentum_buffer"]
-        if step == 1:
-            np.copyto(buf, g)
-        else:
-            np.multiply(buf, momentum, out=buf)
-            np.multiply(g, 1 - hp["dampening"], out=t1)
-            np.add(buf, t1, out=buf)
-        if hp["nesterov"]:
-            np.multiply(buf, momentum, out=t1)
-            np.add(g, t1, out=g)
-        else:
-            direction = buf
-    np.multiply(direction, -lr, out=t1)
-    np.add(p, t1, out=p)
+    if h.momentum != 0:
+        buf = g if c[0] == 1.0 else buf * h.momentum + g * (1 - h.dampening)
+        direction = g + buf * h.momentum if h.nesterov else buf
+    return p + direction * (-lr), (buf,)
