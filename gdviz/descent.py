@@ -45,9 +45,10 @@ its own and is frozen from then on. Each element equals its own single run bit f
 
 How it runs: the batch is cut into blocks of rows
 (:meth:`~gdviz.engine.Engine.rows_per_block`), and each block makes all its steps — landscape,
-update, bookkeeping — while its arrays stay in the core's cache, with no allocation in the loop
-beyond the landscape's own. Blocks are independent, so an :class:`~gdviz.engine.Engine` may run
-them on its threads; the result is the same bits on any number of threads.
+update, bookkeeping — while its arrays stay in the core's cache. Blocks are independent, so an
+:class:`~gdviz.engine.Engine` may run them on its threads; the result is the same bits on any
+number of threads. A big batch on a built-in landscape runs in :mod:`gdviz.fused`'s compiled
+loop instead, which performs the same operations element by element: the same bits again.
 """
 
 from __future__ import annotations

@@ -87,7 +87,8 @@ class Engine:
         Run batches in :mod:`gdviz.fused`'s compiled loop: ``True`` whenever it can (numba
         installed, an exact built-in landscape, full batch), ``False`` never, ``None``
         (default) when a batch has at least :data:`gdviz.fused.MIN_WORK` point-steps. The
-        result is the same bits either way.
+        result is the same bits either way. Compiled code does not hold the interpreter
+        lock, so fused blocks are at most :data:`BLOCK_ROWS` rows on any number of threads.
     """
 
     threads: int = field(default_factory=_threads_from_environment)

@@ -46,6 +46,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from gdviz.engine import BLOCK_ROWS
+
 if TYPE_CHECKING:
     from gdviz.descent import _Job
     from gdviz.engine import Engine
@@ -322,7 +324,8 @@ def run(job: _Job, engine: Engine) -> None:
         "grad_norms": np.empty((1, 1)),
         "lrs": np.empty((1, 1)),
     }
-    rows = engine.rows_per_block(job.size)
+    # compiled code holds no interpreter lock: small blocks share the threads' work evenly
+    rows = min(engine.rows_per_block(job.size), BLOCK_ROWS)
 
     def block(b: int, cancelled: object) -> None:
         lo, hi = b * rows, min(job.size, (b + 1) * rows)
