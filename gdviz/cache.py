@@ -7,7 +7,9 @@ Layout (``gdviz cache info`` prints it)::
     ├── videos/<quality>/           the report's rendered lecture videos, one set per quality
     │   ├── <scene>.mp4, <scene>.png          the video and its poster
     │   └── .<scene>.render.json              its record (below)
-    └── typst/<key>-<sha256>.svg    typeset formulas, named by their source and their content
+    ├── typst/<key>-<sha256>.svg    typeset formulas, named by their source and their content
+    └── fused/gdviz_fused_<sha>.py  descend's compiled loops (:mod:`gdviz.fused`), named by
+        └── __pycache__/            their source, and numba's machine code of each
 
 Nothing is reused on trust. A rendered output has a **record** beside it that holds the hash of
 everything it was rendered from *and* each file's size and SHA-256; :func:`verify` accepts the
@@ -55,6 +57,7 @@ __all__ = [
 SECTIONS: dict[str, str] = {
     "videos": "rendered lecture videos of the report",
     "typst": "typeset formulas (SVG)",
+    "fused": "compiled loops of descend's big batches (numba)",
 }
 _CHUNK = 1 << 20
 
