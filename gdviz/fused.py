@@ -52,10 +52,22 @@ if TYPE_CHECKING:
     from gdviz.descent import _Job
     from gdviz.engine import Engine
 
-__all__ = ["MIN_WORK", "TILE", "available", "eligible", "loop_source", "make_jitable", "run"]
+__all__ = [
+    "BLOCK_WORK",
+    "MIN_WORK",
+    "TILE",
+    "available",
+    "eligible",
+    "loop_source",
+    "make_jitable",
+    "run",
+]
 
 #: Elements per tile: a tile's coordinates, gradients and state stay in the L1 cache.
 TILE = 256
+#: Point-steps per block at most (beyond one tile): a compiled call cannot be interrupted, so
+#: blocks this size let Ctrl-C and a failing thread stop a long run within about 0.1 s.
+BLOCK_WORK = 2**24
 #: Point-steps (elements × steps) from which ``Engine(fused=None)`` compiles: below it the
 #: numpy loop finishes before numba would have loaded.
 MIN_WORK = 10**6
@@ -324,8 +336,9 @@ def run(job: _Job, engine: Engine) -> None:
         "grad_norms": np.empty((1, 1)),
         "lrs": np.empty((1, 1)),
     }
-    # compiled code holds no interpreter lock: small blocks share the threads' work evenly
-    rows = min(engine.rows_per_block(job.size), BLOCK_ROWS)
+    # compiled code holds no interpreter lock: small blocks share the threads' work evenly, and
+    # a block of at most BLOCK_WORK point-steps returns to Python (Ctrl-C) within ~0.1 s
+    rows = min(engine.rows_per_block(job.size), BLOCK_ROWS, max(TILE, BLOCK_WORK // job.steps))
 
     def block(b: int, cancelled: object) -> None:
         lo, hi = b * rows, min(job.size, (b + 1) * rows)

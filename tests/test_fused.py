@@ -9,8 +9,10 @@ short last tile.
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -188,3 +190,32 @@ def test_without_a_usable_cache_it_compiles_in_memory(tmp_path: Path, cache: str
     )
     assert result.stdout.split() == ["True", "True"]
     assert [p.name for p in tmp_path.iterdir()] == ["not-a-directory"]  # nothing written
+
+
+def test_ctrl_c_stops_a_long_fused_run_promptly() -> None:
+    """Blocks of at most BLOCK_WORK point-steps: SIGINT lands between two of them (one block
+    of all 8,192 rows would run 12 s)."""
+    code = (
+        "import sys, numpy as np\n"
+        "from gdviz.descent import descend\n"
+        "from gdviz.engine import Engine\n"
+        "from gdviz.landscapes import get_landscape\n"
+        "from gdviz.optimizers import make_optimizer\n"
+        "args = (get_landscape('bowl'), make_optimizer('adam'))\n"
+        "kw = dict(lr=1e-9, grad_tol=0.0, keep='final', engine=Engine(threads=1, fused=True))\n"
+        "descend(*args, np.ones((300, 2)), steps=2, **kw)  # compiled (or loaded) first\n"
+        "print('ready', flush=True)\n"
+        "descend(*args, np.ones((20000, 2)), steps=200000, **kw)  # about 30 s\n"
+        "print('finished', flush=True)\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "ready"
+    time.sleep(1.5)  # past the step coefficients' table (0.2 s), into blocks of 0.4 s each
+    sent = time.monotonic()
+    child.send_signal(signal.SIGINT)
+    _, err = child.communicate(timeout=30)
+    assert time.monotonic() - sent < 2.0
+    assert "KeyboardInterrupt" in err
