@@ -196,7 +196,8 @@ def test_ctrl_c_stops_a_long_fused_run_promptly() -> None:
     """Blocks of at most BLOCK_WORK point-steps: SIGINT lands between two of them (one block
     of all 8,192 rows would run 12 s)."""
     code = (
-        "import sys, numpy as np\n"
+        "import signal, numpy as np\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started ignoring it\n"
         "from gdviz.descent import descend\n"
         "from gdviz.engine import Engine\n"
         "from gdviz.landscapes import get_landscape\n"
