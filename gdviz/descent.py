@@ -61,6 +61,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 
+from gdviz import fused  # numba itself is imported only when a batch is fused
 from gdviz.batches import BatchPlan, batch_plan, check_batching
 from gdviz.engine import Engine, default_engine
 from gdviz.trajectory import RunSpec, Trajectory
@@ -325,8 +326,6 @@ def descend(
     job.plan_batches(batch_size, seed)
     job.allocate(keep)
     engine = engine or default_engine()
-    from gdviz import fused  # numba itself is imported only when a batch is fused
-
     if fused.eligible(job, engine):
         fused.run(job, engine)
     else:

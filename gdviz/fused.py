@@ -36,8 +36,8 @@ each such loop is generated as a small module under ``$GDVIZ_CACHE_DIR/fused/`` 
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
+import inspect
 import sys
 import types
 from collections.abc import Callable
@@ -261,11 +261,13 @@ def loop_source(
 
 
 def make_jitable(*functions: Callable[..., Any]) -> None:
-    """Let numba compile calls to these plain Python functions and to the rules' helpers."""
+    """Let numba compile calls to these plain Python functions and to every function of
+    :mod:`gdviz.optimizers._shared` (the rules' helpers; one a rule does not call is never
+    compiled)."""
     from gdviz.optimizers import _shared
 
-    helpers = (_shared.weight_decay, _shared.lerp, _shared.ema_square, _shared.addcdiv)
-    for function in (*functions, *helpers):
+    helpers = [f for f in vars(_shared).values() if inspect.isfunction(f)]
+    for function in (*functions, *(f for f in helpers if f.__module__ == _shared.__name__)):
         _jitable(function)
 
 
@@ -280,6 +282,8 @@ def _jitable(function: Callable[..., Any]) -> None:
 @cache
 def _loop(kernel: Callable[..., Any], rule: Callable[..., Any], d: int, ns: int, nc: int) -> Any:
     """The compiled ``run`` of :func:`loop_source`, from its module in the cache directory."""
+    import hashlib
+
     from gdviz.atomic import atomic_write
     from gdviz.cache import cache_dir
 

@@ -9,7 +9,7 @@ nothing. ``h`` is the optimizer's hyperparameter tuple (its module's ``Hyperpara
 the step's coefficients (its module's ``coefficients(h, step)``: the numbers that depend on the
 step alone, such as Adam's bias corrections :math:`1 - \beta_1^t`), ``lr`` the learning rate,
 ``g`` the gradient, ``p`` the parameters and ``s`` the state values in the order of its
-registry entry's ``state`` names. The same function runs on numpy arrays (a whole batch, each
+module's ``STATE`` names. The same function runs on numpy arrays (a whole batch, each
 operation one correctly rounded ufunc) and on float scalars inside :mod:`gdviz.fused`'s
 compiled loop, so both compute every element with the same operations and the same bits.
 Operations follow torch's ``_single_tensor_*`` code, in order.
